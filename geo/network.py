@@ -1,0 +1,341 @@
+"""Rail network model: stations, places, year/scenario filtering and the CSR routing graph.
+
+Model assumptions (all user-adjustable through :class:`RoadModel` and the
+``transfer_min`` argument; every time is in minutes, every distance in km,
+every coordinate WGS-84 lon/lat, EPSG:4326):
+
+* Road legs (home -> station, station -> destination, and road-only trips) take
+  ``geodesic distance x detour_factor / speed_kmh``; the detour factor turns the
+  ellipsoidal straight line into a road distance.
+* Taking a train adds a fixed ``access_min`` at the departure station (arriving
+  early, security check, boarding) and ``egress_min`` at the arrival station.
+* A road leg to or from a station is at most ``max_access_km`` (geodesic) long,
+  both in travel-time matrices and in isochrone discs; beyond that we assume
+  nobody drives to a train.
+* Changing lines at a station costs ``transfer_min``; a same-city station link
+  from ``transfers.csv`` costs its listed minutes on top of that.
+* A segment is usable in year ``Y`` if ``status == "open"`` and ``opened <= Y``;
+  the ``"planned"`` scenario uses every segment (open, construction, planned).
+* A segment without ``minutes`` is timed from its ``distance_km`` at
+  ``AVG_TO_DESIGN_SPEED`` x the line's design speed (stops, curves, acceleration).
+* A neighbouring core (outside the agglomeration) has no seat in ``cities.csv``:
+  trips there end at any of its main stations plus ``egress_min``.
+
+Graph: one hub node per station plus one node per (station, line) pair. A
+segment links two nodes of the same line; boarding (hub -> line node) is free,
+alighting to the hub costs ``transfer_min``, so a trip pays the penalty exactly
+when it changes lines. Arrival time at a station is the minimum over its nodes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy.sparse.csgraph import dijkstra
+
+from geo.crs import GEOD
+from geo.errors import BadOptionError, BadThresholdError, RailDataError
+
+__all__ = [
+    "AVG_TO_DESIGN_SPEED",
+    "CURRENT_YEAR",
+    "DEFAULT_TRANSFER_MIN",
+    "NEIGHBOUR_CORES",
+    "PLANNED",
+    "PLAN_YEAR",
+    "RailGraph",
+    "RailNetwork",
+    "RoadModel",
+    "Year",
+    "check_year",
+    "default_network",
+    "geodesic_km",
+]
+
+CURRENT_YEAR = 2026
+PLAN_YEAR = 2015
+PLANNED = "planned"
+DEFAULT_TRANSFER_MIN = 10.0
+AVG_TO_DESIGN_SPEED = 0.75
+NEIGHBOUR_CORES = ("上海", "南京", "杭州", "合肥", "郑州", "重庆", "成都", "广州", "深圳", "福州", "贵阳", "西安")
+_MIN_YEAR, _MAX_YEAR = 1900, 2100
+
+Year = int | Literal["planned"]
+
+
+@dataclass(frozen=True)
+class RoadModel:
+    """Road legs and terminal times (km/h, minutes, km); see the module docstring for the model."""
+
+    speed_kmh: float = 60.0
+    detour_factor: float = 1.3
+    access_min: float = 15.0
+    egress_min: float = 10.0
+    max_access_km: float = 100.0
+
+    def __post_init__(self) -> None:
+        checks = {
+            "speed_kmh": 0 < self.speed_kmh <= 400,
+            "detour_factor": 1 <= self.detour_factor <= 5,
+            "access_min": 0 <= self.access_min <= 240,
+            "egress_min": 0 <= self.egress_min <= 240,
+            "max_access_km": 0 < self.max_access_km <= 1000,
+        }
+        bad = [f"{k}={getattr(self, k)!r}" for k, ok in checks.items() if not ok]
+        if bad:
+            raise BadThresholdError(
+                f"RoadModel out of range: {', '.join(bad)} (need 0<speed_kmh<=400, 1<=detour_factor<=5, "
+                "0<=access_min,egress_min<=240, 0<max_access_km<=1000)"
+            )
+
+    @property
+    def km_per_min(self) -> float:
+        """Geodesic km covered per minute of road travel (speed / detour / 60)."""
+        return self.speed_kmh / self.detour_factor / 60.0
+
+    def road_min(self, km: np.ndarray | float) -> np.ndarray:
+        """Road minutes for a geodesic distance in km."""
+        return np.asarray(km, dtype=float) / self.km_per_min
+
+
+def check_year(year: object) -> Year:
+    """Validate a year (int 1900-2100, or a digit string) or the scenario ``"planned"``."""
+    if isinstance(year, str):
+        if year.strip().lower() == PLANNED:
+            return PLANNED
+        if year.strip().isdigit():
+            year = int(year)
+    if isinstance(year, (int, np.integer)) and not isinstance(year, bool) and _MIN_YEAR <= year <= _MAX_YEAR:
+        return int(year)
+    raise BadOptionError(f"year must be an integer {_MIN_YEAR}-{_MAX_YEAR} or 'planned', got {year!r}")
+
+
+def geodesic_km(lon1, lat1, lon2, lat2) -> np.ndarray:
+    """Geodesic distance in km on the WGS-84 ellipsoid; broadcasts (lon, lat) degree arrays."""
+    a, b, c, d = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (lon1, lat1, lon2, lat2)))
+    _, _, m = GEOD.inv(a.ravel(), b.ravel(), c.ravel(), d.ravel())
+    return np.asarray(m).reshape(a.shape) / 1000.0
+
+
+@dataclass(frozen=True, eq=False)
+class RailGraph:
+    """The routing graph for one year/scenario; node ids are grouped by station (hub first)."""
+
+    year: Year
+    transfer_min: float
+    csr: sp.csr_matrix
+    hub_node: np.ndarray  # station index -> its hub node
+    node_start: np.ndarray  # station index -> first node of the station's contiguous block
+    open_station: np.ndarray  # bool per station: has at least one usable segment
+
+    def station_minutes(self, sources: np.ndarray, *, limit: float = np.inf) -> np.ndarray:
+        """Rail minutes from each source station (rows) to every station (cols), in-vehicle + transfers.
+
+        Runs :func:`scipy.sparse.csgraph.dijkstra` from the sources' hub nodes; unreachable
+        (or beyond ``limit`` minutes) is ``inf``.
+        """
+        sources = np.asarray(sources, dtype=np.int64)
+        if sources.size == 0:
+            return np.empty((0, len(self.hub_node)))
+        dist = dijkstra(self.csr, directed=True, indices=self.hub_node[sources], limit=limit)
+        return np.minimum.reduceat(dist, self.node_start, axis=1)
+
+
+class RailNetwork:
+    """Stations, segments and places (member cities + neighbouring cores), all in EPSG:4326.
+
+    Build it from validated frames (``stations`` GeoDataFrame with station_id, name_zh,
+    city_zh, main, lon, lat; ``segments`` with line_id, from_station, to_station,
+    minutes, distance_km, opened, status; ``cities`` with name_zh, name_en, adcode,
+    role, population_2020, lon, lat) or from the project's CSVs with :meth:`from_sources`.
+    """
+
+    def __init__(
+        self,
+        stations: gpd.GeoDataFrame,
+        segments: pd.DataFrame,
+        cities: gpd.GeoDataFrame,
+        *,
+        lines: pd.DataFrame | None = None,
+        transfers: pd.DataFrame | None = None,
+    ) -> None:
+        self.stations = stations.reset_index(drop=True)
+        self.station_ids = self.stations["station_id"].astype(str).to_numpy()
+        self._station_index = {s: i for i, s in enumerate(self.station_ids)}
+        if len(self._station_index) != len(self.station_ids):
+            raise RailDataError("station_id values are not unique")
+        self.lon = self.stations["lon"].to_numpy(float)
+        self.lat = self.stations["lat"].to_numpy(float)
+        self.station_city = self.stations["city_zh"].astype(str).to_numpy()
+        self.station_main = self.stations["main"].astype(bool).to_numpy()
+        self.segments = self._timed_segments(segments, lines)
+        self.transfers = self._indexed_pairs(
+            transfers if transfers is not None else pd.DataFrame(columns=["from_station", "to_station", "minutes"]),
+            "transfers",
+        )
+        self.places = self._places(cities)
+        self._graphs: dict[tuple[Year, float], RailGraph] = {}
+
+    @classmethod
+    def from_sources(cls, *, sources_dir: Path | str | None = None) -> RailNetwork:
+        """Load ``data/sources`` (or ``sources_dir``) with :mod:`data.rail` and build the network."""
+        from data.rail import load_rail, read_member_cities
+
+        src = load_rail(sources_dir=sources_dir)
+        cities = read_member_cities(sources_dir=sources_dir)
+        return cls(src.stations, src.segments, cities, lines=src.lines, transfers=src.transfers)
+
+    # -- tables -----------------------------------------------------------------------------------
+
+    def station_index(self, station_id: str) -> int | None:
+        """Row of ``station_id`` in :attr:`stations`, or None."""
+        return self._station_index.get(station_id)
+
+    def _indexed_pairs(self, df: pd.DataFrame, what: str) -> pd.DataFrame:
+        out = df.copy()
+        for col in ("from_station", "to_station"):
+            idx = out[col].astype(str).map(self._station_index)
+            if idx.isna().any():
+                raise RailDataError(f"{what}: unknown station(s) {sorted(set(out.loc[idx.isna(), col]))}")
+            out[col[:-8] + "_idx"] = idx.astype(np.int64)
+        out["minutes"] = pd.to_numeric(out["minutes"], errors="coerce").astype(float)
+        return out
+
+    def _timed_segments(self, segments: pd.DataFrame, lines: pd.DataFrame | None) -> pd.DataFrame:
+        seg = self._indexed_pairs(segments, "segments")
+        missing = seg["minutes"].isna()
+        if missing.any():
+            if lines is None:
+                raise RailDataError("segments without minutes need the lines table (design_speed_kmh)")
+            speed = seg["line_id"].map(lines.set_index("line_id")["design_speed_kmh"]).astype(float)
+            est = pd.to_numeric(seg["distance_km"], errors="coerce") / (speed * AVG_TO_DESIGN_SPEED) * 60.0
+            bad = missing & est.isna()
+            if bad.any():
+                raise RailDataError(
+                    "segments without minutes, distance_km or design speed: "
+                    + ", ".join(f"{r.line_id} {r.from_station}-{r.to_station}" for r in seg[bad].itertuples())
+                )
+            seg.loc[missing, "minutes"] = est[missing]
+        seg["opened"] = pd.to_numeric(seg["opened"], errors="coerce")
+        seg["line_id"] = seg["line_id"].astype(str)
+        return seg
+
+    def _places(self, cities: gpd.GeoDataFrame) -> pd.DataFrame:
+        """Member cities (seat points) then neighbouring cores present in the stations table."""
+        members = pd.DataFrame({
+            "name_zh": cities["name_zh"].astype(str).to_numpy(),
+            "name_en": cities["name_en"].astype(str).to_numpy(),
+            "adcode": cities["adcode"].astype(str).to_numpy(),
+            "role": cities["role"].astype(str).to_numpy(),
+            "population_2020": pd.to_numeric(cities["population_2020"], errors="coerce").to_numpy(float),
+            "lon": cities["lon"].to_numpy(float),
+            "lat": cities["lat"].to_numpy(float),
+            "member": True,
+        })
+        rows = []
+        for name in NEIGHBOUR_CORES:
+            mains = np.flatnonzero((self.station_city == name) & self.station_main)
+            if mains.size and name not in set(members["name_zh"]):
+                # Their point is their first main station: cities.csv has no seat for them.
+                first = mains[np.argsort(self.station_ids[mains])[0]]
+                rows.append({"name_zh": name, "name_en": "", "adcode": "", "role": "neighbour",
+                             "population_2020": np.nan, "lon": self.lon[first], "lat": self.lat[first],
+                             "member": False})
+        return pd.concat([members, pd.DataFrame(rows, columns=members.columns)], ignore_index=True)
+
+    def main_stations(self, place: str) -> np.ndarray:
+        """Station indices of a place's main stations (``main == 1`` and ``city_zh == place``)."""
+        return np.flatnonzero((self.station_city == place) & self.station_main)
+
+    @cached_property
+    def station_km(self) -> np.ndarray:
+        """Geodesic km between every pair of stations (n x n)."""
+        n = len(self.lon)
+        i, j = np.triu_indices(n, k=1)
+        out = np.zeros((n, n))
+        out[i, j] = out[j, i] = geodesic_km(self.lon[i], self.lat[i], self.lon[j], self.lat[j])
+        return out
+
+    @cached_property
+    def place_station_km(self) -> np.ndarray:
+        """Geodesic km from every place point (rows, :attr:`places` order) to every station (cols)."""
+        p = self.places
+        return geodesic_km(p["lon"].to_numpy()[:, None], p["lat"].to_numpy()[:, None], self.lon, self.lat)
+
+    @cached_property
+    def member_bbox(self) -> tuple[float, float, float, float]:
+        """(min lon, min lat, max lon, max lat) of the member-city seats, degrees."""
+        m = self.places[self.places["member"]]
+        return (m["lon"].min(), m["lat"].min(), m["lon"].max(), m["lat"].max())
+
+    # -- graph --------------------------------------------------------------------------------------
+
+    def usable_segments(self, year: Year) -> pd.DataFrame:
+        """Segments usable in ``year`` (open and opened <= year), or all of them for ``"planned"``."""
+        year = check_year(year)
+        seg = self.segments
+        if year == PLANNED:
+            return seg
+        return seg[(seg["status"] == "open") & (seg["opened"] <= year)]
+
+    def graph(self, year: Year = CURRENT_YEAR, *, transfer_min: float = DEFAULT_TRANSFER_MIN) -> RailGraph:
+        """The CSR routing graph for ``year`` (cached per year/scenario and transfer penalty)."""
+        year = check_year(year)
+        if not (np.isfinite(transfer_min) and 0 <= transfer_min <= 240):
+            raise BadThresholdError(f"transfer_min must be 0-240 minutes, got {transfer_min!r}")
+        key = (year, float(transfer_min))
+        if key not in self._graphs:
+            self._graphs[key] = self._build_graph(year, float(transfer_min))
+        return self._graphs[key]
+
+    def _build_graph(self, year: Year, transfer_min: float) -> RailGraph:
+        seg = self.usable_segments(year)
+        n = len(self.station_ids)
+        a, b = seg["from_idx"].to_numpy(), seg["to_idx"].to_numpy()
+        lines = seg["line_id"].to_numpy()
+        # Nodes: every station's hub, plus one node per (station, line) it is served by.
+        pairs = pd.DataFrame({"station": np.r_[a, b], "line": np.r_[lines, lines]}).drop_duplicates()
+        hubs = pd.DataFrame({"station": np.arange(n), "line": ""})
+        nodes = pd.concat([hubs, pairs]).sort_values(["station", "line"], kind="stable").reset_index(drop=True)
+        node_id = pd.Series(nodes.index.to_numpy(), index=pd.MultiIndex.from_frame(nodes))
+        st = nodes["station"].to_numpy()
+        node_start = np.flatnonzero(np.r_[True, st[1:] != st[:-1]])
+        hub_node = node_start.copy()  # "" sorts first, so each block starts with its hub
+
+        na = node_id.reindex(pd.MultiIndex.from_arrays([a, lines])).to_numpy()
+        nb = node_id.reindex(pd.MultiIndex.from_arrays([b, lines])).to_numpy()
+        line_nodes = np.flatnonzero(nodes["line"].to_numpy() != "")
+        tr = self.transfers
+        ta, tb = hub_node[tr["from_idx"].to_numpy()], hub_node[tr["to_idx"].to_numpy()]
+        minutes = seg["minutes"].to_numpy(float)
+        rows = np.r_[na, nb, hub_node[st[line_nodes]], line_nodes, ta, tb]
+        cols = np.r_[nb, na, line_nodes, hub_node[st[line_nodes]], tb, ta]
+        w = np.r_[minutes, minutes, np.zeros(line_nodes.size), np.full(line_nodes.size, transfer_min),
+                  tr["minutes"].to_numpy(float), tr["minutes"].to_numpy(float)]
+        # Parallel edges (duplicate rows, transfer links listed both ways) keep their minimum;
+        # building the CSR from COO would otherwise sum them.
+        edges = pd.DataFrame({"r": rows, "c": cols, "w": w}).groupby(["r", "c"], sort=False)["w"].min()
+        r, c = (edges.index.get_level_values(k).to_numpy() for k in (0, 1))
+        csr = sp.csr_matrix((edges.to_numpy(), (r, c)), shape=(len(nodes), len(nodes)))
+        open_station = np.zeros(n, dtype=bool)
+        open_station[np.r_[a, b]] = True
+        return RailGraph(year=year, transfer_min=transfer_min, csr=csr, hub_node=hub_node,
+                         node_start=node_start, open_station=open_station)
+
+
+_DEFAULT: dict[str, RailNetwork] = {}
+
+
+def default_network(*, sources_dir: Path | str | None = None) -> RailNetwork:
+    """The network built from the project's source CSVs (or ``sources_dir``), loaded once per directory."""
+    key = str(Path(sources_dir).resolve()) if sources_dir else ""
+    if key not in _DEFAULT:
+        _DEFAULT[key] = RailNetwork.from_sources(sources_dir=sources_dir)
+    return _DEFAULT[key]

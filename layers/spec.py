@@ -1,0 +1,144 @@
+"""The layer declaration: one spec per map layer, read by every renderer.
+
+A :class:`LayerSpec` says what a layer is (id, bilingual titles, group), how to
+build its GeoDataFrame (EPSG:4326), how to draw it (:class:`Style`) and what
+its legend shows. The interactive map, the briefing export and the data export
+all turn the same specs into their outputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Literal
+
+import geopandas as gpd
+
+from geo.crs import require_wgs84
+
+__all__ = ["GROUP_TITLES", "REQUIRED_FIELDS", "Group", "LayerSpec", "LegendItem", "Style"]
+
+REQUIRED_FIELDS = ("name_zh", "name_en", "source")
+
+
+class Group(StrEnum):
+    """Sidebar groups, in display order."""
+
+    CLUSTERS = "clusters"
+    CORRIDORS = "corridors"
+    WATERWAYS = "waterways"
+    CROSS_RIVER = "cross_river"
+    TRANSPORT = "transport"
+    ECONOMY = "economy"
+    CONTEXT = "context"
+
+
+GROUP_TITLES: Mapping[Group, tuple[str, str]] = {
+    Group.CLUSTERS: ("城市群", "Clusters"),
+    Group.CORRIDORS: ("发展轴线", "Development corridors"),
+    Group.WATERWAYS: ("水系与航道", "Waterways"),
+    Group.CROSS_RIVER: ("跨江合作", "Cross-river pairs"),
+    Group.TRANSPORT: ("交通", "Transport"),
+    Group.ECONOMY: ("产业与园区", "Economy"),
+    Group.CONTEXT: ("底图与背景", "Context"),
+}
+
+GeometryKind = Literal["polygon", "line", "point"]
+
+
+@dataclass(frozen=True)
+class Style:
+    """How features are drawn; sizes in CSS pixels, colours as ``#rrggbb``.
+
+    ``categories`` maps values of ``category_field`` to a colour that replaces
+    ``color``/``fill_color`` for matching features.
+    """
+
+    kind: GeometryKind
+    color: str = "#3366cc"
+    weight: float = 2.0
+    opacity: float = 1.0
+    fill_color: str | None = None
+    fill_opacity: float = 0.25
+    dash: str | None = None
+    radius: float = 5.0
+    category_field: str | None = None
+    categories: tuple[tuple[str, str], ...] = ()
+
+    def color_for(self, value: Any) -> str:
+        """Stroke colour for a feature whose ``category_field`` value is ``value``."""
+        return dict(self.categories).get(str(value), self.color)
+
+    def fill_for(self, value: Any) -> str:
+        """Fill colour for a feature whose ``category_field`` value is ``value``."""
+        return dict(self.categories).get(str(value), self.fill_color or self.color)
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    """One legend row: a bilingual label and the symbol drawn beside it."""
+
+    label_zh: str
+    label_en: str
+    style: Style
+
+    def label(self, lang: str) -> str:
+        return self.label_zh if lang == "zh" else self.label_en
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """One map layer, declared once.
+
+    ``build(**params)`` returns the layer's features as a GeoDataFrame in
+    EPSG:4326 with at least ``name_zh``, ``name_en`` and ``source``;
+    ``fields`` are the extra properties shown in tooltips and exported.
+    Parameterised layers (circles) take keyword parameters; static ones none.
+    """
+
+    id: str
+    title_zh: str
+    title_en: str
+    group: Group
+    build: Callable[..., gpd.GeoDataFrame]
+    style: Style
+    fields: tuple[str, ...] = ()
+    field_titles: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    legend: tuple[LegendItem, ...] = ()
+    attribution: str = ""
+    default_visible: bool = False
+
+    def title(self, lang: str) -> str:
+        return self.title_zh if lang == "zh" else self.title_en
+
+    def legend_items(self) -> tuple[LegendItem, ...]:
+        """The legend rows: the declared ones, or one row with the layer title."""
+        return self.legend or (LegendItem(self.title_zh, self.title_en, self.style),)
+
+    def field_title(self, name: str, lang: str) -> str:
+        zh, en = self.field_titles.get(name, _COMMON_FIELD_TITLES.get(name, (name, name)))
+        return zh if lang == "zh" else en
+
+    def frame(self, **params: Any) -> gpd.GeoDataFrame:
+        """Build the layer and check its contract (CRS, required columns, valid geometry)."""
+        gdf = require_wgs84(self.build(**params), f"layer {self.id!r}")
+        missing = [c for c in (*REQUIRED_FIELDS, *self.fields) if c not in gdf.columns]
+        if missing:
+            raise ValueError(f"layer {self.id!r} lacks columns {missing}")
+        return gdf
+
+
+_COMMON_FIELD_TITLES: Mapping[str, tuple[str, str]] = {
+    "name_zh": ("名称", "Name (zh)"),
+    "name_en": ("英文名", "Name"),
+    "source": ("来源", "Source"),
+    "adcode": ("行政区划代码", "Adcode"),
+    "province_zh": ("省份", "Province"),
+    "subcluster_zh": ("子城市群", "Sub-cluster"),
+    "population_2020": ("2020年常住人口", "Population 2020"),
+    "area_km2": ("面积 (km²)", "Area (km²)"),
+    "length_km": ("长度 (km)", "Length (km)"),
+    "opened_year": ("建成年份", "Opened"),
+    "note": ("说明", "Note"),
+}
