@@ -7,7 +7,8 @@ and a text index ``<name>meta_<res>.dat``. Each index line describes one feature
 
 where ``level`` is the GSHHS hierarchy level (1 land, 2 lake, 3 island in lake,
 4 pond on island; 5/6 Antarctica) or -1 for rivers, ``area`` is in km² (-1 for
-lines), ``south``/``north`` are latitude bounds in degrees, and ``offset``/``nbytes``
+lines; negative for GSHHS "river-lakes", the double-lined stretches of wide
+rivers, for which WDB II carries no river line), ``south``/``north`` are latitude bounds in degrees, and ``offset``/``nbytes``
 locate ``npts`` little-endian float32 (lon, lat) pairs in the binary file.
 Coordinates are WGS-84 lon/lat degrees in -180..180 (GSHHG 2.3.6, extracted with GMT).
 The index has no longitude bounds, so each candidate is read and tested against the box.
@@ -43,10 +44,11 @@ BBox = tuple[float, float, float, float]
 @dataclass(frozen=True)
 class Feature:
     """One feature clipped to a box: ``level`` (GSHHS level, -1 for rivers), ``index`` (line in the
-    meta file) and ``geometry`` (EPSG:4326 lon/lat)."""
+    meta file), ``riverlake`` (GSHHS river-lake polygon) and ``geometry`` (EPSG:4326 lon/lat)."""
 
     level: int
     index: int
+    riverlake: bool
     geometry: BaseGeometry
 
 
@@ -66,8 +68,11 @@ def data_file(name: str) -> Path:
     raise FileNotFoundError(f"{name} is not part of the installed {DIST} distribution")
 
 
-def _read(name: str, resolution: str, bbox: BBox, levels: set[int] | None) -> list[tuple[int, int, np.ndarray]]:
-    """Raw (level, index, Nx2 lon/lat array) for every feature whose points touch ``bbox``."""
+def _read(
+    name: str, resolution: str, bbox: BBox, levels: set[int] | None
+) -> list[tuple[int, int, bool, np.ndarray]]:
+    """Raw (level, index, river-lake flag, Nx2 lon/lat array) for every feature whose points touch
+    ``bbox``."""
     west, south, east, north = bbox
     meta = data_file(f"{name}meta_{resolution}.dat")
     out = []
@@ -85,7 +90,7 @@ def _read(name: str, resolution: str, bbox: BBox, levels: set[int] | None) -> li
             lon = xy[:, 0]
             if lon.max() < west or lon.min() > east:
                 continue
-            out.append((level, index, xy))
+            out.append((level, index, name == "gshhs" and float(fields[1]) < 0, xy))
     return out
 
 
@@ -96,14 +101,14 @@ def gshhs_polygons(bbox: BBox, levels: set[int] | None = None, resolution: str =
     """
     box = shapely.box(*bbox)
     features = []
-    for level, index, xy in _read("gshhs", resolution, bbox, levels):
+    for level, index, riverlake, xy in _read("gshhs", resolution, bbox, levels):
         poly = shapely.make_valid(shapely.Polygon(xy))
         if not poly.intersects(box):
             continue
         clipped = shapely.make_valid(poly.intersection(box))
         parts = [g for g in shapely.get_parts(clipped) if g.geom_type == "Polygon" and not g.is_empty]
         if parts:
-            features.append(Feature(level, index, shapely.union_all(parts)))
+            features.append(Feature(level, index, riverlake, shapely.union_all(parts)))
     return features
 
 
@@ -111,11 +116,12 @@ def wdb_rivers(bbox: BBox, resolution: str = "f") -> list[Feature]:
     """WDB II river polylines (lon/lat, EPSG:4326) clipped to ``bbox = (west, south, east, north)``."""
     box = shapely.box(*bbox)
     features = []
-    for level, index, xy in _read("rivers", resolution, bbox, None):
+    for level, index, _, xy in _read("rivers", resolution, bbox, None):
         if len(xy) < 2:
             continue
         clipped = shapely.LineString(xy).intersection(box)
         parts = [g for g in shapely.get_parts(clipped) if g.geom_type == "LineString" and not g.is_empty]
         if parts:
-            features.append(Feature(level, index, parts[0] if len(parts) == 1 else shapely.MultiLineString(parts)))
+            geometry = parts[0] if len(parts) == 1 else shapely.MultiLineString(parts)
+            features.append(Feature(level, index, False, geometry))
     return features

@@ -24,13 +24,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from data import DERIVED_DIR, read_source
+from data import DERIVED_DIR, _features, read_source
 from data._cnmaps import CNMAPS_SOURCE, boundary
-from geo.crs import EQUAL_AREA, WGS84, area_km2, shift_geometry
+from data._io import coverage_simplify, points, source_join, write
+from geo.crs import EQUAL_AREA, WGS84, area_km2
 
 __all__ = ["build_all", "main"]
 
-PRECISION_DEG = 1e-6
 # Display simplification tolerances, metres in the equal-area CRS. City edges
 # stay readable at zoom 10; provinces and the national outline are context.
 CITY_TOLERANCE_M = 150.0
@@ -51,40 +51,6 @@ SUBCLUSTERS = {
 }
 
 
-def _precise(geoms: np.ndarray) -> np.ndarray:
-    return shapely.set_precision(geoms, PRECISION_DEG)
-
-
-def _write(gdf: gpd.GeoDataFrame, out_dir: Path, name: str) -> None:
-    gdf = gdf.reset_index(drop=True)
-    gdf = gdf.set_geometry(_precise(gdf.geometry.values), crs=WGS84)
-    path = out_dir / f"{name}.geojson"
-    path.unlink(missing_ok=True)
-    gdf.to_file(path, driver="GeoJSON", engine="pyogrio", layer_options={"RFC7946": "YES",
-                "COORDINATE_PRECISION": "6", "WRITE_NAME": "NO"})
-
-
-def _points(df: pd.DataFrame, lon: str = "lon", lat: str = "lat", datum: str = "datum") -> gpd.GeoSeries:
-    """Points from a source table, converted from each row's stated datum to WGS-84."""
-    pts = shapely.points(df[lon].astype(float), df[lat].astype(float))
-    out = np.empty(len(df), dtype=object)
-    for d in df[datum].str.lower().unique():
-        mask = (df[datum].str.lower() == d).to_numpy()
-        out[mask] = shift_geometry(pts[mask], d, "wgs84")
-    return gpd.GeoSeries(out, index=df.index, crs=WGS84)
-
-
-def _coverage_simplify(geoms: gpd.GeoSeries, tolerance_m: float) -> gpd.GeoSeries:
-    """Simplify polygons as a coverage, so shared borders stay shared (EPSG:4326 in and out)."""
-    projected = geoms.to_crs(EQUAL_AREA)
-    simple = shapely.coverage_simplify(projected.values, tolerance_m)
-    return gpd.GeoSeries(simple, index=geoms.index, crs=EQUAL_AREA).to_crs(WGS84)
-
-
-def _source_join(*parts: object) -> str:
-    return " ; ".join(str(p) for p in parts if isinstance(p, str) and p.strip())
-
-
 # --- cities and boundaries -------------------------------------------------------------------------
 
 
@@ -98,10 +64,10 @@ def cities(out: Path) -> None:
     """Member-city government seats as points."""
     df = _cities_table()
     gdf = gpd.GeoDataFrame(df.drop(columns=["seat_lon", "seat_lat", "seat_datum"]),
-                           geometry=_points(df, "seat_lon", "seat_lat", "seat_datum"))
-    gdf["source"] = [_source_join(r.seat_source, r.membership_source, r.population_source)
+                           geometry=points(df, "seat_lon", "seat_lat", "seat_datum"))
+    gdf["source"] = [source_join(r.seat_source, r.membership_source, r.population_source)
                      for r in df.itertuples()]
-    _write(gdf, out, "cities")
+    write(gdf, out, "cities")
 
 
 def _extent(city_adcode: str, scope: str) -> tuple[shapely.Geometry, str]:
@@ -138,10 +104,10 @@ def _city_polygons() -> gpd.GeoDataFrame:
 def city_boundaries(out: Path) -> None:
     """Full-detail city polygons (for measurement) and a coverage-simplified copy (for display)."""
     full = _city_polygons()
-    _write(full, out, "city_boundaries_full")
+    write(full, out, "city_boundaries_full")
     display = full.copy()
-    display.geometry = _coverage_simplify(full.geometry, CITY_TOLERANCE_M)
-    _write(display, out, "city_boundaries")
+    display.geometry = coverage_simplify(full.geometry, CITY_TOLERANCE_M)
+    write(display, out, "city_boundaries")
     _dissolved(full, display, out)
 
 
@@ -164,7 +130,7 @@ def _dissolved(full: gpd.GeoDataFrame, display: gpd.GeoDataFrame, out: Path) -> 
             "geometry": display[mask].union_all(),
             "source": "dissolved from city_boundaries; membership per data/sources/cities.csv",
         })
-    _write(gpd.GeoDataFrame(rows, crs=WGS84), out, "subclusters")
+    write(gpd.GeoDataFrame(rows, crs=WGS84), out, "subclusters")
 
     facts = read_source("plan_facts").set_index("fact_id")
     stated = float(facts.loc["area", "value"])
@@ -176,9 +142,9 @@ def _dissolved(full: gpd.GeoDataFrame, display: gpd.GeoDataFrame, out: Path) -> 
         "population_2020": int(full["population_2020"].sum()),
         "population_missing": int(full["population_2020"].isna().sum()),
         "geometry": display.union_all(),
-        "source": _source_join("dissolved from city_boundaries", facts.loc["area", "source"]),
+        "source": source_join("dissolved from city_boundaries", facts.loc["area", "source"]),
     }], crs=WGS84)
-    _write(agg, out, "agglomeration")
+    write(agg, out, "agglomeration")
 
 
 def provinces(out: Path) -> None:
@@ -189,17 +155,17 @@ def provinces(out: Path) -> None:
         "in_region": [c in PROVINCES for c in codes],
     }, geometry=[boundary(c) for c in codes], crs=WGS84)
     gdf["area_km2"] = area_km2(gdf).round(0)
-    gdf.geometry = _coverage_simplify(gdf.geometry, PROVINCE_TOLERANCE_M)
+    gdf.geometry = coverage_simplify(gdf.geometry, PROVINCE_TOLERANCE_M)
     gdf["source"] = CNMAPS_SOURCE
-    _write(gdf, out, "provinces")
+    write(gdf, out, "provinces")
 
     china = gpd.GeoSeries([boundary("100000")], crs=WGS84).to_crs(EQUAL_AREA).simplify(CHINA_TOLERANCE_M)
     outline = gpd.GeoDataFrame({"name_zh": ["中国"], "name_en": ["China"], "source": [CNMAPS_SOURCE]},
                                geometry=china.to_crs(WGS84).values, crs=WGS84)
-    _write(outline, out, "china")
+    write(outline, out, "china")
 
 
-STEPS: tuple[Callable[[Path], None], ...] = (cities, city_boundaries, provinces)
+STEPS: tuple[Callable[[Path], None], ...] = (cities, city_boundaries, provinces, *_features.STEPS)
 
 
 def build_all(out_dir: Path) -> list[str]:

@@ -159,18 +159,23 @@ def _check_stations(df: pd.DataFrame, problems: list[str]) -> pd.DataFrame:
     bad_main = ~df["main"].isin(["0", "1"])
     problems += [f"stations.csv: {k}: main {v!r} not 1|0" for k, v in df.loc[bad_main, ["station_id", "main"]].values]
     df["main"] = df["main"] == "1"
-    return _check_coords(df, "stations.csv", "station_id", problems)
+    # Curators leave lon/lat empty where no citable coordinate exists; such stations still route.
+    return _check_coords(df, "stations.csv", "station_id", problems, optional=True)
 
 
-def _check_coords(df: pd.DataFrame, fname: str, key: str, problems: list[str]) -> pd.DataFrame:
+def _check_coords(df: pd.DataFrame, fname: str, key: str, problems: list[str], *, optional: bool = False) -> pd.DataFrame:
+    """Numeric lon/lat inside China and a known datum; with ``optional``, both may be empty (unknown)."""
     df = df.copy()
-    lon = _numeric(df, "lon", fname, key, problems, required=True)
-    lat = _numeric(df, "lat", fname, key, problems, required=True)
+    unknown = (df["lon"] == "") & (df["lat"] == "") & optional
+    lon = _numeric(df, "lon", fname, key, problems, required=False)
+    lat = _numeric(df, "lat", fname, key, problems, required=False)
+    missing = (df["lon"] == "") | (df["lat"] == "")
+    problems += [f"{fname}: {k}: lon/lat missing or incomplete" for k in df.loc[missing & ~unknown, key]]
     out = lon.notna() & lat.notna() & ~(lon.between(*_LON_RANGE) & lat.between(*_LAT_RANGE))
     problems += [f"{fname}: {k}: ({x}, {y}) is outside China (lon/lat swapped?)" for k, x, y in
                  zip(df.loc[out, key], lon[out], lat[out], strict=True)]
     df["datum"] = df["datum"].str.lower()
-    bad = ~df["datum"].isin(_DATUMS)
+    bad = ~unknown & ~df["datum"].isin(_DATUMS)
     problems += [f"{fname}: {k}: datum {v!r} not wgs84|gcj02" for k, v in df.loc[bad, [key, "datum"]].values]
     df["lon"], df["lat"] = lon, lat
     return df
@@ -195,10 +200,10 @@ def _check_segments(df: pd.DataFrame, line_ids: set[str], station_ids: set[str],
     df["opened"] = _numeric(df, "opened", "segments.csv", "_where", problems, required=False)
     nonpos = (df["minutes"] <= 0) | (df["distance_km"] <= 0)
     problems += [f"segments.csv: {w}: minutes and distance_km must be > 0" for w in df.loc[nonpos, "_where"]]
-    no_time = df["minutes"].isna() & df["distance_km"].isna()
-    problems += [f"segments.csv: {w}: needs minutes or distance_km" for w in df.loc[no_time, "_where"]]
-    open_no_year = (df["status"] == "open") & df["opened"].isna()
-    problems += [f"segments.csv: {w}: open segment without an opened year" for w in df.loc[open_no_year, "_where"]]
+    # Open segments must be timeable; construction/planned ones may still lack a time (the
+    # network leaves them out and lists them), and an empty ``opened`` means "year unknown".
+    no_time = (df["status"] == "open") & df["minutes"].isna() & df["distance_km"].isna()
+    problems += [f"segments.csv: {w}: open segment needs minutes or distance_km" for w in df.loc[no_time, "_where"]]
     return df.drop(columns="_where")
 
 
@@ -208,7 +213,8 @@ def _check_transfers(df: pd.DataFrame, station_ids: set[str], problems: list[str
         bad = ~df[col].isin(station_ids)
         problems += [f"transfers.csv: unknown station {v!r}" for v in df.loc[bad, col]]
     df["_where"] = df["from_station"] + "-" + df["to_station"]
-    df["minutes"] = _numeric(df, "minutes", "transfers.csv", "_where", problems, required=True)
+    # Empty minutes = no sourced time; the network estimates one.
+    df["minutes"] = _numeric(df, "minutes", "transfers.csv", "_where", problems, required=False)
     problems += [f"transfers.csv: {w}: minutes must be >= 0" for w in df.loc[df["minutes"] < 0, "_where"]]
     return df.drop(columns="_where")
 
@@ -216,9 +222,11 @@ def _check_transfers(df: pd.DataFrame, station_ids: set[str], problems: list[str
 def _to_wgs84_points(df: pd.DataFrame) -> gpd.GeoDataFrame:
     """Shift GCJ-02 rows to WGS-84 in place of lon/lat, keep the original datum as ``source_datum``."""
     df = df.copy()
-    lon, lat = df["lon"].to_numpy(float), df["lat"].to_numpy(float)
+    lon, lat = df["lon"].to_numpy(float, copy=True), df["lat"].to_numpy(float, copy=True)
     gcj = (df["datum"] == "gcj02").to_numpy()
     lon[gcj], lat[gcj] = gcj02_to_wgs84(lon[gcj], lat[gcj])
     df["lon"], df["lat"] = lon, lat
     df = df.rename(columns={"datum": "source_datum"})
-    return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(lon, lat), crs=WGS84)
+    known = np.isfinite(lon) & np.isfinite(lat)
+    points = np.where(known, gpd.points_from_xy(lon, lat), None)  # unknown position: missing geometry
+    return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(points, index=df.index, crs=WGS84), crs=WGS84)

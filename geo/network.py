@@ -18,6 +18,16 @@ every coordinate WGS-84 lon/lat, EPSG:4326):
   the ``"planned"`` scenario uses every segment (open, construction, planned).
 * A segment without ``minutes`` is timed from its ``distance_km`` at
   ``AVG_TO_DESIGN_SPEED`` x the line's design speed (stops, curves, acceleration).
+* A segment with an empty ``opened`` year but ``status == "open"`` is open now
+  (``CURRENT_YEAR`` and later) but not in any earlier year: its year is unknown.
+  A construction/planned segment with neither minutes nor distance cannot be
+  timed and is left out (listed in :attr:`RailNetwork.untimed_segments`).
+* A same-city station link (``transfers.csv``) without minutes takes the geodesic
+  distance between the stations at ``STATION_LINK_KMH`` (metro or taxi across
+  town), or ``DEFAULT_STATION_LINK_MIN`` if a position is unknown.
+* A station without coordinates still routes; for road legs and isochrone discs
+  it is placed at its member city's seat (``coord_imputed``), and one outside
+  the member cities is not reachable by road at all.
 * A neighbouring core (outside the agglomeration) has no seat in ``cities.csv``:
   trips there end at any of its main stations plus ``egress_min``.
 
@@ -46,6 +56,7 @@ from geo.errors import BadOptionError, BadThresholdError, RailDataError
 __all__ = [
     "AVG_TO_DESIGN_SPEED",
     "CURRENT_YEAR",
+    "DEFAULT_STATION_LINK_MIN",
     "DEFAULT_TRANSFER_MIN",
     "NEIGHBOUR_CORES",
     "PLANNED",
@@ -53,6 +64,7 @@ __all__ = [
     "RailGraph",
     "RailNetwork",
     "RoadModel",
+    "STATION_LINK_KMH",
     "Year",
     "check_year",
     "default_network",
@@ -64,6 +76,8 @@ PLAN_YEAR = 2015
 PLANNED = "planned"
 DEFAULT_TRANSFER_MIN = 10.0
 AVG_TO_DESIGN_SPEED = 0.75
+STATION_LINK_KMH = 25.0
+DEFAULT_STATION_LINK_MIN = 40.0
 NEIGHBOUR_CORES = ("上海", "南京", "杭州", "合肥", "郑州", "重庆", "成都", "广州", "深圳", "福州", "贵阳", "西安")
 _MIN_YEAR, _MAX_YEAR = 1900, 2100
 
@@ -166,30 +180,30 @@ class RailNetwork:
         lines: pd.DataFrame | None = None,
         transfers: pd.DataFrame | None = None,
     ) -> None:
-        self.stations = stations.reset_index(drop=True)
+        self.stations = stations.reset_index(drop=True).copy()
         self.station_ids = self.stations["station_id"].astype(str).to_numpy()
         self._station_index = {s: i for i, s in enumerate(self.station_ids)}
         if len(self._station_index) != len(self.station_ids):
             raise RailDataError("station_id values are not unique")
-        self.lon = self.stations["lon"].to_numpy(float)
-        self.lat = self.stations["lat"].to_numpy(float)
         self.station_city = self.stations["city_zh"].astype(str).to_numpy()
         self.station_main = self.stations["main"].astype(bool).to_numpy()
+        members = self._members(cities)
+        self._impute_station_coords(members)
+        self.places = self._places(members)
         self.segments = self._timed_segments(segments, lines)
-        self.transfers = self._indexed_pairs(
-            transfers if transfers is not None else pd.DataFrame(columns=["from_station", "to_station", "minutes"]),
-            "transfers",
-        )
-        self.places = self._places(cities)
+        self.transfers = self._station_links(transfers)
         self._graphs: dict[tuple[Year, float], RailGraph] = {}
 
     @classmethod
     def from_sources(cls, *, sources_dir: Path | str | None = None) -> RailNetwork:
         """Load ``data/sources`` (or ``sources_dir``) with :mod:`data.rail` and build the network."""
+        from data import load_cities
         from data.rail import load_rail, read_member_cities
 
         src = load_rail(sources_dir=sources_dir)
-        cities = read_member_cities(sources_dir=sources_dir)
+        # The project's cities come from the shared loader; another directory (tests, what-if
+        # data) is read directly from its cities.csv.
+        cities = load_cities() if sources_dir is None else read_member_cities(sources_dir=sources_dir)
         return cls(src.stations, src.segments, cities, lines=src.lines, transfers=src.transfers)
 
     # -- tables -----------------------------------------------------------------------------------
@@ -210,38 +224,67 @@ class RailNetwork:
 
     def _timed_segments(self, segments: pd.DataFrame, lines: pd.DataFrame | None) -> pd.DataFrame:
         seg = self._indexed_pairs(segments, "segments")
+        seg["line_id"] = seg["line_id"].astype(str)
+        seg["opened"] = pd.to_numeric(seg["opened"], errors="coerce")
         missing = seg["minutes"].isna()
         if missing.any():
-            if lines is None:
-                raise RailDataError("segments without minutes need the lines table (design_speed_kmh)")
-            speed = seg["line_id"].map(lines.set_index("line_id")["design_speed_kmh"]).astype(float)
+            speed = (seg["line_id"].map(lines.set_index("line_id")["design_speed_kmh"]).astype(float)
+                     if lines is not None else pd.Series(np.nan, index=seg.index))
             est = pd.to_numeric(seg["distance_km"], errors="coerce") / (speed * AVG_TO_DESIGN_SPEED) * 60.0
-            bad = missing & est.isna()
-            if bad.any():
-                raise RailDataError(
-                    "segments without minutes, distance_km or design speed: "
-                    + ", ".join(f"{r.line_id} {r.from_station}-{r.to_station}" for r in seg[bad].itertuples())
-                )
             seg.loc[missing, "minutes"] = est[missing]
-        seg["opened"] = pd.to_numeric(seg["opened"], errors="coerce")
-        seg["line_id"] = seg["line_id"].astype(str)
-        return seg
+        untimed = seg["minutes"].isna()
+        if (untimed & (seg["status"] == "open")).any():
+            bad = seg[untimed & (seg["status"] == "open")]
+            raise RailDataError(
+                "open segments without minutes, distance_km or design speed: "
+                + ", ".join(f"{r.line_id} {r.from_station}-{r.to_station}" for r in bad.itertuples())
+            )
+        self.untimed_segments = seg[untimed].drop(columns=["from_idx", "to_idx"]).reset_index(drop=True)
+        return seg[~untimed].reset_index(drop=True)
 
-    def _places(self, cities: gpd.GeoDataFrame) -> pd.DataFrame:
-        """Member cities (seat points) then neighbouring cores present in the stations table."""
-        members = pd.DataFrame({
+    def _station_links(self, transfers: pd.DataFrame | None) -> pd.DataFrame:
+        if transfers is None:
+            transfers = pd.DataFrame(columns=["from_station", "to_station", "minutes"])
+        links = self._indexed_pairs(transfers, "transfers")
+        a, b = links["from_idx"].to_numpy(), links["to_idx"].to_numpy()
+        known = ~self.stations["coord_imputed"].to_numpy()
+        km = geodesic_km(self.lon[a], self.lat[a], self.lon[b], self.lat[b]) if len(links) else np.empty(0)
+        est = np.where(known[a] & known[b] & np.isfinite(km), km / STATION_LINK_KMH * 60.0,
+                       DEFAULT_STATION_LINK_MIN)
+        links["minutes"] = links["minutes"].fillna(pd.Series(est, index=links.index))
+        return links
+
+    @staticmethod
+    def _members(cities: gpd.GeoDataFrame) -> pd.DataFrame:
+        return pd.DataFrame({
             "name_zh": cities["name_zh"].astype(str).to_numpy(),
             "name_en": cities["name_en"].astype(str).to_numpy(),
             "adcode": cities["adcode"].astype(str).to_numpy(),
             "role": cities["role"].astype(str).to_numpy(),
             "population_2020": pd.to_numeric(cities["population_2020"], errors="coerce").to_numpy(float),
-            "lon": cities["lon"].to_numpy(float),
-            "lat": cities["lat"].to_numpy(float),
+            "lon": cities.geometry.x.to_numpy(float),
+            "lat": cities.geometry.y.to_numpy(float),
             "member": True,
         })
+
+    def _impute_station_coords(self, members: pd.DataFrame) -> None:
+        """Set :attr:`lon`/:attr:`lat`; stations without coordinates take their member city's seat."""
+        lon = np.array(pd.to_numeric(self.stations["lon"], errors="coerce"), dtype=float)
+        lat = np.array(pd.to_numeric(self.stations["lat"], errors="coerce"), dtype=float)
+        unknown = ~(np.isfinite(lon) & np.isfinite(lat))
+        seat = members.set_index("name_zh")
+        at_seat = unknown & np.isin(self.station_city, seat.index)
+        lon[at_seat] = seat.loc[self.station_city[at_seat], "lon"].to_numpy()
+        lat[at_seat] = seat.loc[self.station_city[at_seat], "lat"].to_numpy()
+        self.lon, self.lat = lon, lat
+        self.stations["coord_imputed"] = unknown
+        self.stations["road_reachable"] = np.isfinite(lon)
+
+    def _places(self, members: pd.DataFrame) -> pd.DataFrame:
+        """Member cities (seat points) then neighbouring cores present in the stations table."""
         rows = []
         for name in NEIGHBOUR_CORES:
-            mains = np.flatnonzero((self.station_city == name) & self.station_main)
+            mains = np.flatnonzero((self.station_city == name) & self.station_main & np.isfinite(self.lon))
             if mains.size and name not in set(members["name_zh"]):
                 # Their point is their first main station: cities.csv has no seat for them.
                 first = mains[np.argsort(self.station_ids[mains])[0]]
@@ -283,7 +326,9 @@ class RailNetwork:
         seg = self.segments
         if year == PLANNED:
             return seg
-        return seg[(seg["status"] == "open") & (seg["opened"] <= year)]
+        known = seg["opened"] <= year
+        unknown_but_open_now = seg["opened"].isna() & (year >= CURRENT_YEAR)
+        return seg[(seg["status"] == "open") & (known | unknown_but_open_now)]
 
     def graph(self, year: Year = CURRENT_YEAR, *, transfer_min: float = DEFAULT_TRANSFER_MIN) -> RailGraph:
         """The CSR routing graph for ``year`` (cached per year/scenario and transfer penalty)."""

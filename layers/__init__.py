@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from layers import clusters, context
+from layers import clusters, context, corridors, cross_river, economy, transport_points
 from layers.registry import UnknownLayerError, all_specs, by_group, get, register
 from layers.spec import GROUP_TITLES, Group, LayerSpec, LegendItem, Style
 
@@ -23,4 +23,7 @@ __all__ = [
     "get",
 ]
 
-register(*context.SPECS, *clusters.SPECS)
+register(
+    *context.SPECS, *clusters.SPECS, *economy.SPECS[:1], *corridors.SPECS, *cross_river.SPECS,
+    *economy.SPECS[1:], *transport_points.SPECS,
+)

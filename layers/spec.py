@@ -94,7 +94,9 @@ class LayerSpec:
     ``build(**params)`` returns the layer's features as a GeoDataFrame in
     EPSG:4326 with at least ``name_zh``, ``name_en`` and ``source``;
     ``fields`` are the extra properties shown in tooltips and exported.
-    Parameterised layers (circles) take keyword parameters; static ones none.
+    Parameterised layers (circles) list the keyword parameters ``build``
+    takes in ``parameters`` (e.g. ``("origins", "minutes", "mode", "year")``,
+    as in :class:`layers.view.ViewState`); static layers take none.
     """
 
     id: str
@@ -108,6 +110,7 @@ class LayerSpec:
     legend: tuple[LegendItem, ...] = ()
     attribution: str = ""
     default_visible: bool = False
+    parameters: tuple[str, ...] = ()
 
     def title(self, lang: str) -> str:
         return self.title_zh if lang == "zh" else self.title_en

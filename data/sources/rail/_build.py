@@ -33,6 +33,13 @@ S = {
     "yichang": "https://harscorail.com.cn/article/11/135.html (益阳至长沙段 2022-09-06 开通, 63公里, 最快31分钟, 设计时速350); https://m.ithome.com/html/663392.htm (常德至益阳段 2023-12-26 开通, 91公里, 常德至长沙最快59分钟)",
     "changjinghuang": "http://zjunbsn.com/tourism/system/2023/12/27/013076019.shtml (杭昌高铁黄昌段 2023-12-27 通车, 288公里, 设计时速350, 南昌东至景德镇北、黄山北最快49分、1小时45分)",
     "ningrong_fp": FP_NODES + " (lines[].serviceDate)",
+    "xiangpu": "http://big5.www.gov.cn/gate/big5/www.gov.cn/jrzg/2013-09/26/content_2495277.htm (新华社 2013-09-26: 向莆铁路开通运营; 南昌与福州间最快旅行时间3小时12分; 南昌西站至福州站区段设南昌西…抚州北、抚州…三明北…永泰、杜坞、福州20个车站, 营业里程547公里; 运营时速200公里)",
+    "hefu_open": "http://cnbridge.cn/html/2015/news_0630/58083.html (厦门网-海西晨报 2015-06-30: 合福高铁(6月)28日开通运营, 首趟福州开往合肥G2626次)",
+    "hefu_time": "http://www.ytbyz.com/ask/259431IA071OLDB (合福铁路6月28日正式开通运营; 福州到黄山的最快旅行时间…缩至2小时15分; 线路全长850公里, 初期运营时速300公里)",
+    "hefu_len": "http://zrdqbw.cn/2023/yangcheyaowen_10037805.html (合福高速铁路 2015年6月28日全线开通运营; 正线全长809.92千米, 设计速度300千米/小时; 江西段183.2千米, 福建段283.6千米; 车站含黄山北、婺源、德兴、上饶…福州)",
+    "czt_time": "http://cztshq.com/post/219.html (长株潭城际: 长沙西至株洲南最快70分钟, 至湘潭最快64分钟; 长沙站以南段于2016年12月26日开通; 西线(开福寺…长沙西)2017年12月26日开通)",
+    "czt_open": "http://m.tielu.cn/47/153126.html (2017-12-27: 长株潭城际铁路全长105公里, 设计时速200公里; 2016年12月26日长沙站以南至株洲、湘潭段建成通车; 2017年12月26日长沙站以西至长沙西站段建成通车)",
+    "czt_stations": "https://www.hunan.gov.cn/hnszf/hnyw/szdt/202306/t20230620_29379786.html (station list 长沙…株洲、株洲南、昭山…湘潭, as quoted in a GitHub markdown; not opened by us)",
 }
 
 # ---------------------------------------------------------------- stations
@@ -40,6 +47,9 @@ S = {
 OSM = FP_NODES + " (node source=osm; OpenStreetMap, ODbL)"
 DATA2 = FP_NODES + " (node source=data, 2-decimal coordinate from the repo's js/data.js; approx. +-1 km)"
 NOC = ""  # coordinates not found in a citable dataset
+CHSR = "github linroger/china-hsr-simulation@12692546d418a37c2088a135830761c1e8094635:public/hsr-stations.geojson"
+CHSR_OSM = CHSR + " (feature source=osm-augmented, i.e. OpenStreetMap node; ODbL)"
+CHSR_CSV = CHSR + " (feature source=csv; repo's public/station-data.json header: 'China rail station CSV with WGS84 coordinates'; upstream CSV not identified; spot-checked vs OSM: 南昌/南昌西/九江/长沙南/岳阳东 agree within ~0.1 km)"
 ST = {
  # --- Wuhan
  "hankou": ("汉口站", "Hankou", "武汉", 1, 114.26, 30.62, "wgs84", DATA2),
@@ -73,7 +83,7 @@ ST = {
  "yueyang_east": ("岳阳东站", "Yueyang East", "岳阳", 1, 113.20232, 29.36896, "wgs84", OSM),
  "miluo_east": ("汨罗东站", "Miluo East", "岳阳", 0, 113.13822, 28.74864, "wgs84", OSM),
  "changsha_south": ("长沙南站", "Changsha South", "长沙", 1, 113.05988, 28.15008, "wgs84", OSM),
- "changsha_west": ("长沙西站", "Changsha West", "长沙", 0, None, None, "", NOC),
+ "changsha_west": ("长沙西站", "Changsha West", "长沙", 0, 112.8205132, 28.2653776, "wgs84", CHSR_OSM + " id osm-84"),
  "zhuzhou_west": ("株洲西站", "Zhuzhou West", "株洲", 1, 113.06284, 27.79395, "wgs84", OSM),
  "hengshan_west": ("衡山西站", "Hengshan West", "衡阳", 0, 112.78379, 27.2511, "wgs84", OSM),
  "hengyang_east": ("衡阳东站", "Hengyang East", "衡阳", 1, 112.70449, 26.8997, "wgs84", OSM),
@@ -85,7 +95,7 @@ ST = {
  "huaihua_south": ("怀化南站", "Huaihua South", "怀化", 0, 109.98876, 27.51552, "wgs84", OSM),
  "liling_east": ("醴陵东站", "Liling East", "株洲", 0, 113.5726, 27.7185, "wgs84", OSM),
  "yiyang_south": ("益阳南站", "Yiyang South", "益阳", 1, None, None, "", NOC),
- "changde": ("常德站", "Changde", "常德", 1, None, None, "", NOC),
+ "changde": ("常德站", "Changde", "常德", 1, 111.689446, 29.074366, "wgs84", CHSR_CSV + " id st-665; pre-常益长 dataset, station later rebuilt on the same name"),
  # --- Jiangxi members
  "nanchang_west": ("南昌西站", "Nanchang West", "南昌", 1, 115.78771, 28.62573, "wgs84", OSM),
  "nanchang": ("南昌站", "Nanchang", "南昌", 1, 115.91482, 28.66529, "wgs84", OSM),
@@ -109,7 +119,7 @@ ST = {
  "dean": ("德安站", "De'an", "九江", 0, 115.76189, 29.31178, "wgs84", OSM),
  "gongqingcheng": ("共青城站", "Gongqingcheng", "九江", 0, 115.76975, 29.24566, "wgs84", OSM),
  "yongxiu": ("永修站", "Yongxiu", "九江", 0, 115.8109, 29.02289, "wgs84", OSM),
- "jingdezhen_north": ("景德镇北站", "Jingdezhen North", "景德镇", 1, None, None, "", NOC),
+ "jingdezhen_north": ("景德镇北站", "Jingdezhen North", "景德镇", 1, 117.2376217, 29.3416354, "wgs84", CHSR_OSM + " id osm-19"),
  "huangshan_north": ("黄山北站", "Huangshan North", "黄山", 1, 118.26734, 29.81834, "wgs84", OSM),
  "fengcheng_east": ("丰城东站", "Fengcheng East", "宜春", 0, 115.80587, 28.16871, "wgs84", OSM),
  "zhangshu_east": ("樟树东站", "Zhangshu East", "宜春", 0, 115.5957, 27.96821, "wgs84", OSM),
@@ -130,6 +140,12 @@ ST = {
  "nanjing_south": ("南京南站", "Nanjing South", "南京", 1, 118.81, 31.97, "wgs84", DATA2),
  "hefei_south": ("合肥南站", "Hefei South", "合肥", 1, 117.29, 31.8, "wgs84", DATA2),
  "luan": ("六安站", "Lu'an", "六安", 0, 116.49729, 31.71769, "wgs84", FP_NODES + " (node source=data)"),
+ # --- added 2026-11: 福州 link (向莆 / 合福) and 长株潭城际
+ "fuzhou": ("福州站", "Fuzhou", "福州", 1, 119.315178, 26.117115, "wgs84", CHSR_CSV + " id st-1593"),
+ "fuzhou_jx": ("抚州站", "Fuzhou (Jiangxi)", "抚州", 0, 116.349107, 27.923144, "wgs84", CHSR_CSV + " id st-1661"),
+ "sanming_north": ("三明北站", "Sanming North", "三明", 0, 117.801796, 26.379135, "wgs84", CHSR_CSV + " id st-1625"),
+ "zhuzhou_south": ("株洲南站", "Zhuzhou South", "株洲", 0, 113.1628275, 27.7719839, "wgs84", CHSR_OSM + " id osm-85"),
+ "xiangtan": ("湘潭站", "Xiangtan", "湘潭", 0, 112.907681, 27.878751, "wgs84", CHSR_CSV + " id st-695"),
 }
 
 # ---------------------------------------------------------------- lines
@@ -159,6 +175,9 @@ LN = {
  "xicheng_hsr": ("西成高速铁路", "Xi'an-Chengdu HSR", "hsr", None, FP_NODES, "serviceDate 2017-12-06 in footpoint lines[]"),
  "guangshenggang_hsr": ("广深港高速铁路", "Guangzhou-Shenzhen-HK HSR", "hsr", None, FP_NODES, "serviceDate 2011-12-26 in footpoint lines[]"),
  "huhang_hsr": ("沪杭高速铁路", "Shanghai-Hangzhou HSR", "hsr", None, FP_NODES, "serviceDate 2010-10-26 in footpoint lines[]"),
+ "xiangpu_railway": ("向莆铁路（南昌西—福州）", "Xiangtang-Putian railway (Nanchang West-Fuzhou)", "hsr", 200, S["xiangpu"], "opened 2013-09-26; 200 km/h mixed passenger/freight; 南昌西-福州 547 km"),
+ "hefu_hsr": ("合福高速铁路", "Hefei-Fuzhou HSR", "hsr", 300, S["hefu_len"] + " ; " + S["hefu_open"], "opened 2015-06-28; design 300 km/h (zrdqbw; yyykp.com says design 350 / allowed 300 -- 300 taken); 809.92 km"),
+ "changzhutan_intercity": ("长株潭城际铁路", "Changsha-Zhuzhou-Xiangtan intercity", "intercity", 200, S["czt_open"], "长沙站以南 opened 2016-12-26; 长沙站-长沙西 opened 2017-12-26; 105 km; 200 km/h"),
 }
 
 def gc(a, b):
@@ -328,6 +347,22 @@ chain_speed("xulan_hsr", ["zhengzhou_east", "xian_north"], KM_G1970, V_WC, "prox
 gc_speed("xicheng_hsr", ["xian_north", "chengdu_east"], V_HY, "proxy average of 汉宜 (250-class line, UNCERTAIN)", 2017, FP_NODES,
          note="opened = footpoint xicheng-hsr serviceDate 2017-12-06; mountain line, great circle underestimates")
 
+# ====================================================== FUZHOU LINK (added 2026-11)
+# 向莆: 南昌-福州 fastest 3h12m (192 min), 南昌西-福州 547 km (Xinhua 2013-09-26); split by great-circle share
+gc_split("xiangpu_railway", ["nanchang_west", "fuzhou_jx", "sanming_north", "fuzhou"], 192, 547, S["xiangpu"], 2013,
+         note="source says '南昌与福州' fastest; the line starts at 南昌西 so the 192 min is assigned to 南昌西-福州 (endpoint UNCERTAIN); "
+              "only 抚州 and 三明北 kept as intermediate stops (others: 三江镇, 大岗, 抚州北, 腾桥, 南城, 南丰, 建宁县北, 泰宁, 将乐, 夏茂, 尤溪, 中仙, 长庆, 永泰, 杜坞)")
+# 合福: 福州-黄山(北) fastest 2h15m (135 min) at opening; split at 上饶 by great-circle share
+gc_split("hefu_hsr", ["huangshan_north", "shangrao", "fuzhou"], 135, None, S["hefu_time"] + " ; " + S["hefu_open"], 2015,
+         note="source says '福州到黄山'; 合福's 黄山 station is 黄山北; 上饶 split is derived (no sourced 上饶-福州 time); intermediate stops (婺源, 德兴, 五府山, 武夷山北 …) omitted")
+
+# ====================================================== CHANGZHUTAN INTERCITY (added 2026-11)
+# Published fastest times after the 2017-12-26 full opening; modelled as two end-to-end edges from 长沙西 (branch at 暮云 not modelled)
+seg("changzhutan_intercity", "changsha_west", "zhuzhou_south", 70, "timetable: 长沙西至株洲南最快70分钟 (full-line opening report)", None, 2017, "open",
+    S["czt_time"] + " ; " + S["czt_open"], "end-to-end fastest; intermediate stops (长沙, 暮云 …) not modelled; 长沙站以南 part open since 2016-12-26, 长沙西 end since 2017-12-26")
+seg("changzhutan_intercity", "changsha_west", "xiangtan", 64, "timetable: 长沙西至湘潭最快64分钟 (full-line opening report)", None, 2017, "open",
+    S["czt_time"] + " ; " + S["czt_open"], "end-to-end fastest; intermediate stops not modelled; 长沙站以南 part open since 2016-12-26, 长沙西 end since 2017-12-26")
+
 # ---------------------------------------------------------------- transfers (no sourced minutes)
 TR = [
  ("hankou", "wuhan", "", "", "same city; no sourced transfer time -> engine default penalty"),
@@ -339,6 +374,9 @@ TR = [
  ("nanchang", "nanchang_east", "", "", "same city; no sourced time -> default penalty"),
  ("yichang_east", "yichang_north", "", "", "same city; no sourced time -> default penalty"),
  ("tianmen_south", "tianmen", "", "", "same city; no sourced time -> default penalty"),
+ ("zhuzhou_west", "zhuzhou_south", "", "", "same city; no sourced time -> default penalty"),
+ ("xiangtan_north", "xiangtan", "", "", "same city; no sourced time -> default penalty"),
+ ("fuzhou_east_jx", "fuzhou_jx", "", "", "same city (抚州); no sourced time -> default penalty"),
 ]
 
 def write():

@@ -1,0 +1,152 @@
+"""User-interface strings in Chinese (default) and English, and text escaping for the UI.
+
+Layer titles, legends and field names live in the layer specs; this module
+holds everything else the explorer shows: sidebar labels, table headers,
+notices. ``t("key", lang)`` picks the language; unknown keys are an error so a
+missing translation fails in tests, not in front of a planner.
+"""
+
+from __future__ import annotations
+
+import math
+import string
+from collections.abc import Mapping
+
+__all__ = ["LANG_NAMES", "STRINGS", "escape_markdown", "fmt_minutes", "fmt_number", "t"]
+
+LANG_NAMES: Mapping[str, str] = {"zh": "中文", "en": "English"}
+
+STRINGS: Mapping[str, tuple[str, str]] = {
+    "app_title": ("长江中游城市群空间探索", "Middle Yangtze Explorer"),
+    "app_caption": ("长江中游城市群：城市群、发展轴线、水系、跨江合作与交通圈",
+                    "Middle Yangtze River urban agglomeration: clusters, corridors, waterways, cross-river pairs and "
+                    "travel-time circles"),
+    "language": ("语言", "Language"),
+    "basemap": ("底图", "Basemap"),
+    "basemap_offline": ("离线矢量底图 (本地数据)", "Offline vector basemap (own data)"),
+    "basemap_osm": ("OpenStreetMap", "OpenStreetMap"),
+    "basemap_carto": ("CartoDB Positron", "CartoDB Positron"),
+    "basemap_gaode": ("高德地图 (GCJ-02)", "Gaode / Amap (GCJ-02)"),
+    "basemap_tianditu": ("天地图", "Tianditu"),
+    "basemap_gcj_note": ("高德底图使用 GCJ-02 坐标，所有图层已相应偏移以对齐。",
+                         "Gaode tiles use GCJ-02; every overlay is shifted to GCJ-02 so it lines up."),
+    "basemap_online_note": ("在线底图需要访问外网瓦片服务；内网环境请使用离线底图。",
+                            "Tile basemaps need the tile server; on an intranet use the offline basemap."),
+    "tianditu_no_key": ("未设置天地图密钥 (环境变量 TIANDITU_KEY)，已改用离线底图。",
+                        "No Tianditu key (environment variable TIANDITU_KEY); using the offline basemap."),
+    "layers": ("图层", "Layers"),
+    "search": ("查找城市", "Find a city"),
+    "search_placeholder": ("输入中文或英文名", "Type a Chinese or English name"),
+    "circles": ("交通圈", "Travel-time circles"),
+    "origins": ("中心城市 (起点)", "Origins"),
+    "thresholds": ("时间阈值 (小时)", "Thresholds (hours)"),
+    "thresholds_help": ("以逗号分隔，例如 1, 2, 3；0–24 小时", "Comma-separated, e.g. 1, 2, 3; 0–24 h"),
+    "thresholds_bad": ("无法识别的时间阈值已忽略：{bad}", "Ignored thresholds I could not read: {bad}"),
+    "mode": ("出行方式", "Mode"),
+    "mode_rail": ("公路 + 铁路", "Road + rail"),
+    "mode_road": ("仅公路", "Road only"),
+    "mode_nominal": ("名义圈 (匀速直线)", "Nominal ring (steady speed)"),
+    "year": ("路网年份", "Network year"),
+    "year_2015": ("2015 (规划编制年)", "2015 (plan year)"),
+    "year_now": ("现状", "Today"),
+    "year_planned": ("规划建成后", "With planned lines"),
+    "assumptions": ("可达性模型假设", "Access-model assumptions"),
+    "speed_kmh": ("道路车速 (km/h)", "Road speed (km/h)"),
+    "detour_factor": ("道路绕行系数", "Road detour factor"),
+    "access_min": ("进站时间 (分钟)", "Access time to rail (min)"),
+    "egress_min": ("出站时间 (分钟)", "Egress time from rail (min)"),
+    "max_access_km": ("最远接驳距离 (km)", "Longest road leg to a station (km)"),
+    "transfer_min": ("换乘时间 (分钟)", "Transfer time (min)"),
+    "nominal_speed": ("名义圈速度 (km/h)", "Nominal ring speed (km/h)"),
+    "circle_summary": ("交通圈概况", "Circles at a glance"),
+    "circle_header": ("{origin} · {hours} 小时", "{origin} · {hours} h"),
+    "area": ("面积", "Area"),
+    "population_reached": ("覆盖人口", "Population reached"),
+    "cities_reached": ("可达城市", "Cities reached"),
+    "no_cities": ("无", "none"),
+    "circles_off": ("交通圈图层未开启。", "The circles layer is off."),
+    "circles_unavailable": ("交通圈计算模块尚不可用。", "The travel-time engine is not available."),
+    "circle_error": ("无法计算 {origin} 的交通圈：{error}", "Could not compute circles for {origin}: {error}"),
+    "tables": ("规划目标与出行时间", "Plan targets and travel times"),
+    "targets": ("规划目标核验", "Plan-target verdicts"),
+    "target_core_commute": ("中心城市 1 小时通勤", "Cores: 1-hour commute"),
+    "target_member_pairs": ("成员城市间 2 小时", "Member cities: 2 hours apart"),
+    "target_neighbour_cores": ("与周边中心城市 3 小时 (铁路)", "Neighbouring cores: 3 hours by rail"),
+    "targets_met": ("达标 {ok} / {n}", "{ok} of {n} met"),
+    "matrix": ("出行时间矩阵 (分钟)", "Travel-time matrix (minutes)"),
+    "matrix_kind": ("时间口径", "Time measure"),
+    "matrix_door": ("门到门", "Door to door"),
+    "matrix_rail": ("站到站 (铁路)", "Station to station (rail)"),
+    "download_csv": ("下载 CSV", "Download CSV"),
+    "col_origin": ("起点", "Origin"),
+    "col_minutes": ("阈值 (分钟)", "Threshold (min)"),
+    "col_area_km2": ("面积 (km²)", "Area (km²)"),
+    "col_n_cities": ("可达城市数", "Cities reached"),
+    "col_population": ("覆盖人口", "Population reached"),
+    "col_cities": ("可达城市 (分钟)", "Cities reached (min)"),
+    "col_core": ("中心城市", "Core"),
+    "col_city": ("城市", "City"),
+    "col_city_a": ("城市 A", "City A"),
+    "col_city_b": ("城市 B", "City B"),
+    "col_neighbour": ("周边中心城市", "Neighbouring core"),
+    "col_door_min": ("门到门 (分钟)", "Door to door (min)"),
+    "col_door_ok": ("门到门达标", "Door-to-door target met"),
+    "col_rail_min": ("站到站 (分钟)", "Station to station (min)"),
+    "col_rail_ok": ("铁路达标", "Rail target met"),
+    "export": ("导出", "Export"),
+    "export_placeholder": ("简报导出 (PNG/PDF/SVG)、HTML 与数据文件将在此处提供。",
+                           "Briefing exports (PNG/PDF/SVG), HTML and data files will appear here."),
+    "export_html": ("下载交互地图 (HTML，离线可用)", "Download the interactive map (HTML, works offline)"),
+    "share": ("分享链接", "Share link"),
+    "share_help": ("地址栏中的链接包含当前图层、交通圈设置、底图、语言与视图。",
+                   "The address bar link holds the layer set, circle settings, basemap, language and map view."),
+    "notice_prefix": ("链接中的部分参数已忽略：", "Some link parameters were ignored: "),
+    "layer_error": ("图层 {layer} 无法加载：{error}", "Layer {layer} could not be loaded: {error}"),
+    "legend": ("图例", "Legend"),
+    "source": ("来源", "Source"),
+    "people": ("{value} 人", "{value} people"),
+    "km2": ("{value} km²", "{value} km²"),
+    "hours_minutes": ("{h} 小时 {m} 分", "{h} h {m} min"),
+    "minutes_only": ("{m} 分钟", "{m} min"),
+    "unreachable": ("不可达", "unreachable"),
+}
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The UI string ``key`` in ``lang`` ("zh" or "en"), formatted with ``values``."""
+    zh, en = STRINGS[key]
+    text = zh if lang == "zh" else en
+    return text.format(**values) if values else text
+
+
+def fmt_number(value: float | None, lang: str, *, digits: int = 0) -> str:
+    """A number for display: thousands separators, ``digits`` decimals; 万/亿 for large counts in Chinese."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    if lang == "zh" and abs(value) >= 1e8:
+        return f"{value / 1e8:,.2f} 亿"
+    if lang == "zh" and abs(value) >= 1e4:
+        return f"{value / 1e4:,.1f} 万"
+    return f"{value:,.{digits}f}"
+
+
+def fmt_minutes(minutes: float | None, lang: str) -> str:
+    """Minutes as "1 h 25 min" / "1 小时 25 分" (rounded to whole minutes)."""
+    if minutes is None or not math.isfinite(minutes):
+        return t("unreachable", lang)
+    m = round(minutes)
+    if m < 60:
+        return t("minutes_only", lang, m=m)
+    return t("hours_minutes", lang, h=m // 60, m=m % 60)
+
+
+_MARKDOWN_SPECIALS = frozenset(string.punctuation)
+
+
+def escape_markdown(text: object) -> str:
+    """``text`` with every ASCII punctuation mark backslash-escaped, so Streamlit markdown shows it literally.
+
+    Use for anything that came from data or the URL before passing it to a
+    markdown-rendering call (``st.warning``, ``st.markdown``, labels).
+    """
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in str(text))

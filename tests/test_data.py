@@ -1,0 +1,114 @@
+"""The dataset stays honest: sourced records, valid geometry, membership rules, reproducible builds."""
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+
+from data import DERIVED_DIR, SOURCES_DIR, load_cities, read_derived, read_source
+from data.build import build_all
+from geo.crs import area_km2
+
+WUHAN_1_PLUS_8 = {"武汉", "黄石", "鄂州", "孝感", "黄冈", "咸宁", "仙桃", "潜江", "天门"}
+CHANGZHUTAN_3_PLUS_5 = {"长沙", "株洲", "湘潭", "岳阳", "衡阳", "益阳", "常德", "娄底"}
+PLAN_MEMBERS = {
+    "湖北": {"武汉", "黄石", "鄂州", "黄冈", "孝感", "咸宁", "仙桃", "潜江", "天门", "襄阳", "宜昌", "荆州", "荆门"},
+    "湖南": {"长沙", "株洲", "湘潭", "岳阳", "益阳", "常德", "衡阳", "娄底"},
+    "江西": {"南昌", "九江", "景德镇", "鹰潭", "新余", "宜春", "萍乡", "上饶", "抚州", "吉安"},
+}
+
+
+def _source_tables() -> list[Path]:
+    return sorted(p for p in SOURCES_DIR.rglob("*.csv"))
+
+
+@pytest.mark.parametrize("path", _source_tables(), ids=lambda p: str(p.relative_to(SOURCES_DIR)))
+def test_every_source_record_names_its_source(path):
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    source_cols = [c for c in df.columns if c == "source" or c.endswith("_source")]
+    assert source_cols, f"{path.name} has no source column"
+    unsourced = df[(df[source_cols].apply(lambda col: col.str.strip() == "")).all(axis=1)]
+    assert unsourced.empty, f"{path.name}: rows without any source: {unsourced.index.tolist()}"
+
+
+def test_member_cities_follow_the_plan():
+    cities = load_cities()
+    assert len(cities) == 31
+    assert cities["adcode"].is_unique
+    assert cities["adcode"].str.fullmatch(r"\d{6}").all()
+    by_province = cities.groupby("province_zh")["name_zh"].apply(set).to_dict()
+    assert by_province == PLAN_MEMBERS
+    assert set(cities.loc[cities["role"] == "core", "name_zh"]) == {"武汉", "长沙", "南昌"}
+    assert set(cities.loc[cities["subcluster_zh"] == "武汉城市圈", "name_zh"]) == WUHAN_1_PLUS_8
+    assert set(cities.loc[cities["subcluster_zh"] == "环长株潭城市群", "name_zh"]) == CHANGZHUTAN_3_PLUS_5
+    assert cities["name_en"].notna().all()
+
+
+def test_population_is_a_census_integer_or_explained():
+    raw = read_source("cities")
+    missing = raw[raw["population_2020"].isna()]
+    assert missing["population_note"].notna().all(), "a missing population must say why"
+    present = pd.to_numeric(raw["population_2020"].dropna())
+    assert (present == present.round()).all() and present.between(5e5, 2e7).all()
+
+
+def _derived_files() -> list[str]:
+    return sorted(p.stem for p in DERIVED_DIR.glob("*.geojson"))
+
+
+@pytest.mark.parametrize("name", _derived_files())
+def test_derived_geometry_is_valid_wgs84_and_sourced(name):
+    gdf = read_derived(name)
+    assert gdf.crs.to_epsg() == 4326
+    assert len(gdf) > 0
+    assert gdf.geometry.is_valid.all() and not gdf.geometry.is_empty.any()
+    minx, miny, maxx, maxy = gdf.total_bounds
+    assert 73 <= minx and maxx <= 136 and 3 <= miny and maxy <= 54, "coordinates must be lon/lat in China"
+    assert gdf["source"].str.strip().astype(bool).all()
+
+
+def test_every_seat_lies_inside_its_own_city_polygon():
+    seats = load_cities().set_index("adcode").geometry
+    polygons = read_derived("city_boundaries_full").set_index("adcode").geometry
+    outside = [code for code in seats.index if not polygons[code].contains(seats[code])]
+    assert not outside
+
+
+def test_simplified_cities_remain_a_valid_coverage_close_to_full_detail():
+    display = read_derived("city_boundaries")
+    full = read_derived("city_boundaries_full")
+    assert shapely.coverage_is_valid(display.geometry.values)
+    ratio = area_km2(display) / area_km2(full)
+    assert ((ratio > 0.99) & (ratio < 1.01)).all()
+
+
+def test_subclusters_cover_exactly_their_member_cities():
+    cities = read_derived("city_boundaries")
+    for row in read_derived("subclusters").itertuples():
+        members = cities[cities["subcluster_zh"] == row.name_zh]
+        others = cities[cities["subcluster_zh"] != row.name_zh]
+        assert set(members["name_zh"]) == set(row.members_zh.split("、"))
+        union = members.union_all()
+        sym_diff = gpd.GeoSeries([row.geometry.symmetric_difference(union)], crs=4326)
+        assert area_km2(sym_diff)[0] < 1.0
+        overlap = gpd.GeoSeries([row.geometry.intersection(others.union_all())], crs=4326)
+        assert area_km2(overlap)[0] < 1.0
+
+
+def test_agglomeration_area_is_reported_against_the_plan():
+    agg = read_derived("agglomeration").iloc[0]
+    # Whole-prefecture 抚州 and 吉安 make this an upper bound of the plan's ~317,000 km².
+    assert agg["plan_area_km2"] == 317000
+    assert 1.0 <= agg["area_ratio"] <= 1.2
+    assert agg["n_members"] == 31
+
+
+@pytest.mark.slow
+def test_rebuilding_reproduces_the_committed_derived_files(tmp_path):
+    written = build_all(tmp_path)
+    committed = sorted(p.name for p in DERIVED_DIR.glob("*.geojson"))
+    assert written == committed
+    for name in written:
+        assert (tmp_path / name).read_bytes() == (DERIVED_DIR / name).read_bytes(), f"{name} differs from a rebuild"
