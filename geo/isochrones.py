@@ -16,14 +16,13 @@ polygon, so a seat within a few hundred metres of a boundary is judged exactly.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
 import geopandas as gpd
 import numpy as np
 import shapely
 
-from geo.crs import GEOD, WGS84, area_km2
+from geo.crs import EQUAL_AREA, GEOD, WGS84, transformer
 from geo.errors import BadThresholdError
 from geo.network import CURRENT_YEAR, DEFAULT_TRANSFER_MIN, RailNetwork, RoadModel, Year, default_network
 from geo.traveltime import Mode, TravelTimes, origin_station_km, resolve_origin, travel_times
@@ -31,8 +30,8 @@ from geo.traveltime import Mode, TravelTimes, origin_station_km, resolve_origin,
 __all__ = [
     "DEFAULT_MINUTES",
     "MAX_MINUTES",
-    "N_AZIMUTHS",
     "NOMINAL_SPEED_KMH",
+    "N_AZIMUTHS",
     "check_minutes",
     "geodesic_discs",
     "isochrones",
@@ -103,8 +102,8 @@ def isochrones(
 ) -> gpd.GeoDataFrame:
     """Door-to-door isochrones around ``origin``, one row per threshold, ascending (EPSG:4326).
 
-    Columns: origin, minutes, mode, year, area_km2 (equal-area), cities_reached (JSON list of
-    {"name_zh", "door_min"} for member-city seats within the threshold, by time),
+    Columns: origin, minutes, mode, year, area_km2 (equal-area), cities_reached (member cities
+    whose seat is within the threshold, by time, '、'-joined as "name minutes": "武汉 0、孝感 47"),
     n_cities_reached, population_reached (sum of population_2020 of those cities) and
     population_unknown (how many of them have no population figure).
     """
@@ -147,28 +146,28 @@ def _isochrone_polygons(tt: TravelTimes, thresholds: tuple[float, ...], net: Rai
 
 
 def _frame(tt: TravelTimes, thresholds: tuple[float, ...], polys: list, net: RailNetwork) -> gpd.GeoDataFrame:
-    members = tt.places[tt.places["member"]]
-    pop = net.places.loc[net.places["member"], "population_2020"].to_numpy()
-    door = members["door_min"].to_numpy()
+    members = np.flatnonzero(net.place_member)
+    pop = net.places["population_2020"].to_numpy(float)[members]
+    names = net.place_names[members]
+    door = tt.places["door_min"].to_numpy()[members]
     order = np.argsort(door, kind="stable")
-    rows = []
+    columns: dict[str, list] = {k: [] for k in ("cities_reached", "n_cities_reached", "population_reached",
+                                                "population_unknown")}
     for t in thresholds:
         hit = order[door[order] <= t]
-        rows.append({
-            "origin": tt.origin.label,
-            "minutes": t,
-            "mode": tt.mode,
-            "year": str(tt.year),
-            "cities_reached": json.dumps(
-                [{"name_zh": members.index[i], "door_min": round(float(door[i]), 1)} for i in hit],
-                ensure_ascii=False),
-            "n_cities_reached": int(hit.size),
-            "population_reached": float(np.nansum(pop[hit])),
-            "population_unknown": int(np.isnan(pop[hit]).sum()),
-        })
-    gdf = gpd.GeoDataFrame(rows, geometry=polys, crs=WGS84)
-    gdf.insert(4, "area_km2", area_km2(gdf))
-    return gdf
+        columns["cities_reached"].append("、".join(f"{names[i]} {door[i]:.0f}" for i in hit))
+        columns["n_cities_reached"].append(int(hit.size))
+        columns["population_reached"].append(float(np.nansum(pop[hit])))
+        columns["population_unknown"].append(int(np.isnan(pop[hit]).sum()))
+    data = {"origin": tt.origin.label, "minutes": list(thresholds), "mode": tt.mode, "year": str(tt.year),
+            "area_km2": _area_km2(polys), **columns}
+    return gpd.GeoDataFrame(data, geometry=polys, crs=WGS84)
+
+
+def _area_km2(polys: list) -> np.ndarray:
+    """Areas in km² of EPSG:4326 polygons, measured in :data:`geo.crs.EQUAL_AREA`."""
+    to_ea = transformer(WGS84, EQUAL_AREA)
+    return shapely.area(shapely.transform(np.asarray(polys, dtype=object), to_ea.transform, interleaved=False)) / 1e6
 
 
 def nominal_rings(
@@ -194,19 +193,19 @@ def nominal_rings(
     _, _, m = GEOD.inv(np.full(len(members), org.lon), np.full(len(members), org.lat),
                        members["lon"].to_numpy(), members["lat"].to_numpy())
     seat_km = np.asarray(m) / 1000.0
-    gdf = gpd.GeoDataFrame(
+    discs = geodesic_discs(np.full(radius.size, org.lon), np.full(radius.size, org.lat), radius,
+                           n_azimuths=n_azimuths)
+    return gpd.GeoDataFrame(
         {
             "origin": org.label,
             "minutes": thresholds,
             "speed_kmh": float(speed_kmh),
             "radius_km": radius,
+            "area_km2": _area_km2(list(discs)),
             "label": [f"nominal: {t:g} min at {speed_kmh:g} km/h = {r:g} km" for t, r in zip(thresholds, radius,
                                                                                             strict=True)],
             "cities_within": ["、".join(members["name_zh"][seat_km <= r]) for r in radius],
         },
-        geometry=geodesic_discs(np.full(radius.size, org.lon), np.full(radius.size, org.lat), radius,
-                                n_azimuths=n_azimuths),
+        geometry=discs,
         crs=WGS84,
     )
-    gdf.insert(4, "area_km2", area_km2(gdf))
-    return gdf

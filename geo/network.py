@@ -61,10 +61,10 @@ __all__ = [
     "NEIGHBOUR_CORES",
     "PLANNED",
     "PLAN_YEAR",
+    "STATION_LINK_KMH",
     "RailGraph",
     "RailNetwork",
     "RoadModel",
-    "STATION_LINK_KMH",
     "Year",
     "check_year",
     "default_network",
@@ -190,6 +190,12 @@ class RailNetwork:
         members = self._members(cities)
         self._impute_station_coords(members)
         self.places = self._places(members)
+        # Plain arrays of the places table for the per-query hot paths.
+        self.place_names = self.places["name_zh"].to_numpy()
+        self.place_lon = self.places["lon"].to_numpy(float)
+        self.place_lat = self.places["lat"].to_numpy(float)
+        self.place_member = self.places["member"].to_numpy(bool)
+        self.place_mains = [np.flatnonzero((self.station_city == p) & self.station_main) for p in self.place_names]
         self.segments = self._timed_segments(segments, lines)
         self.transfers = self._station_links(transfers)
         self._graphs: dict[tuple[Year, float], RailGraph] = {}
@@ -309,14 +315,13 @@ class RailNetwork:
     @cached_property
     def place_station_km(self) -> np.ndarray:
         """Geodesic km from every place point (rows, :attr:`places` order) to every station (cols)."""
-        p = self.places
-        return geodesic_km(p["lon"].to_numpy()[:, None], p["lat"].to_numpy()[:, None], self.lon, self.lat)
+        return geodesic_km(self.place_lon[:, None], self.place_lat[:, None], self.lon, self.lat)
 
     @cached_property
     def member_bbox(self) -> tuple[float, float, float, float]:
         """(min lon, min lat, max lon, max lat) of the member-city seats, degrees."""
-        m = self.places[self.places["member"]]
-        return (m["lon"].min(), m["lat"].min(), m["lon"].max(), m["lat"].max())
+        lon, lat = self.place_lon[self.place_member], self.place_lat[self.place_member]
+        return (lon.min(), lat.min(), lon.max(), lat.max())
 
     # -- graph --------------------------------------------------------------------------------------
 

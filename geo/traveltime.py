@@ -185,14 +185,13 @@ def travel_times(
     year = check_year(year)
     org = resolve_origin(origin, network=net)
     graph = net.graph(year, transfer_min=transfer_min)
-    places = net.places
-    place_km = geodesic_km(org.lon, org.lat, places["lon"].to_numpy(), places["lat"].to_numpy())
+    place_km = geodesic_km(org.lon, org.lat, net.place_lon, net.place_lat)
     if org.place is not None:
         place_km[org.place] = 0.0
     road = model.road_min(place_km)
     n = len(net.station_ids)
     station_min = np.full(n, np.inf)
-    rail = np.full(len(places), np.nan)
+    rail = np.full(len(net.place_names), np.nan)
     if mode == "rail":
         access = _origin_access(org, net, graph, model)
         cand = np.flatnonzero(np.isfinite(access))
@@ -208,15 +207,14 @@ def travel_times(
         station_min = np.min(access[cand, None] + rail_from[pos], axis=0)
         if mains.size:
             from_mains = rail_from[np.searchsorted(sources, mains)].min(axis=0)
-            rail = np.array([_min_at(from_mains, net.main_stations(p)) for p in places["name_zh"]])
+            rail = np.array([_min_at(from_mains, idx) for idx in net.place_mains])
         door_rail = _egress_door(station_min[None, :], net, graph, model)[0]
         door = np.fmin(road, door_rail)
     else:
         door = road
     table = pd.DataFrame(
-        {"door_min": door, "road_min": road, "rail_min": rail, "role": places["role"].to_numpy(),
-         "member": places["member"].to_numpy()},
-        index=pd.Index(places["name_zh"].to_numpy(), name="name_zh"),
+        {"door_min": door, "road_min": road, "rail_min": rail, "member": net.place_member},
+        index=pd.Index(net.place_names, name="name_zh"),
     )
     return TravelTimes(origin=org, year=year, mode=mode, model=model, transfer_min=transfer_min,
                        station_min=station_min, places=table)
@@ -263,9 +261,9 @@ def _egress_min(net: RailNetwork, graph: RailGraph, model: RoadModel) -> np.ndar
     km = net.place_station_km
     egress = np.where(graph.open_station & (km <= model.max_access_km), model.road_min(km) + model.egress_min,
                       np.inf)
-    for i in np.flatnonzero(~net.places["member"].to_numpy()):
+    for i in np.flatnonzero(~net.place_member):
         egress[i] = np.inf
-        egress[i, net.main_stations(net.places.at[i, "name_zh"])] = model.egress_min
+        egress[i, net.place_mains[i]] = model.egress_min
     return egress
 
 
@@ -297,18 +295,15 @@ def travel_time_matrix(
     net = network or default_network()
     model = model or RoadModel()
     graph = net.graph(check_year(year), transfer_min=transfer_min)
-    names = net.places["name_zh"].to_numpy()
-    if kind == "rail":
-        out = _rail_matrix(net, graph)
-    else:
-        out = _door_matrix(net, graph, model)
+    names = net.place_names
+    out = _rail_matrix(net, graph) if kind == "rail" else _door_matrix(net, graph, model)
     np.fill_diagonal(out, 0.0)
     return pd.DataFrame(out, index=pd.Index(names, name="from"), columns=pd.Index(names, name="to"))
 
 
 def _rail_matrix(net: RailNetwork, graph: RailGraph) -> np.ndarray:
-    names = net.places["name_zh"].to_numpy()
-    groups = [net.main_stations(p) for p in names]
+    names = net.place_names
+    groups = net.place_mains
     owner = np.concatenate([np.full(g.size, i) for i, g in enumerate(groups)]).astype(np.int64)
     mains = np.concatenate(groups).astype(np.int64)
     out = np.full((len(names), len(names)), np.nan)
@@ -323,13 +318,12 @@ def _rail_matrix(net: RailNetwork, graph: RailGraph) -> np.ndarray:
 
 
 def _door_matrix(net: RailNetwork, graph: RailGraph, model: RoadModel) -> np.ndarray:
-    places = net.places
-    lon, lat = places["lon"].to_numpy(), places["lat"].to_numpy()
+    lon, lat = net.place_lon, net.place_lat
     road = model.road_min(geodesic_km(lon[:, None], lat[:, None], lon[None, :], lat[None, :]))
     access = _access(net.place_station_km, graph, model)
-    for i in np.flatnonzero(~places["member"].to_numpy()):
+    for i in np.flatnonzero(~net.place_member):
         access[i] = np.inf
-        mains = net.main_stations(places.at[i, "name_zh"])
+        mains = net.place_mains[i]
         access[i, mains[graph.open_station[mains]]] = model.access_min
     cand = np.flatnonzero(np.isfinite(access).any(axis=0))
     if cand.size == 0:

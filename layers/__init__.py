@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from layers import clusters, context, corridors, cross_river, economy, transport_points
+from layers import clusters, context, corridors, cross_river, economy, transport_points, waterways
 from layers.registry import UnknownLayerError, all_specs, by_group, get, register
 from layers.spec import GROUP_TITLES, Group, LayerSpec, LegendItem, Style
 
@@ -23,7 +23,10 @@ __all__ = [
     "get",
 ]
 
+# Drawing order: areas, then lines, then points (cities on top).
 register(
-    *context.SPECS, *clusters.SPECS, *economy.SPECS[:1], *corridors.SPECS, *cross_river.SPECS,
-    *economy.SPECS[1:], *transport_points.SPECS,
+    context.PROVINCES, clusters.AGGLOMERATION, clusters.SUBCLUSTERS, clusters.CITY_BOUNDARIES, economy.ZONES,
+    waterways.LAKES, waterways.CHANNELS, waterways.RIVERS, corridors.CORRIDORS, *cross_river.SPECS,
+    transport_points.PORTS, transport_points.AIRPORTS, economy.INDUSTRIAL_CLUSTERS, economy.HITECH_ZONES,
+    clusters.CITIES,
 )

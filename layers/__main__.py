@@ -1,7 +1,17 @@
-"""Command line for the layer catalogue.
+"""Command line for the layer catalogue and for batch briefings.
 
     python -m layers list
     python -m layers export <layer-id> <file.geojson|file.gpkg>
+    python -m layers snapshot --out FILE.(png|pdf|svg) [--view URL] [--layers id,id] [--origins 武汉,长沙]
+                              [--minutes 60,120] [--mode rail] [--year now] [--paper a4|a3]
+                              [--orientation landscape|portrait] [--dpi N] [--lang zh|en] [--title TEXT]
+    python -m layers export-all --out FILE.(gpkg|geojson|kml|shp.zip) [--crs wgs84|cgcs2000|gk|EPSG]
+                                [--view URL] [--layers id,id] [--tables FILE.(xlsx|csv)]
+
+``--view`` takes the app's URL (or just its query string), so the command
+reproduces what the app showed; the other flags override parts of it. Errors
+are one line on stderr with exit status 2; notices (ignored URL parameters,
+layers that could not be built, font fallback) are printed as ``note:`` lines.
 """
 
 from __future__ import annotations
@@ -11,7 +21,8 @@ import sys
 from pathlib import Path
 
 import layers
-from layers.export import ExportError, write_layer
+from layers.export import ExportError, check_target, write_layer
+from layers.view import MODES, YEARS, ViewState, parse_view
 
 
 def _list(_: argparse.Namespace) -> int:
@@ -27,6 +38,103 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _note(*messages: str) -> None:
+    for message in messages:
+        if message:
+            print(f"note: {message}", file=sys.stderr)
+
+
+def _split(value: str) -> list[str]:
+    return [v.strip() for v in value.replace("，", ",").split(",") if v.strip()]
+
+
+def _view_from_args(args: argparse.Namespace, *, default_layers: tuple[str, ...]) -> ViewState:
+    """The view to render: ``--view`` (or the defaults), then the explicit flags on top."""
+    known = tuple(s.id for s in layers.all_specs())
+    if args.view:
+        view = parse_view(args.view, known_layers=known)
+        _note(*view.notices)
+    else:
+        view = ViewState(layers=default_layers)
+    changes: dict = {}
+    if args.layers:
+        changes["layers"] = tuple(_split(args.layers))
+        for lid in changes["layers"]:
+            layers.get(lid)  # unknown ids stop here with a suggestion
+    if args.origins:
+        changes["origins"] = tuple(_split(args.origins))
+    if args.minutes:
+        try:
+            changes["minutes"] = tuple(sorted({int(m) for m in _split(args.minutes)}))
+        except ValueError:
+            raise ExportError(f"--minutes must be whole minutes separated by commas, got {args.minutes!r}") from None
+    for key in ("mode", "year", "lang"):
+        if getattr(args, key, None):
+            changes[key] = getattr(args, key)
+    return view.with_(**changes)
+
+
+def _out_path(text: str, suffixes: tuple[str, ...]) -> Path:
+    path = Path(text)
+    name = path.name.lower()
+    if not name.endswith(suffixes):
+        raise ExportError(f"{path}: unsupported extension; use {', '.join(suffixes)}")
+    check_target(path, {path.suffix.lower(): "any"})
+    return path
+
+
+def _snapshot(args: argparse.Namespace) -> int:
+    from layers.briefing import BriefingOptions, render_briefing
+
+    path = _out_path(args.out, (".png", ".pdf", ".svg"))
+    default = tuple(s.id for s in layers.all_specs() if s.default_visible)
+    view = _view_from_args(args, default_layers=default)
+    options = BriefingOptions(paper=args.paper, orientation=args.orientation, dpi=args.dpi, extent=args.extent,
+                              title=args.title, subtitle=args.subtitle, lang=args.lang)
+    result = render_briefing(view, path.suffix.lower().lstrip("."), options)
+    _note(*result.notices)
+    path.write_bytes(result.data)
+    size = f"{result.size_px[0]}x{result.size_px[1]} px" if path.suffix.lower() == ".png" else "vector"
+    print(f"wrote {path} ({options.paper.upper()} {options.orientation}, {size})")
+    return 0
+
+
+_DATA_SUFFIXES = {".gpkg": "gpkg", ".geojson": "geojson", ".kml": "kml", ".shp.zip": "shp", ".zip": "shp"}
+
+
+def _export_all(args: argparse.Namespace) -> int:
+    from layers.export_data import export_layers, export_tables, travel_tables, view_frames
+
+    path = _out_path(args.out, tuple(_DATA_SUFFIXES))
+    fmt = next(f for suffix, f in _DATA_SUFFIXES.items() if path.name.lower().endswith(suffix))
+    view = _view_from_args(args, default_layers=tuple(s.id for s in layers.all_specs()))
+    frames, failures = view_frames(view)
+    _note(*(f"layer {f.layer_id} skipped: {f.message}" for f in failures))
+    download = export_layers(frames, fmt, crs=args.crs)
+    _note(*download.notices)
+    if fmt == "geojson" and download.filename.endswith(".zip"):
+        path = path.with_name(path.name + ".zip")  # several layers do not fit one GeoJSON file
+    path.write_bytes(download.data)
+    print(f"wrote {len(frames)} layers to {path}")
+    if args.tables:
+        tpath = _out_path(args.tables, (".xlsx", ".csv"))
+        tables = export_tables(travel_tables(view, frames), tpath.suffix.lower().lstrip("."))
+        if tables.filename.endswith(".zip"):
+            tpath = tpath.with_name(tpath.name + ".zip")  # several CSV tables come zipped
+        tpath.write_bytes(tables.data)
+        print(f"wrote tables to {tpath}")
+    return 0
+
+
+def _add_view_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--view", help="the app's URL or its query string (layers, circles, language, view)")
+    parser.add_argument("--layers", help="comma-separated layer ids (see `list`)")
+    parser.add_argument("--origins", help="circle origins, e.g. 武汉,长沙,南昌")
+    parser.add_argument("--minutes", help="circle thresholds in minutes, e.g. 60,120,180")
+    parser.add_argument("--mode", choices=MODES)
+    parser.add_argument("--year", choices=YEARS, help="network year: 2015, now or planned")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m layers", description="Middle Yangtze Explorer layers")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -35,6 +143,28 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("layer_id")
     exp.add_argument("file")
     exp.set_defaults(func=_export)
+
+    from layers.briefing import DPIS, ORIENTATIONS, PAPERS_MM
+
+    snap = sub.add_parser("snapshot", help="print-ready briefing map (PNG, PDF or SVG)")
+    snap.add_argument("--out", required=True, help="output file: .png, .pdf or .svg")
+    _add_view_args(snap)
+    snap.add_argument("--lang", choices=("zh", "en"))
+    snap.add_argument("--paper", choices=tuple(PAPERS_MM), default="a4")
+    snap.add_argument("--orientation", choices=ORIENTATIONS, default="landscape")
+    snap.add_argument("--dpi", type=int, default=max(DPIS), help="PNG resolution (150 or 300; PDF/SVG are vectors)")
+    snap.add_argument("--extent", choices=("view", "region"), default="view",
+                      help="the view's centre and zoom, or the whole agglomeration")
+    snap.add_argument("--title", help="title (default names the layers and circles shown)")
+    snap.add_argument("--subtitle")
+    snap.set_defaults(func=_snapshot)
+
+    every = sub.add_parser("export-all", help="every layer (or a view's layers) in one GIS file")
+    every.add_argument("--out", required=True, help="output file: .gpkg, .geojson, .kml or .shp.zip")
+    _add_view_args(every)
+    every.add_argument("--crs", default="wgs84", help="wgs84 (default), cgcs2000, gk (Gauss-Krueger zone) or EPSG")
+    every.add_argument("--tables", help="also write the travel-time tables: .xlsx or .csv")
+    every.set_defaults(func=_export_all)
     return parser
 
 

@@ -17,7 +17,6 @@ the app can hand them to ``st.download_button`` directly.
 
 from __future__ import annotations
 
-import inspect
 import io
 import json
 import tempfile
@@ -108,21 +107,13 @@ def network_year(year: str | int) -> int | str:
 
 
 def layer_params(spec: LayerSpec, view: ViewState) -> dict[str, Any]:
-    """The keyword parameters of ``spec.build`` that the view supplies (empty for static layers).
+    """The keyword parameters for ``spec.build`` taken from ``view`` (empty for static layers).
 
-    A build declaring ``**kwargs`` gets all of origins, minutes, mode and year;
-    otherwise only those it names. Values are passed as the view holds them
-    (tuples of names, minutes as ints, mode and year as strings).
+    A parameterised layer declares them in ``spec.parameters`` (a subset of
+    origins, minutes, mode, year); values are passed as :class:`ViewState`
+    holds them (tuples of names and of whole minutes, mode and year strings).
     """
-    try:
-        sig = inspect.signature(spec.build)
-    except (TypeError, ValueError):
-        return {}
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in sig.parameters.values()):
-        names: Iterable[str] = VIEW_PARAMS
-    else:
-        names = [n for n in VIEW_PARAMS if n in sig.parameters]
-    return {n: getattr(view, n) for n in names}
+    return {name: getattr(view, name) for name in spec.parameters if name in VIEW_PARAMS}
 
 
 def view_frames(
@@ -141,7 +132,7 @@ def view_frames(
     for spec in specs:
         try:
             frames[spec.id] = spec.frame(**layer_params(spec, view))
-        except Exception as err:  # noqa: BLE001 -- one broken layer must not sink a whole briefing
+        except Exception as err:  # one broken layer must not sink a whole briefing
             failures.append(LayerFailure(spec.id, f"{type(err).__name__}: {err}"))
     return frames, failures
 

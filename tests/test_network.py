@@ -85,7 +85,8 @@ def write_sources(root: Path, *, segments: list[tuple] | None = None) -> Path:
         columns=["line_id", "name_zh", "name_en", "kind", "design_speed_kmh", "source", "note"],
     ).to_csv(rail / "lines.csv", index=False)
     pd.DataFrame(
-        [(sid, zh, sid, city, main, *_coords(lon, lat, d), d, "test") for sid, zh, city, main, lon, lat, d in _STATIONS],
+        [(sid, zh, sid, city, main, *_coords(lon, lat, d), d, "test")
+         for sid, zh, city, main, lon, lat, d in _STATIONS],
         columns=["station_id", "name_zh", "name_en", "city_zh", "main", "lon", "lat", "datum", "coord_source"],
     ).to_csv(rail / "stations.csv", index=False)
     pd.DataFrame(
@@ -140,7 +141,7 @@ def test_loader_collects_bad_references(tmp_path: Path) -> None:
 
 
 def test_loader_missing_files_is_typed(tmp_path: Path) -> None:
-    with pytest.raises(RailDataError, match="stations.csv: file not found"):
+    with pytest.raises(RailDataError, match=r"stations\.csv: file not found"):
         load_rail(sources_dir=tmp_path)
 
 

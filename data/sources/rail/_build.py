@@ -33,6 +33,12 @@ S = {
     "yichang": "https://harscorail.com.cn/article/11/135.html (益阳至长沙段 2022-09-06 开通, 63公里, 最快31分钟, 设计时速350); https://m.ithome.com/html/663392.htm (常德至益阳段 2023-12-26 开通, 91公里, 常德至长沙最快59分钟)",
     "changjinghuang": "http://zjunbsn.com/tourism/system/2023/12/27/013076019.shtml (杭昌高铁黄昌段 2023-12-27 通车, 288公里, 设计时速350, 南昌东至景德镇北、黄山北最快49分、1小时45分)",
     "ningrong_fp": FP_NODES + " (lines[].serviceDate)",
+    "hukun_east_open": "http://shcew.cn/shnews/jtnews/6296.html (中国上海政府网 2014-12-11: 12月10日, 杭长高铁东段(杭州东至南昌西)…正式投入使用; 客运总里程582公里)",
+    "hukun_east_time": "https://news.66wz.com/system/2014/10/31/104260069.shtml (经济日报 2014-10-31: 沪昆高铁南昌至杭州段 线路长582公里 … 南昌至杭州最短铁路旅行时间将由现在的5小时压缩至2.5小时)",
+    "hukun_west_1": "https://ribao.xyxww.com.cn/html/2014-12/17/content_185988.htm (新华社 photo 2014-12-17: 12月16日 沪昆高铁长沙以西湖南段正式开通运营 … 长沙至怀化单程运行时间…缩短至1小时40分左右; 长沙至怀化(新晃)段约416公里)",
+    "hukun_west_2": "http://hn.rednet.cn/c/2015/06/18/3713217.htm (长沙晚报 2015-06-18: 沪昆高铁贵阳至新晃段今日开通运营; G3005次 15:30长沙南发车, 18:43抵达贵阳北, 全程3小时13分; 新晃西至贵阳北段全长286公里)",
+    "xiangjing_open": "https://picture.youth.cn/qtdb/202509/t20250929_16265775.htm (新华社 photo caption: 9月28日, 襄阳至荆门高铁(襄荆高铁)正式开通运营 … 线路全长116公里, 设计时速350公里); https://stocks.com.hk/news.aspx?ID=229420 (2025-09-29: 襄荆高铁於9月28日正式開通運營 … 設有襄陽東、宜城、荊門西三站 … 襄陽至荊門最快僅需29分鐘)",
+    "jingjing_open": "https://blog.bobobk.com/financial/2024/12-08/10332760.html (中新网武汉12月8日电 mirror: 荆荆高铁8日正式开通运营 … 荆门西至荆州最快28分钟; 线路全长77公里; dated 2024-12-08); http://www.zgcsb.com/news/shouYe/2024-12/09/ma_558585_3.html (Xinhua photo 2024-12-09)",
     "xiangpu": "http://big5.www.gov.cn/gate/big5/www.gov.cn/jrzg/2013-09/26/content_2495277.htm (新华社 2013-09-26: 向莆铁路开通运营; 南昌与福州间最快旅行时间3小时12分; 南昌西站至福州站区段设南昌西…抚州北、抚州…三明北…永泰、杜坞、福州20个车站, 营业里程547公里; 运营时速200公里)",
     "hefu_open": "http://cnbridge.cn/html/2015/news_0630/58083.html (厦门网-海西晨报 2015-06-30: 合福高铁(6月)28日开通运营, 首趟福州开往合肥G2626次)",
     "hefu_time": "http://www.ytbyz.com/ask/259431IA071OLDB (合福铁路6月28日正式开通运营; 福州到黄山的最快旅行时间…缩至2小时15分; 线路全长850公里, 初期运营时速300公里)",
@@ -152,7 +158,7 @@ ST = {
 # id: (name_zh, name_en, kind, design_speed, source, note)
 LN = {
  "jingguang_hsr": ("京广高速铁路", "Beijing-Guangzhou HSR", "hsr", 350, S["bjreview"], "武广段 Wuhan-Guangzhou opened 2009-12-26 (bjreview); 郑武段 opened 2012 per footpoint serviceDate of full line 2012-12-26"),
- "hukun_hsr": ("沪昆高速铁路", "Shanghai-Kunming HSR", "hsr", 350, S["hukun_gmw"], "南昌-长沙段 2014-09-16; other sections' opening dates not sourced here (footpoint gives full-line 2016-12-28)"),
+ "hukun_hsr": ("沪昆高速铁路", "Shanghai-Kunming HSR", "hsr", 350, S["hukun_gmw"], "南昌-长沙段 2014-09-16; 杭州东-南昌西 2014-12-10; 长沙南-新晃西 2014-12-16; 新晃西-贵阳北 2015-06-18 (sources in segments.csv); footpoint gives full-line 2016-12-28"),
  "huhanrong_hanyi": ("汉宜铁路（沪汉蓉通道）", "Hankou-Yichang railway (Shanghai-Wuhan-Chengdu corridor)", "hsr", 200, S["hanyi"], "designed 200 km/h"),
  "huhanrong_hewu": ("合武铁路（沪汉蓉通道）", "Hefei-Wuhan railway", "hsr", 250, S["bjreview"], "Hefei-Wuhan 350 km, 250 km/h, opened 2009-04-01"),
  "huhanrong_ningrong_east": ("合宁铁路/沪宁城际（沪汉蓉通道）", "Hefei-Nanjing / Shanghai-Nanjing", "hsr", None, S["bjreview"], "Hefei-Nanjing 166 km opened 2009-04-18; 沪宁城际 2010-07-01 per footpoint serviceDate; design speed not taken"),
@@ -160,8 +166,8 @@ LN = {
  "yanjiang_wuyi": ("沪渝蓉沿江高铁武宜段", "Shanghai-Chongqing-Chengdu riverside HSR, Wuhan-Yichang section", "hsr", 350, S["wuyi_open"], "opened 2025-12-26 (Xinhua); stations per 12306 sale notice"),
  "hanshi_hsr": ("汉十高速铁路", "Wuhan-Shiyan HSR", "hsr", 350, S["hanshi"], "opened 2019-11-29; initial operating speed 300"),
  "wuxiao_intercity": ("武孝城际铁路", "Wuhan-Xiaogan intercity", "intercity", None, FP_NODES, "serviceDate 2016-12-01 in footpoint lines[]"),
- "xiangjing_hsr": ("襄荆高速铁路（呼南通道）", "Xiangyang-Jingmen HSR", "hsr", 350, S["xiangjing"], "opening month 9月底 per wuhan.icu; year not in excerpt"),
- "jingjing_hsr": ("荆荆高速铁路", "Jingmen-Jingzhou HSR", "hsr", 350, S["jingjing"], "opening day 12-08 per source; year not in excerpt"),
+ "xiangjing_hsr": ("襄荆高速铁路（呼南通道）", "Xiangyang-Jingmen HSR", "hsr", 350, S["xiangjing_open"], "opened 2025-09-28; 116 km (116.23 km per daqing.47000.cn)"),
+ "jingjing_hsr": ("荆荆高速铁路", "Jingmen-Jingzhou HSR", "hsr", 350, S["jingjing"] + " ; " + S["jingjing_open"], "opened 2024-12-08; 77 km (77.48 km per wuhan.icu)"),
  "wugang_intercity": ("武冈城际铁路", "Wuhan-Huanggang intercity", "intercity", None, S["wushi_wugang"], "65 km, opened 2014-06 (footpoint serviceDate 2014-06-18)"),
  "wushi_intercity": ("武石城际铁路（武黄城际）", "Wuhan-Huangshi intercity", "intercity", 200, S["wushi_speed"], "95 km Wuhan-Daye North, fastest 46 min (cnhubei); 200 km/h and above"),
  "wujiu_hsr": ("武九客运专线", "Wuhan-Jiujiang passenger line", "hsr", 250, S["wujiu"], "shares 武汉-大冶北 with 武石城际; 大冶北-阳新 2017-06, 阳新-九江 2017-09-21"),
@@ -251,14 +257,19 @@ def gc_speed(line, stops, v, vbasis, opened, src, status="open", note=""):
         seg(line, a, b, d / v * 60,
             f"derived: great-circle {d:.1f} km (coords: stations.csv) / {v:.1f} km/h x 60 ({vbasis}); LOWER BOUND, track longer than great circle",
             None, opened, status, src, note)
-gc_speed("hukun_hsr", ["nanchang_west", "jinxian_south", "fuzhou_east_jx", "yingtan_north", "yiyang_jx", "shangrao",
-                       "yushan_south", "quzhou", "jinhua", "yiwu", "zhuji", "hangzhou_east"], V_HK,
-         "average speed implied by sourced 南昌西-长沙南 87 min / 342 km", "", FP_NODES,
-         note="杭州-南昌 section opening date not sourced here (footpoint full line 2016-12-28)")
-gc_speed("hukun_hsr", ["changsha_south", "xiangtan_north", "shaoshan_south", "loudi_south", "shaoyang_north",
-                       "huaihua_south", "guiyang_north"], V_HK,
-         "average speed implied by sourced 南昌西-长沙南 87 min / 342 km", "", FP_NODES,
-         note="长沙-贵阳 opening date not sourced here (footpoint full line 2016-12-28)")
+# East of Nanchang (杭长东段 南昌西-杭州东, opened 2014-12-10, 582 km): only an approximate pre-opening time '2.5小时' was found
+gc_split("hukun_hsr", ["nanchang_west", "jinxian_south", "fuzhou_east_jx", "yingtan_north", "yiyang_jx", "shangrao",
+                       "yushan_south", "quzhou", "jinhua", "yiwu", "zhuji", "hangzhou_east"], 150, 582,
+         S["hukun_east_time"] + " ; opened: " + S["hukun_east_open"], 2014,
+         note="UNCERTAIN: 150 min = '南昌至杭州最短…压缩至2.5小时' stated before opening (approximate, not a timetable); opened 2014-12-10")
+# West of Changsha: 长沙南-怀化南 '1小时40分左右' (opening 2014-12-16), 长沙南-贵阳北 G3005 3h13m (first day 2015-06-18)
+gc_split("hukun_hsr", ["changsha_south", "xiangtan_north", "shaoshan_south", "loudi_south", "shaoyang_north", "huaihua_south"],
+         100, None, S["hukun_west_1"], 2014,
+         note="100 min = '长沙至怀化单程运行时间…缩短至1小时40分左右' (approximate); opened 2014-12-16 (长沙以西湖南段)")
+seg("hukun_hsr", "huaihua_south", "guiyang_north", 193 - 100,
+    "derived: 193 min (G3005 长沙南15:30-贵阳北18:43, timetable of 2015-06-18) - 100 min (长沙-怀化 '1小时40分左右') -- UNCERTAIN",
+    None, 2015, "open", S["hukun_west_2"] + " ; " + S["hukun_west_1"],
+    "怀化南-新晃西 part opened 2014-12-16, 新晃西-贵阳北 (286 km) opened 2015-06-18; intermediate stops (芷江, 新晃西, 铜仁南, 凯里南 …) omitted")
 gc_speed("huhang_hsr", ["hangzhou_east", "shanghai_hongqiao"], V_HK, "proxy: 沪昆 南昌西-长沙南 average", 2010, FP_NODES,
          note="opened = footpoint serviceDate 2010-10-26")
 
@@ -303,10 +314,11 @@ seg("hanshi_hsr", "xiangyang_east", "shiyan_east", 117 - 75,
     S["hanshi"] + " ; " + S["hanshi_trial"], "assumes the 117-min train starts at 汉口 (source says 武汉)")
 
 # ====================================================== XIANGJING / JINGJING (new Hubei links)
-seg("xiangjing_hsr", "xiangyang_east", "jingmen_west", 30, "derived: '半小时左右' (about half an hour) from planning article, not a timetable", 116.23,
-    "", "open", S["xiangjing"], "opened per wuhan.icu '9月底'; year not stated in excerpt; G1136 (train-stops, asOf 2026-09) runs 荆门西-宜城-襄阳东")
-seg("jingjing_hsr", "jingmen_west", "jingzhou", 28, "timetable: 荆门西至荆州最快28分 (opening announcement)", 77.48, "", "open", S["jingjing"],
-    "opening day 12-08, year not in excerpt")
+seg("xiangjing_hsr", "xiangyang_east", "jingmen_west", 29, "timetable: 襄阳至荆门最快仅需29分钟 (opening report 2025-09-29)", 116.23,
+    2025, "open", S["xiangjing_open"] + " ; length: " + S["xiangjing"],
+    "opened 2025-09-28 (Xinhua photo caption, youth.cn); stations 襄阳东、宜城、荆门西; G1136 (train-stops, asOf 2026-09) runs 荆门西-宜城-襄阳东")
+seg("jingjing_hsr", "jingmen_west", "jingzhou", 28, "timetable: 荆门西至荆州最快28分 (opening announcement)", 77.48, 2024, "open", S["jingjing"] + " ; " + S["jingjing_open"],
+    "opened 2024-12-08 (中新网 2024-12-08); intermediate station 沙洋西 not modelled")
 
 # ====================================================== WUHAN METRO-AREA INTERCITY
 seg("wugang_intercity", "wuhan", "gedian_south", None, "", None, 2014, "open", S["wushi_wugang"], "placeholder, replaced below")

@@ -1,0 +1,111 @@
+"""Command line for the travel-time engine (minutes, EPSG:4326 outputs).
+
+    python -m geo isochrone --origin 武汉 --minutes 60 120 180 [--year 2015|2026|planned]
+                            [--mode rail|road] --out FILE.geojson|FILE.gpkg
+    python -m geo matrix [--year Y] [--kind rail|door] --out FILE.csv
+    python -m geo targets [--year Y]
+
+Origins: Chinese or English city name, adcode, station id, or "lon,lat" (WGS-84).
+Bad input prints one ``error:`` line on stderr and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from geo.errors import BadOptionError, GeoInputError
+from geo.isochrones import DEFAULT_MINUTES, isochrones
+from geo.network import CURRENT_YEAR, DEFAULT_TRANSFER_MIN, RoadModel, check_year, default_network
+from geo.traveltime import MODES, plan_targets, travel_time_matrix
+
+_LONLAT = re.compile(r"^\s*(-?\d+(?:\.\d*)?)\s*,\s*(-?\d+(?:\.\d*)?)\s*$")
+_VECTOR_DRIVERS = {".geojson": "GeoJSON", ".gpkg": "GPKG"}
+
+
+def _origin(text: str) -> str | tuple[float, float]:
+    m = _LONLAT.match(text)
+    return (float(m.group(1)), float(m.group(2))) if m else text
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--year", type=check_year, default=CURRENT_YEAR,
+                        help=f"network year, or 'planned' for every line incl. construction (default {CURRENT_YEAR})")
+    common.add_argument("--sources", type=Path, default=None, help="alternative data/sources directory")
+    common.add_argument("--transfer-min", type=float, default=DEFAULT_TRANSFER_MIN, help="line-change penalty")
+    common.add_argument("--road-speed", type=float, default=RoadModel.speed_kmh, help="road speed, km/h")
+    common.add_argument("--detour", type=float, default=RoadModel.detour_factor, help="road km per geodesic km")
+
+    p = argparse.ArgumentParser(prog="python -m geo", description="Middle Yangtze travel-time engine")
+    sub = p.add_subparsers(dest="command", required=True)
+    iso = sub.add_parser("isochrone", parents=[common], help="write isochrone polygons")
+    iso.add_argument("--origin", required=True, type=_origin,
+                     help="城市名, English name, adcode, station id or lon,lat")
+    iso.add_argument("--minutes", type=float, nargs="+", default=list(DEFAULT_MINUTES))
+    iso.add_argument("--mode", choices=MODES, default="rail")
+    iso.add_argument("--out", type=Path, required=True, help="output .geojson or .gpkg")
+    mat = sub.add_parser("matrix", parents=[common], help="write the city-to-city minutes matrix (CSV)")
+    mat.add_argument("--kind", choices=("door", "rail"), default="door")
+    mat.add_argument("--out", type=Path, required=True, help="output .csv")
+    sub.add_parser("targets", parents=[common], help="print the plan-target verdict tables")
+    return p
+
+
+def _run(args: argparse.Namespace) -> None:
+    net = default_network(sources_dir=args.sources)
+    model = RoadModel(speed_kmh=args.road_speed, detour_factor=args.detour)
+    kw = {"year": args.year, "model": model, "transfer_min": args.transfer_min, "network": net}
+    if args.command == "isochrone":
+        driver = _VECTOR_DRIVERS.get(args.out.suffix.lower())
+        if driver is None:
+            raise BadOptionError(f"--out must end in .geojson or .gpkg, got {args.out.name!r}")
+        gdf = isochrones(args.origin, args.minutes, mode=args.mode, **kw)
+        gdf.to_file(args.out, driver=driver, engine="pyogrio")
+        for row in gdf.itertuples():
+            print(f"{row.origin} {row.minutes:g} min ({row.mode}, {row.year}): {row.area_km2:,.0f} km², "
+                  f"{row.n_cities_reached} cities, population {row.population_reached:,.0f}")
+    elif args.command == "matrix":
+        if args.out.suffix.lower() != ".csv":
+            raise BadOptionError(f"--out must end in .csv, got {args.out.name!r}")
+        travel_time_matrix(kind=args.kind, **kw).round(1).to_csv(args.out, encoding="utf-8")
+        print(f"wrote {args.out}")
+    else:
+        _print_targets(plan_targets(**kw))
+
+
+def _print_targets(t) -> None:
+    fmt = {"float_format": lambda v: f"{v:.0f}", "na_rep": "—", "index": False}
+    with pd.option_context("display.width", 200, "display.unicode.east_asian_width", True):
+        print(f"Plan targets, network year {t.year} (minutes; door = seat to seat, rail = main station to station)")
+        print("\n1) Member cities within 60 min of each core")
+        for core, df in t.core_commute.groupby("core", sort=False):
+            door = "、".join(df.loc[df["door_ok"], "city"]) or "—"
+            rail = "、".join(df.loc[df["rail_ok"], "city"]) or "—"
+            print(f"  {core}: door-to-door {door}; rail {rail}")
+        print("\n2) Member-city pairs within 120 min of each other")
+        ok = t.member_pairs[t.member_pairs["door_ok"] | t.member_pairs["rail_ok"]]
+        print(f"  {int(t.member_pairs['door_ok'].sum())} of {len(t.member_pairs)} pairs door-to-door, "
+              f"{int(t.member_pairs['rail_ok'].sum())} by rail")
+        print(ok.to_string(**fmt))
+        print("\n3) Neighbouring cores each core reaches within 180 min by rail")
+        print(t.neighbour_cores.to_string(**fmt))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the exit status (0 ok, 2 bad input)."""
+    args = _parser().parse_args(argv)
+    try:
+        _run(args)
+    except (GeoInputError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

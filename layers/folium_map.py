@@ -1,0 +1,551 @@
+"""The interactive renderer: layer specs and GeoDataFrames (EPSG:4326) to a Leaflet map through folium.
+
+The map is split the way streamlit-folium can update it without a remount:
+
+* :func:`base_map` – the part that changes only with the basemap: tiles or the
+  offline vector basemap, scale bar, fullscreen, measure and mouse-coordinate
+  controls, the script that mirrors the view into the page URL, CSS;
+* :func:`overlay_groups` – one ``FeatureGroup`` per visible layer plus the
+  legend, handed to ``st_folium(feature_group_to_add=...)`` so toggling a layer
+  or changing a circle swaps them in place and keeps the view.
+
+Geometry is simplified to half a screen pixel at the most detailed zoom the
+view is expected to reach and coordinates are rounded to match (see
+:func:`detail_tolerance`). With the Gaode basemap every overlay is shifted
+from WGS-84 to GCJ-02 (:func:`geo.crs.shift_geometry`). Every text from data
+is HTML-escaped here, once, before it reaches the page.
+"""
+
+from __future__ import annotations
+
+import html
+import inspect
+import json
+import math
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import folium
+import folium.plugins
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+import xyzservices.providers as xyz
+from branca.element import Element, MacroElement
+from folium.template import Template
+
+import layers
+from data import read_derived
+from geo import chinacoords
+from geo.crs import shift_geometry
+from layers import offline_assets
+from layers.i18n import fmt_number
+from layers.spec import LayerSpec, Style
+
+__all__ = [
+    "MAX_ZOOM",
+    "MIN_ZOOM",
+    "Basemap",
+    "base_map",
+    "basemaps",
+    "datum_for",
+    "detail_tolerance",
+    "feature_collection",
+    "latlon",
+    "layer_frame",
+    "layer_params",
+    "legend_html",
+    "overlay_groups",
+    "prepare",
+]
+
+MIN_ZOOM, MAX_ZOOM = 5, 14
+BASEMAP_BBOX = (103.0, 21.0, 125.0, 36.0)  # lon/lat extent of the offline basemap (WGS-84)
+ZOOM_AHEAD = 2  # geometry stays crisp this many zoom levels past the view's zoom
+LABELLED_LAYERS = ("cities",)  # point layers whose names are drawn beside the symbol
+MAX_VALUE_CHARS = 240  # longer property values are cut in tooltips and popups
+TIANDITU_KEY_ENV = "TIANDITU_KEY"
+# GCJ-02 minus WGS-84 at the middle of the agglomeration (degrees): used only to write a
+# Gaode map's centre back to the URL in WGS-84 (error < 100 m, far below a pixel at zoom <= 12).
+_GCJ_LON, _GCJ_LAT = (float(v[0]) for v in chinacoords.wgs84_to_gcj02([114.3], [28.9]))
+GCJ_DELTA = (_GCJ_LON - 114.3, _GCJ_LAT - 28.9)
+
+
+def latlon(lon: float, lat: float) -> list[float]:
+    """Folium/Leaflet's ``[lat, lon]`` order from lon/lat degrees: the one place the order flips."""
+    return [float(lat), float(lon)]
+
+
+# ----------------------------------------------------------------------------------------------- basemaps
+
+
+@dataclass(frozen=True)
+class Basemap:
+    """A basemap choice: id (as in :data:`layers.view.BASEMAPS`), datum of its tiles, tile URL and credit."""
+
+    id: str
+    datum: str = "wgs84"
+    tiles: str | None = None
+    attribution: str = ""
+    subdomains: str = "abc"
+    max_zoom: int = 18
+
+
+def basemaps(tianditu_key: str | None = None) -> dict[str, Basemap]:
+    """The available basemaps; Tianditu only when a key is given (``TIANDITU_KEY`` by default)."""
+    key = os.environ.get(TIANDITU_KEY_ENV) if tianditu_key is None else tianditu_key
+    osm, carto = xyz.OpenStreetMap.Mapnik, xyz.CartoDB.Positron
+    out = {
+        "offline": Basemap("offline"),
+        "osm": Basemap("osm", tiles=osm.url, attribution=osm.html_attribution, max_zoom=19),
+        "carto": Basemap("carto", tiles=carto.url.replace("{r}", ""), attribution=carto.html_attribution,
+                         subdomains="abcd", max_zoom=20),
+        "gaode": Basemap("gaode", datum="gcj02", tiles=xyz.Gaode.Normal.url.replace("webrd01", "webrd0{s}"),
+                         attribution="&copy; 高德地图 AutoNavi", subdomains="1234"),
+    }
+    if key:
+        out["tianditu"] = Basemap(
+            "tianditu", datum="wgs84",  # CGCS2000, within centimetres of WGS-84
+            tiles=("https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=vec"
+                   "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk="
+                   + html.escape(key, quote=True)),
+            attribution="&copy; 天地图 Tianditu", subdomains="01234567")
+    return out
+
+
+def datum_for(basemap: str) -> str:
+    """The datum overlays must be drawn in for ``basemap`` ("gcj02" for Gaode, else "wgs84")."""
+    return "gcj02" if basemap == "gaode" else "wgs84"
+
+
+_CSS = """
+<style>
+.leaflet-container { background: #dfe8ee; font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; }
+.mye-legend { background: rgba(255,255,255,.92); padding: 6px 9px; border-radius: 4px; font-size: 12px;
+  line-height: 1.35; max-height: 46vh; overflow-y: auto; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
+.mye-legend h4 { margin: 0 0 4px; font-size: 13px; }
+.mye-legend .mye-ltitle { font-weight: 600; margin-top: 4px; }
+.mye-legend .mye-row { display: flex; align-items: center; gap: 6px; white-space: nowrap; }
+.mye-legend svg { flex: none; }
+.mye-label { background: none; border: none; font-size: 12px; font-weight: 600; color: #222; white-space: nowrap;
+  text-shadow: -1px -1px 0 #fff, 1px -1px 0 #fff, -1px 1px 0 #fff, 1px 1px 0 #fff; pointer-events: none; }
+.mye-base-label { color: #8a8a8a; font-size: 13px; font-weight: 400; letter-spacing: 2px; }
+.mye-tip table, .mye-pop table { border-collapse: collapse; font-size: 12px; }
+.mye-tip th, .mye-pop th { text-align: left; padding-right: 8px; font-weight: 500; color: #555; vertical-align: top; }
+.mye-pop td { max-width: 240px; overflow-wrap: anywhere; }
+.mye-src { color: #777; font-size: 11px; }
+</style>
+"""
+
+
+class _Script(MacroElement):
+    """A block of JavaScript run with the parent's variable as ``parent`` and the map's as ``map``."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function (parent, map) {
+{{ this.code }}
+})({{ this._parent.get_name() }}, {{ this.map_name() }});
+{% endmacro %}
+""")
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self._name = "MyeScript"
+        self.code = code
+
+    def map_name(self) -> str:
+        node = self._parent
+        while node is not None and not isinstance(node, folium.Map):
+            node = node._parent
+        return node.get_name() if node is not None else "null"
+
+
+_VIEW_SYNC_JS = """
+// Mirror the view into the page URL (lon/lat WGS-84, zoom) without a rerun: panning never reruns the app.
+var dlon = %(dlon).8f, dlat = %(dlat).8f;
+function sync() {
+  try {
+    var w = window.parent, c = map.getCenter(), u = new URL(w.location.href);
+    u.searchParams.set('lon', (c.lng - dlon).toFixed(4));
+    u.searchParams.set('lat', (c.lat - dlat).toFixed(4));
+    u.searchParams.set('zoom', String(map.getZoom()));
+    w.history.replaceState(w.history.state, '', u.toString());
+  } catch (e) { /* not embedded in the app page */ }
+}
+map.on('moveend', sync);
+"""
+
+
+def base_map(basemap: str, center: tuple[float, float], zoom: int, *, height: str = "100%",
+             tianditu_key: str | None = None) -> folium.Map:
+    """The constant part of the map for ``basemap``; ``center`` is (lon, lat) WGS-84, ``zoom`` a Leaflet zoom.
+
+    Unknown basemaps (or Tianditu without a key) fall back to the offline vector basemap.
+    """
+    choice = basemaps(tianditu_key).get(basemap) or basemaps(tianditu_key)["offline"]
+    lon, lat = center
+    if choice.datum == "gcj02":
+        glon, glat = chinacoords.wgs84_to_gcj02([lon], [lat])
+        lon, lat = float(glon[0]), float(glat[0])
+    m = folium.Map(location=latlon(lon, lat), zoom_start=int(zoom), tiles=None, min_zoom=MIN_ZOOM,
+                   max_zoom=min(MAX_ZOOM, choice.max_zoom), control_scale=True, height=height)
+    if choice.tiles:
+        folium.TileLayer(tiles=choice.tiles, attr=choice.attribution, name=choice.id, subdomains=choice.subdomains,
+                         max_zoom=choice.max_zoom, control=False).add_to(m)
+    else:
+        _OfflineBasemap().add_to(m)
+    m.get_root().header.add_child(Element(_CSS), name="mye_css")
+    folium.plugins.Fullscreen(position="topleft").add_to(m)
+    folium.plugins.MeasureControl(position="topleft", primary_length_unit="kilometers",
+                                  secondary_length_unit="meters", primary_area_unit="sqkilometers",
+                                  secondary_area_unit="hectares").add_to(m)
+    folium.plugins.MousePosition(position="bottomleft", separator=", ", lng_first=True, num_digits=4,
+                                 prefix="GCJ-02" if choice.datum == "gcj02" else "WGS-84",
+                                 empty_string="").add_to(m)
+    dlon, dlat = GCJ_DELTA if choice.datum == "gcj02" else (0.0, 0.0)
+    m.add_child(_Script(_VIEW_SYNC_JS % {"dlon": dlon, "dlat": dlat}), name="mye_view_sync")
+    return offline_assets.localize(m)
+
+
+class _OfflineBasemap(MacroElement):
+    """Province fills and names from ``data/derived/provinces.geojson`` in a pane under every overlay."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function (map) {
+  var pane = map.createPane('myeBasemap');
+  pane.style.zIndex = 250;
+  pane.style.pointerEvents = 'none';
+  var data = {{ this.data }};
+  L.geoJson(data.areas, {pane: 'myeBasemap', interactive: false, style: function (f) {
+    return f.properties.r ? {color: '#b8b1a2', weight: 1, fillColor: '#f7f3e8', fillOpacity: 1}
+                          : {color: '#c9c9c9', weight: 0.8, fillColor: '#eeeeec', fillOpacity: 1};
+  }}).addTo(map);
+  data.labels.forEach(function (p) {
+    L.marker([p[1], p[0]], {pane: 'myeBasemap', interactive: false, keyboard: false,
+      icon: L.divIcon({className: 'mye-label mye-base-label', html: p[2], iconSize: null})}).addTo(map);
+  });
+})({{ this._parent.get_name() }});
+{% endmacro %}
+""")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "OfflineBasemap"
+        self.data = _offline_basemap_json()
+
+
+@lru_cache(maxsize=1)
+def _offline_basemap_json() -> str:
+    """Provinces (in-region ones flagged ``r``) clipped to the region's surroundings, as JSON.
+
+    In-region provinces are simplified to ~200 m, neighbours to ~600 m; islands under ~30 km² are dropped.
+    """
+    prov = read_derived("provinces")
+    clipped = shapely.clip_by_rect(prov.geometry.to_numpy(), *BASEMAP_BBOX)
+    tol = np.where(prov["in_region"].to_numpy(bool), 0.002, 0.006)
+    geoms = _round(np.array([_drop_specks(shapely.simplify(g, t, preserve_topology=True), 0.003)
+                             for g, t in zip(clipped, tol, strict=True)]), 3)
+    feats = [{"type": "Feature", "properties": {"r": int(bool(r))}, "geometry": json.loads(g)}
+             for r, g in zip(prov["in_region"], shapely.to_geojson(geoms), strict=True) if g is not None]
+    pts = shapely.point_on_surface(prov.geometry.to_numpy())
+    labels = [[round(p.x, 3), round(p.y, 3), html.escape(str(zh))]
+              for p, zh in zip(pts, prov["name_zh"], strict=True)
+              if BASEMAP_BBOX[0] < p.x < BASEMAP_BBOX[2] and BASEMAP_BBOX[1] < p.y < BASEMAP_BBOX[3]]
+    return _js_json({"areas": {"type": "FeatureCollection", "features": feats}, "labels": labels})
+
+
+def _drop_specks(geom: shapely.Geometry, min_area: float) -> shapely.Geometry | None:
+    """``geom`` without polygon parts smaller than ``min_area`` square degrees (None if nothing is left)."""
+    parts = [p for p in shapely.get_parts(geom) if p.area >= min_area]
+    return shapely.multipolygons(parts) if parts else None
+
+
+# ------------------------------------------------------------------------------------------------ geometry
+
+
+def detail_tolerance(zoom: float) -> float:
+    """Simplification tolerance in degrees: half a 256-px tile pixel at zoom ``zoom + ZOOM_AHEAD`` (<= MAX_ZOOM)."""
+    detail = min(max(float(zoom), MIN_ZOOM) + ZOOM_AHEAD, MAX_ZOOM)
+    return 360.0 / (256 * 2**detail) / 2
+
+
+def _decimals(tolerance: float) -> int:
+    """Decimal places that keep rounding error under a fifth of ``tolerance`` (degrees)."""
+    return min(7, max(3, math.ceil(-math.log10(tolerance / 5))))
+
+
+def _round(geoms: np.ndarray, decimals: int) -> np.ndarray:
+    return shapely.transform(geoms, lambda xy: np.round(xy, decimals))
+
+
+def prepare(gdf: gpd.GeoDataFrame, *, tolerance: float | None, datum: str = "wgs84") -> gpd.GeoDataFrame:
+    """``gdf`` (EPSG:4326) simplified to ``tolerance`` degrees (None: untouched) and shifted to ``datum``.
+
+    Lines and polygons keep their topology (no self-intersections); points are only rounded.
+    The result is a copy; its coordinates are lon/lat in ``datum`` (GCJ-02 for Gaode).
+    """
+    geoms = gdf.geometry.to_numpy()
+    if tolerance is not None:
+        geoms = shapely.simplify(geoms, tolerance, preserve_topology=True)
+        geoms = _round(geoms, _decimals(tolerance))
+    if datum != "wgs84":
+        geoms = shift_geometry(geoms, "wgs84", datum)
+    out = gdf.copy()
+    out.geometry = gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs)
+    return out
+
+
+# ------------------------------------------------------------------------------------------- layer building
+
+
+def layer_params(spec: LayerSpec, candidates: Mapping[str, Any]) -> dict[str, Any]:
+    """The subset of ``candidates`` that ``spec.build`` accepts as keyword parameters (none for static layers)."""
+    try:
+        sig = inspect.signature(spec.build)
+    except (TypeError, ValueError):
+        return {}
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in sig.parameters.values()):
+        return dict(candidates)
+    return {k: v for k, v in candidates.items() if k in sig.parameters}
+
+
+@lru_cache(maxsize=96)
+def _cached_frame(layer_id: str, params: tuple[tuple[str, Any], ...]) -> gpd.GeoDataFrame:
+    return layers.get(layer_id).frame(**dict(params))
+
+
+def layer_frame(spec: LayerSpec, params: Mapping[str, Any] | None = None) -> gpd.GeoDataFrame:
+    """``spec.frame(**params)``, cached per (layer, params); params must be hashable. Do not mutate the result."""
+    return _cached_frame(spec.id, tuple(sorted((params or {}).items())))
+
+
+def _fmt_value(value: Any, lang: str) -> str | None:
+    """A property value as display text (not yet escaped); None for missing values."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    if isinstance(value, (int, np.integer)):
+        return fmt_number(int(value), "en")
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        return fmt_number(v, "en", digits=0 if abs(v) >= 100 or v.is_integer() else 2)
+    text = str(value)
+    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
+
+
+def _rows(spec: LayerSpec, row: Mapping[str, Any], fields: Iterable[str], lang: str) -> str:
+    cells = []
+    for f in fields:
+        text = _fmt_value(row.get(f), lang)
+        if text is not None and text != "":
+            cells.append(f"<tr><th>{html.escape(spec.field_title(f, lang))}</th><td>{html.escape(text)}</td></tr>")
+    return "".join(cells)
+
+
+def _names(row: Mapping[str, Any], lang: str) -> str:
+    zh, en = (_fmt_value(row.get(k), lang) or "" for k in ("name_zh", "name_en"))
+    first, second = (zh, en) if lang == "zh" else (en or zh, zh)
+    second = "" if second == first else f" <span>{html.escape(second)}</span>"
+    return f"<b>{html.escape(first)}</b>{second}"
+
+
+def _tooltip(spec: LayerSpec, row: Mapping[str, Any], lang: str) -> str:
+    """Hover text: both names, the layer title and the first three key figures (escaped HTML)."""
+    return (f"{_names(row, lang)}<br><span class='mye-src'>{html.escape(spec.title(lang))}</span>"
+            f"<table>{_rows(spec, row, spec.fields[:3], lang)}</table>")
+
+
+def _popup(spec: LayerSpec, row: Mapping[str, Any], lang: str) -> str:
+    """Click text: both names, every declared field and the source (escaped HTML)."""
+    source = _fmt_value(row.get("source"), lang) or spec.attribution
+    label = "来源" if lang == "zh" else "Source"
+    return (f"<div class='mye-pop'>{_names(row, lang)}<br><span class='mye-src'>{html.escape(spec.title(lang))}"
+            f"</span><table>{_rows(spec, row, spec.fields, lang)}</table>"
+            f"<div class='mye-src'>{label}: {html.escape(source)}</div></div>")
+
+
+def _leaflet_style(style: Style, *, color: str, fill: str, layer_id: str) -> dict[str, Any]:
+    """Leaflet path options for one feature (CSS px, colours ``#rrggbb``)."""
+    opts: dict[str, Any] = {"color": color, "weight": style.weight, "opacity": style.opacity,
+                            "className": f"mye-f mye-{layer_id}"}
+    if style.kind == "line":
+        opts["fill"] = False
+    else:
+        opts.update(fillColor=fill, fillOpacity=style.fill_opacity, fill=style.fill_opacity > 0)
+    if style.kind == "point":
+        opts["radius"] = style.radius
+    if style.dash:
+        opts["dashArray"] = style.dash
+    return opts
+
+
+def _js_json(value: Any) -> str:
+    """JSON safe to embed in a ``<script>``: no ``</``, no raw U+2028/2029."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def feature_collection(spec: LayerSpec, gdf: gpd.GeoDataFrame, lang: str) -> str:
+    """The layer as compact JS: ``{"styles": [...], "data": FeatureCollection}`` with escaped tooltip/popup HTML.
+
+    Each feature carries ``s`` (index into ``styles``), ``t`` (tooltip), ``p`` (popup) and,
+    for labelled point layers, ``l`` (label). Coordinates are lon/lat as given.
+    """
+    style = spec.style
+    styles: list[dict[str, Any]] = []
+    index: dict[str, int] = {}
+    feats = []
+    geojson = shapely.to_geojson(gdf.geometry.to_numpy())
+    records = gdf.drop(columns=gdf.geometry.name).to_dict("records")
+    label_col = "name_zh" if lang == "zh" else "name_en"
+    for row, geom in zip(records, geojson, strict=True):
+        if geom is None:
+            continue
+        cat = row.get(style.category_field) if style.category_field else None
+        key = str(cat)
+        if key not in index:
+            index[key] = len(styles)
+            styles.append(_leaflet_style(style, color=style.color_for(cat), fill=style.fill_for(cat),
+                                         layer_id=spec.id))
+        props: dict[str, Any] = {"s": index[key], "t": _tooltip(spec, row, lang), "p": _popup(spec, row, lang)}
+        if spec.id in LABELLED_LAYERS:
+            props["l"] = html.escape(str(row.get(label_col) or row.get("name_zh") or ""))
+        feats.append(f'{{"type":"Feature","properties":{_js_json(props)},"geometry":{geom}}}')
+    return f'{{"styles":{_js_json(styles)},"data":{{"type":"FeatureCollection","features":[{",".join(feats)}]}}}}'
+
+
+class _LayerScript(MacroElement):
+    """Draws one layer's feature collection into its parent FeatureGroup."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function (group) {
+  var d = {{ this.payload }};
+  L.geoJson(d.data, {
+    style: function (f) { return d.styles[f.properties.s]; },
+    pointToLayer: function (f, ll) { return L.circleMarker(ll, d.styles[f.properties.s]); },
+    onEachFeature: function (f, l) {
+      l.bindTooltip(f.properties.t, {sticky: true, className: 'mye-tip'});
+      l.bindPopup(f.properties.p, {maxWidth: 360});
+      if (f.properties.l) {
+        L.marker(l.getLatLng(), {interactive: false, keyboard: false, icon: L.divIcon({
+          className: 'mye-label', html: f.properties.l, iconSize: null, iconAnchor: [-7, 8]})}).addTo(group);
+      }
+    }
+  }).addTo(group);
+})({{ this._parent.get_name() }});
+{% endmacro %}
+""")
+
+    def __init__(self, payload: str) -> None:
+        super().__init__()
+        self._name = "MyeLayer"
+        self.payload = payload
+
+
+# -------------------------------------------------------------------------------------------------- legend
+
+
+def _symbol(style: Style) -> str:
+    """An inline SVG symbol (16x12 px) for a legend row."""
+    stroke, fill = html.escape(style.color), html.escape(style.fill_color or style.color)
+    dash = f' stroke-dasharray="{html.escape(style.dash)}"' if style.dash else ""
+    if style.kind == "point":
+        r = max(2.0, min(style.radius, 6.0))
+        body = (f'<circle cx="8" cy="6" r="{r:g}" stroke="{stroke}" stroke-width="2" fill="{fill}" '
+                f'fill-opacity="{style.fill_opacity:g}"/>')
+    elif style.kind == "line":
+        body = f'<line x1="1" y1="6" x2="15" y2="6" stroke="{stroke}" stroke-width="{min(style.weight, 5):g}"{dash}/>'
+    else:
+        body = (f'<rect x="1" y="1" width="14" height="10" stroke="{stroke}" stroke-width="{min(style.weight, 2):g}"'
+                f' fill="{fill}" fill-opacity="{max(style.fill_opacity, 0.08):g}"{dash}/>')
+    return f'<svg width="16" height="12" viewBox="0 0 16 12">{body}</svg>'
+
+
+def legend_html(specs: Sequence[LayerSpec], lang: str) -> str:
+    """Legend markup for exactly ``specs`` (the visible layers, in drawing order), titles in ``lang``."""
+    title = "图例" if lang == "zh" else "Legend"
+    parts = [f"<h4>{title}</h4>"]
+    for spec in reversed(specs):  # top-most layer first
+        items = spec.legend_items()
+        parts.append(f"<div class='mye-layer' data-layer='{html.escape(spec.id)}'>")
+        if len(items) > 1 or items[0].label(lang) != spec.title(lang):
+            parts.append(f"<div class='mye-ltitle'>{html.escape(spec.title(lang))}</div>")
+        parts.extend(f"<div class='mye-row'>{_symbol(item.style)}<span>{html.escape(item.label(lang))}</span></div>"
+                     for item in items)
+        parts.append("</div>")
+    return "".join(parts)
+
+
+_LEGEND_JS = """
+if (window.__myeLegend) { window.__myeLegend.remove(); }
+var c = L.control({position: 'bottomright'});
+c.onAdd = function () {
+  var d = L.DomUtil.create('div', 'mye-legend');
+  d.innerHTML = %s;
+  L.DomEvent.disableClickPropagation(d);
+  L.DomEvent.disableScrollPropagation(d);
+  return d;
+};
+c.addTo(map);
+window.__myeLegend = c;
+"""
+
+_FLY_MARKER_JS = """
+L.circleMarker([%(lat).6f, %(lon).6f], {radius: 14, color: '#ff7f00', weight: 3, fill: false,
+  className: 'mye-f mye-search', interactive: false}).addTo(parent);
+"""
+
+
+# ------------------------------------------------------------------------------------------------ overlays
+
+
+@lru_cache(maxsize=256)
+def _payload(layer_id: str, params: tuple[tuple[str, Any], ...], lang: str, datum: str,
+             tolerance: float | None) -> str:
+    spec = layers.get(layer_id)
+    gdf = prepare(_cached_frame(layer_id, params), tolerance=tolerance, datum=datum)
+    return feature_collection(spec, gdf, lang)
+
+
+def overlay_groups(
+    specs: Sequence[tuple[LayerSpec, Mapping[str, Any]]],
+    *,
+    lang: str,
+    datum: str = "wgs84",
+    tolerance: float | None,
+    highlight: tuple[float, float] | None = None,
+) -> tuple[list[folium.FeatureGroup], list[tuple[str, str]]]:
+    """One FeatureGroup per ``(spec, params)`` in drawing order, then the legend group.
+
+    ``highlight`` is a (lon, lat) WGS-84 point ringed on the map (a searched city).
+    Returns the groups and ``(layer id, error)`` for layers that failed to build (they are left out).
+    """
+    groups, drawn, errors = [], [], []
+    for spec, params in specs:
+        try:
+            payload = _payload(spec.id, tuple(sorted(params.items())), lang, datum, tolerance)
+        except Exception as err:  # a layer whose data is missing must not take the whole map down
+            errors.append((spec.id, f"{type(err).__name__}: {err}"))
+            continue
+        group = folium.FeatureGroup(name=spec.id, control=False)
+        group.add_child(_LayerScript(payload))
+        groups.append(group)
+        drawn.append(spec)
+    furniture = folium.FeatureGroup(name="legend", control=False)
+    furniture.add_child(_Script(_LEGEND_JS % _js_json(legend_html(drawn, lang))))
+    if highlight is not None:
+        lon, lat = highlight
+        if datum != "wgs84":
+            glon, glat = chinacoords.wgs84_to_gcj02([lon], [lat])
+            lon, lat = float(glon[0]), float(glat[0])
+        furniture.add_child(_Script(_FLY_MARKER_JS % {"lat": lat, "lon": lon}))
+    groups.append(furniture)
+    return groups, errors

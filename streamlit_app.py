@@ -1,0 +1,401 @@
+"""Middle Yangtze Explorer: the interactive map (Streamlit + Folium), offline-first, Chinese first.
+
+Thin by design: this script reads widget and URL state, asks :mod:`layers` and
+:mod:`geo` for results and renders them. Map rendering lives in
+:mod:`layers.folium_map`, UI strings in :mod:`layers.i18n`, URL state in
+:mod:`layers.view`.
+
+    streamlit run streamlit_app.py
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+import layers
+from data import load_cities
+from layers import folium_map as fm
+from layers import offline_assets
+from layers.i18n import LANG_NAMES, escape_markdown, fmt_minutes, fmt_number, t
+from layers.spec import GROUP_TITLES, LayerSpec
+from layers.view import BASEMAPS, DEFAULT_LAYERS, MODES, YEARS, ViewState, parse_view
+
+st.set_page_config(page_title="长江中游城市群 · Middle Yangtze Explorer", page_icon="🗺️", layout="wide")
+
+CIRCLE_LAYER, NOMINAL_LAYER = "isochrones", "nominal_rings"
+MAP_HEIGHT = 620  # CSS px
+FLY_ZOOM = 10
+ASSUMPTION_FIELDS = {  # widget key -> (default, min, max, step)
+    "speed_kmh": (60.0, 10.0, 200.0, 5.0),
+    "detour_factor": (1.3, 1.0, 3.0, 0.05),
+    "access_min": (15.0, 0.0, 120.0, 5.0),
+    "egress_min": (10.0, 0.0, 120.0, 5.0),
+    "max_access_km": (100.0, 5.0, 300.0, 5.0),
+    "transfer_min": (10.0, 0.0, 60.0, 1.0),
+    "nominal_speed": (60.0, 10.0, 400.0, 10.0),
+}
+
+
+# ------------------------------------------------------------------------------------------- cached data
+
+
+@st.cache_resource
+def _install_assets() -> int:
+    """Copy Leaflet and plugin files into static/vendor once per server process."""
+    return len(offline_assets.ensure_assets())
+
+
+@st.cache_data
+def _cities() -> pd.DataFrame:
+    """Member cities: name_zh, name_en, role, lon, lat (WGS-84)."""
+    gdf = load_cities()
+    return pd.DataFrame({"name_zh": gdf["name_zh"], "name_en": gdf["name_en"], "role": gdf["role"],
+                         "lon": gdf.geometry.x, "lat": gdf.geometry.y})
+
+
+@st.cache_data(show_spinner=False)
+def _tables(year: str, model_items: tuple[tuple[str, float], ...], transfer_min: float) -> dict[str, pd.DataFrame]:
+    """Plan-target verdicts and door/rail matrices (minutes) for a network year and access model."""
+    from geo.network import RoadModel
+    from geo.traveltime import plan_targets, travel_time_matrix
+    from layers.export_data import network_year
+
+    kw = {"year": network_year(year), "model": RoadModel(**dict(model_items)), "transfer_min": transfer_min}
+    targets = plan_targets(**kw)
+    return {"core_commute": targets.core_commute, "member_pairs": targets.member_pairs,
+            "neighbour_cores": targets.neighbour_cores,
+            "door": travel_time_matrix(kind="door", **kw), "rail": travel_time_matrix(kind="rail", **kw)}
+
+
+# ---------------------------------------------------------------------------------------------- URL state
+
+SPECS: tuple[LayerSpec, ...] = layers.all_specs()
+KNOWN_LAYERS = tuple(s.id for s in SPECS)
+ss = st.session_state
+
+
+def _init_state(cities: pd.DataFrame) -> None:
+    """First run of a session: seed every widget from the URL (unknown values dropped with a notice)."""
+    if ss.get("_init"):
+        return
+    view = parse_view(st.query_params.to_dict(), known_layers=KNOWN_LAYERS,
+                      known_origins=tuple(cities["name_zh"]))
+    ss.notices = list(view.notices)
+    if view.basemap == "tianditu" and "tianditu" not in fm.basemaps():
+        ss.notices.append(t("tianditu_no_key", view.lang))
+        view = view.with_(basemap="offline")
+    ss.lang, ss.basemap, ss.mode, ss.year = view.lang, view.basemap, view.mode, view.year
+    for spec in SPECS:
+        ss[f"layer_{spec.id}"] = spec.id in view.layers
+    ss.origins = list(view.origins)
+    ss.thresholds = ", ".join(f"{m / 60:g}" for m in view.minutes)
+    for key, (default, *_) in ASSUMPTION_FIELDS.items():
+        ss[key] = default
+    ss.map_origin = (view.basemap, view.center, view.zoom)
+    ss.fly = None
+    ss._init = True
+
+
+def _current_view() -> tuple[tuple[float, float], int]:
+    """The map's centre (lon, lat) and zoom as the browser last wrote them into the URL."""
+    view = parse_view({k: v for k, v in st.query_params.to_dict().items() if k in ("lon", "lat", "zoom")},
+                      known_layers=KNOWN_LAYERS)
+    return view.center, view.zoom
+
+
+def _parse_hours(text: str) -> tuple[tuple[int, ...], list[str]]:
+    """Thresholds typed in hours ("1, 2, 3" or "1.5") as whole minutes; unreadable or out-of-range items apart."""
+    good, bad = set(), []
+    for item in text.replace("，", ",").replace(" ", ",").split(","):
+        if not item.strip():
+            continue
+        try:
+            minutes = round(float(item) * 60)
+        except ValueError:
+            bad.append(item.strip())
+            continue
+        if 0 < minutes <= 24 * 60:
+            good.add(minutes)
+        else:
+            bad.append(item.strip())
+    return tuple(sorted(good)), bad
+
+
+# ----------------------------------------------------------------------------------------------- sidebar
+
+
+def _sidebar(cities: pd.DataFrame) -> tuple[str, list[str]]:
+    """All controls; returns the language and any notices about typed input."""
+    sb = st.sidebar
+    lang = sb.radio(t("language", ss.lang), list(LANG_NAMES), format_func=LANG_NAMES.get, key="lang",
+                    horizontal=True)
+    names = {r.name_zh: (r.name_zh if lang == "zh" else r.name_en) + (f" · {r.name_en}" if lang == "zh"
+                                                                       else f" · {r.name_zh}")
+             for r in cities.itertuples()}
+    sb.selectbox(t("search", lang), list(names), index=None, format_func=names.get, key="search",
+                 placeholder=t("search_placeholder", lang), on_change=_fly, args=(cities,))
+    available = fm.basemaps()
+    sb.selectbox(t("basemap", lang), [b for b in BASEMAPS if b in available],
+                 format_func=lambda b: t(f"basemap_{b}", lang), key="basemap")
+    if ss.basemap == "gaode":
+        sb.caption(t("basemap_gcj_note", lang))
+    elif ss.basemap != "offline":
+        sb.caption(t("basemap_online_note", lang))
+
+    sb.subheader(t("layers", lang))
+    for group, specs in layers.by_group(SPECS).items():
+        with sb.expander(GROUP_TITLES[group][0 if lang == "zh" else 1],
+                         expanded=any(s.id in DEFAULT_LAYERS for s in specs)):
+            for spec in specs:
+                st.checkbox(spec.title(lang), key=f"layer_{spec.id}")
+
+    warnings: list[str] = []
+    with sb.expander(t("circles", lang), expanded=True):
+        st.multiselect(t("origins", lang), list(names), format_func=names.get, key="origins")
+        st.text_input(t("thresholds", lang), key="thresholds", help=t("thresholds_help", lang))
+        _, bad = _parse_hours(ss.thresholds)
+        if bad:
+            warnings.append(t("thresholds_bad", lang, bad=", ".join(bad)))
+        st.radio(t("mode", lang), MODES, format_func=lambda m: t(f"mode_{m}", lang), key="mode")
+        st.selectbox(t("year", lang), YEARS, format_func=lambda y: t(f"year_{y}", lang), key="year")
+        with st.popover(t("assumptions", lang), use_container_width=True):
+            for key, (_, lo, hi, step) in ASSUMPTION_FIELDS.items():
+                st.number_input(t(key, lang), min_value=lo, max_value=hi, step=step, key=key)
+    return lang, warnings
+
+
+def _fly(cities: pd.DataFrame) -> None:
+    """Selectbox callback: centre the map on the chosen city."""
+    hit = cities[cities["name_zh"] == ss.search]
+    ss.fly = None if hit.empty else (float(hit["lon"].iloc[0]), float(hit["lat"].iloc[0]))
+
+
+# --------------------------------------------------------------------------------------------------- view
+
+
+def _view(lang: str, center: tuple[float, float], zoom: int) -> ViewState:
+    minutes, _ = _parse_hours(ss.thresholds)
+    return ViewState(layers=tuple(s.id for s in SPECS if ss[f"layer_{s.id}"]), origins=tuple(ss.origins),
+                     minutes=minutes or ViewState().minutes, mode=ss.mode, year=ss.year, basemap=ss.basemap,
+                     lang=lang, center=center, zoom=zoom)
+
+
+def _sync_url(view: ViewState) -> None:
+    """Write the view into the query string (only when it changed, so no extra reruns)."""
+    params = view.to_params()
+    if st.query_params.to_dict() != params:
+        st.query_params.from_dict(params)
+
+
+def _circle_candidates(view: ViewState) -> dict[str, Any]:
+    """Every parameter a circle layer may take, from the view and the assumption widgets."""
+    from geo.network import RoadModel
+
+    model = RoadModel(**{k: float(ss[k]) for k in ("speed_kmh", "detour_factor", "access_min", "egress_min",
+                                                    "max_access_km")})
+    return {"origins": view.origins, "minutes": view.minutes, "mode": view.mode, "year": view.year,
+            "model": model, "transfer_min": float(ss.transfer_min), "speed_kmh": float(ss.nominal_speed)}
+
+
+def _visible(view: ViewState) -> list[tuple[LayerSpec, dict[str, Any]]]:
+    """Visible specs with their build parameters; in nominal mode the circle layer becomes the nominal rings."""
+    candidates = _circle_candidates(view)
+    out = []
+    for spec in SPECS:
+        if spec.id not in view.layers:
+            continue
+        if spec.id == CIRCLE_LAYER and view.mode == "nominal" and NOMINAL_LAYER in KNOWN_LAYERS:
+            spec = layers.get(NOMINAL_LAYER)
+            if spec.id in view.layers:
+                continue
+        params = fm.layer_params(spec, candidates)
+        if params and not view.origins:
+            continue
+        out.append((spec, params))
+    return out
+
+
+# ------------------------------------------------------------------------------------------------- panels
+
+
+def _circle_panel(visible: list[tuple[LayerSpec, dict[str, Any]]], lang: str) -> None:
+    """Beside the map: each circle's area, the cities it reaches (with times) and the population reached."""
+    st.subheader(t("circle_summary", lang))
+    circle_layers = [(s, p) for s, p in visible if p]
+    if not circle_layers:
+        st.info(t("circles_off", lang))
+        return
+    for spec, params in circle_layers:
+        try:
+            gdf = fm.layer_frame(spec, params)
+        except Exception as err:  # the engine reports bad input as exceptions with a readable message
+            st.warning(escape_markdown(t("layer_error", lang, layer=spec.title(lang), error=err)))
+            continue
+        table = _circle_table(gdf, lang)
+        st.dataframe(table, hide_index=True, use_container_width=True)
+        st.download_button(t("download_csv", lang), table.to_csv(index=False).encode("utf-8-sig"),
+                           file_name=f"{spec.id}.csv", mime="text/csv", key=f"dl_{spec.id}")
+
+
+def _circle_table(gdf: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One row per circle with translated headers; cities as "name (time)" in reach order."""
+    en = dict(zip(_cities()["name_zh"], _cities()["name_en"], strict=True))
+    rows = []
+    for _, r in gdf.iterrows():
+        reached = r.get("cities_reached")
+        if isinstance(reached, str) and reached.startswith("["):
+            items = json.loads(reached)
+            cities = "、".join(f"{c['name_zh'] if lang == 'zh' else en.get(c['name_zh'], c['name_zh'])} "
+                              f"({fmt_minutes(c.get('door_min'), lang)})" for c in items)
+        else:
+            cities = str(r.get("cities_within", reached) or "")
+        origin = str(r.get("origin", ""))
+        rows.append({
+            t("col_origin", lang): origin if lang == "zh" else en.get(origin, origin),
+            t("col_minutes", lang): int(r["minutes"]),
+            t("col_area_km2", lang): round(float(r["area_km2"])),
+            t("col_n_cities", lang): r.get("n_cities_reached", len(cities.split("、")) if cities else 0),
+            t("col_population", lang): fmt_number(r.get("population_reached"), lang),
+            t("col_cities", lang): cities or t("no_cities", lang),
+        })
+    return pd.DataFrame(rows)
+
+
+_TABLE_COLUMNS = ("core", "city", "city_a", "city_b", "neighbour", "door_min", "door_ok", "rail_min", "rail_ok")
+
+
+def _translated(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    en = dict(zip(_cities()["name_zh"], _cities()["name_en"], strict=True))
+    out = df.copy()
+    for col in ("core", "city", "city_a", "city_b", "neighbour"):
+        if col in out and lang == "en":
+            out[col] = out[col].map(lambda n: en.get(n, n))
+    for col in ("door_min", "rail_min"):
+        if col in out:
+            out[col] = out[col].round(0)
+    return out.rename(columns={c: t(f"col_{c}", lang) for c in _TABLE_COLUMNS if c in out})
+
+
+def _tables_panel(view: ViewState, lang: str) -> None:
+    """Plan-target verdicts and the travel-time matrix: sortable tables, each downloadable as CSV."""
+    st.subheader(t("tables", lang))
+    model = tuple((k, float(ss[k])) for k in ("speed_kmh", "detour_factor", "access_min", "egress_min",
+                                              "max_access_km"))
+    try:
+        tables = _tables(view.year, model, float(ss.transfer_min))
+    except Exception as err:  # missing rail data must leave the map usable
+        st.warning(escape_markdown(t("circles_unavailable", lang) + f" ({err})"))
+        return
+    tab_targets, tab_matrix = st.tabs([t("targets", lang), t("matrix", lang)])
+    with tab_targets:
+        for name in ("core_commute", "member_pairs", "neighbour_cores"):
+            df = tables[name]
+            ok_col = "door_ok" if "door_ok" in df else "rail_ok"
+            st.markdown(f"**{t(f'target_{name}', lang)}** — "
+                        f"{t('targets_met', lang, ok=int(df[ok_col].sum()), n=len(df))}")
+            shown = _translated(df, lang)
+            st.dataframe(shown, hide_index=True, use_container_width=True, height=220)
+            st.download_button(t("download_csv", lang), shown.to_csv(index=False).encode("utf-8-sig"),
+                               file_name=f"targets_{name}_{view.year}.csv", mime="text/csv", key=f"dl_{name}")
+    with tab_matrix:
+        kind = st.radio(t("matrix_kind", lang), ("door", "rail"), format_func=lambda k: t(f"matrix_{k}", lang),
+                        horizontal=True, key="matrix_kind")
+        matrix = tables[kind].round(0)
+        if lang == "en":
+            en = dict(zip(_cities()["name_zh"], _cities()["name_en"], strict=True))
+            matrix = matrix.rename(index=lambda n: en.get(n, n), columns=lambda n: en.get(n, n))
+        st.dataframe(matrix, use_container_width=True, height=380)
+        st.download_button(t("download_csv", lang), matrix.to_csv().encode("utf-8-sig"),
+                           file_name=f"matrix_{kind}_{view.year}.csv", mime="text/csv", key="dl_matrix")
+
+
+@st.fragment
+def _export_panel(view: ViewState, visible: list[tuple[LayerSpec, dict[str, Any]]], lang: str) -> None:
+    """导出 / Export: briefing maps, the interactive map as HTML and the data files, built on request."""
+    with st.expander(f"{t('export', lang)} / Export", expanded=False):
+        try:
+            from layers import briefing, export_data
+        except ImportError:
+            st.caption(t("export_placeholder", lang))
+            return
+        c1, c2, c3 = st.columns(3)
+        with c1:
+            fmt = st.selectbox("PNG / PDF / SVG", ("png", "pdf", "svg"), key="brief_fmt")
+            if st.button(t("export", lang) + f" {fmt.upper()}", key="brief_go"):
+                _offer(briefing.briefing_download(view, fmt, lang=lang), "brief_dl")
+        with c2:
+            layer_fmt = st.selectbox("GIS", tuple(export_data.LAYER_FORMATS), key="layer_fmt")
+            crs = st.selectbox("CRS", tuple(export_data.CRS_CHOICES), key="layer_crs",
+                               format_func=lambda c: export_data.CRS_CHOICES[c][0 if lang == "zh" else 1])
+            if st.button(t("export", lang) + f" {layer_fmt.upper()}", key="layers_go"):
+                frames = {s.id: fm.layer_frame(s, p) for s, p in visible}
+                _offer(export_data.export_layers(frames, layer_fmt, crs=crs), "layers_dl")
+        with c3:
+            table_fmt = st.selectbox("CSV / XLSX", tuple(export_data.TABLE_FORMATS), key="table_fmt")
+            if st.button(t("export", lang) + f" {table_fmt.upper()}", key="tables_go"):
+                _offer(export_data.export_tables(export_data.travel_tables(view), table_fmt), "tables_dl")
+            if st.button(t("export_html", lang), key="html_go"):
+                m = fm.base_map("offline", view.center, view.zoom)
+                groups, _ = fm.overlay_groups(visible, lang=lang, tolerance=fm.detail_tolerance(view.zoom))
+                for g in groups:
+                    g.add_to(m)
+                st.download_button("HTML", offline_assets.inline_html(m).encode("utf-8"),
+                                   file_name="middle_yangtze_map.html", mime="text/html", key="html_dl")
+
+
+def _offer(download: Any, key: str) -> None:
+    """A download button for an export :class:`~layers.export_data.Download`, with its notices."""
+    for notice in download.notices:
+        st.caption(escape_markdown(notice))
+    st.download_button(download.filename, download.data, file_name=download.filename, mime=download.mime, key=key)
+
+
+# --------------------------------------------------------------------------------------------------- main
+
+
+def main() -> None:
+    _install_assets()
+    cities = _cities()
+    _init_state(cities)
+    lang, input_warnings = _sidebar(cities)
+    center, zoom = _current_view()
+    if ss.map_origin[0] != ss.basemap:  # a new basemap remounts the map: keep the view the planner had
+        ss.map_origin, ss.fly = (ss.basemap, center, zoom), None
+    view = _view(lang, center, zoom)
+    _sync_url(view)
+
+    st.title(t("app_title", lang))
+    st.caption(t("app_caption", lang))
+    for notice in ss.notices:
+        st.warning(t("notice_prefix", lang) + escape_markdown(notice), icon="⚠️")
+    for warning in input_warnings:
+        st.warning(escape_markdown(warning), icon="⚠️")
+
+    visible = _visible(view)
+    left, right = st.columns([5, 2])
+    with left:
+        _basemap, origin_center, origin_zoom = ss.map_origin
+        m = fm.base_map(ss.basemap, origin_center, origin_zoom)
+        groups, errors = fm.overlay_groups(visible, lang=lang, datum=fm.datum_for(ss.basemap),
+                                           tolerance=fm.detail_tolerance(zoom), highlight=ss.fly)
+        fly = ss.fly
+        if fly is not None and fm.datum_for(ss.basemap) == "gcj02":
+            fly = (fly[0] + fm.GCJ_DELTA[0], fly[1] + fm.GCJ_DELTA[1])
+        st_folium(m, key="map", height=MAP_HEIGHT, use_container_width=True, returned_objects=[],
+                  feature_group_to_add=groups, center=fm.latlon(*fly) if fly else None,
+                  zoom=FLY_ZOOM if fly else None)
+        for layer_id, error in errors:
+            st.warning(escape_markdown(t("layer_error", lang, layer=layers.get(layer_id).title(lang), error=error)))
+        st.caption(t("share_help", lang))
+    with right:
+        _circle_panel(visible, lang)
+    _tables_panel(view, lang)
+    _export_panel(view, visible, lang)
+
+
+main()
