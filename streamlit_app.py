@@ -319,7 +319,7 @@ def _export_panel(view: ViewState, visible: list[tuple[LayerSpec, dict[str, Any]
     """导出 / Export: briefing maps, the interactive map as HTML and the data files, built on request."""
     with st.expander(f"{t('export', lang)} / Export", expanded=False):
         try:
-            from layers import briefing, export_data
+            from layers import briefing, export_data, html_export
         except ImportError:
             st.caption(t("export_placeholder", lang))
             return
@@ -340,12 +340,7 @@ def _export_panel(view: ViewState, visible: list[tuple[LayerSpec, dict[str, Any]
             if st.button(t("export", lang) + f" {table_fmt.upper()}", key="tables_go"):
                 _offer(export_data.export_tables(export_data.travel_tables(view), table_fmt), "tables_dl")
             if st.button(t("export_html", lang), key="html_go"):
-                m = fm.base_map("offline", view.center, view.zoom)
-                groups, _ = fm.overlay_groups(visible, lang=lang, tolerance=fm.detail_tolerance(view.zoom))
-                for g in groups:
-                    g.add_to(m)
-                st.download_button("HTML", offline_assets.inline_html(m).encode("utf-8"),
-                                   file_name="middle_yangtze_map.html", mime="text/html", key="html_dl")
+                _offer(html_export.html_download(view), "html_dl")
 
 
 def _offer(download: Any, key: str) -> None:

@@ -8,7 +8,7 @@ for tables), never the registry packages, so it needs no build step.
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 import geopandas as gpd

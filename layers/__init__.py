@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from layers import clusters, context, corridors, cross_river, economy, transport_points, waterways
+from layers import circles, clusters, context, corridors, cross_river, economy, rail, transport_points, waterways
 from layers.registry import UnknownLayerError, all_specs, by_group, get, register
 from layers.spec import GROUP_TITLES, Group, LayerSpec, LegendItem, Style
 
@@ -26,7 +26,8 @@ __all__ = [
 # Drawing order: areas, then lines, then points (cities on top).
 register(
     context.PROVINCES, clusters.AGGLOMERATION, clusters.SUBCLUSTERS, clusters.CITY_BOUNDARIES, economy.ZONES,
-    waterways.LAKES, waterways.CHANNELS, waterways.RIVERS, corridors.CORRIDORS, *cross_river.SPECS,
+    waterways.LAKES, *circles.SPECS, waterways.CHANNELS, waterways.RIVERS, corridors.CORRIDORS, rail.RAIL_LINES,
+    *cross_river.SPECS, rail.STATIONS,
     transport_points.PORTS, transport_points.AIRPORTS, economy.INDUSTRIAL_CLUSTERS, economy.HITECH_ZONES,
     clusters.CITIES,
 )

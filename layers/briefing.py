@@ -518,7 +518,8 @@ def _draw_legend(fig: Figure, ax: Axes, specs: Sequence[LayerSpec], lang: str, f
     handles: list[Any] = []
     labels: list[str] = []
     headers: list[int] = []
-    for spec in specs:
+    # Top-most layer first, as in the interactive map's legend.
+    for spec in reversed(specs):
         items = spec.legend_items()
         if len(items) > 1:
             headers.append(len(labels))

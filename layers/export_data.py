@@ -220,7 +220,8 @@ def export_layers(
         elif fmt == "kml":
             path = folder / f"{stem}.kml"
             for lid, gdf in out.items():
-                _write(_kml_ready(gdf), path, driver="KML", layer=lid)
+                # LIBKML can add layers to one file; FOLDER makes each a <Folder> as Google Earth and 奥维 expect.
+                _write(_kml_ready(gdf), path, driver="LIBKML", layer=lid, FOLDER="YES")
             data = path.read_bytes()
         elif fmt == "geojson":
             options = {"RFC7946": "YES", "WRITE_NAME": "YES"} if target.equals(WGS84) else {"WRITE_NAME": "YES"}
@@ -246,7 +247,9 @@ def export_layers(
                         warnings.simplefilter("ignore")
                         _write(part, shp, driver="ESRI Shapefile", ENCODING="UTF-8")
                     paths += sorted(p for p in folder.iterdir() if p.stem == shp.stem)
-            notices.append("Shapefile text fields hold at most 254 bytes; longer values (e.g. source) are cut")
+                cut = [c for c in gdf.columns if c != gdf.geometry.name and gdf[c].map(_too_long).any()]
+                if cut:
+                    notices.append(f"{lid}: Shapefile text holds at most 254 bytes; longer {', '.join(cut)} is cut")
             data = _zip(paths)
     return Download(data, _stamp(stem, ext), mime, tuple(notices))
 
@@ -257,6 +260,11 @@ def _write(gdf: gpd.GeoDataFrame, path: Path, *, driver: str, layer: str | None 
                     layer_options=options or None)
     except (OSError, RuntimeError, ValueError) as err:
         raise ExportError(f"cannot write {layer or path.name} as {driver}: {err}") from err
+
+
+def _too_long(value: Any) -> bool:
+    """Whether a value exceeds the DBF text limit (254 bytes of UTF-8)."""
+    return isinstance(value, str) and len(value.encode("utf-8")) > 254
 
 
 def _kml_ready(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

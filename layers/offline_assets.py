@@ -93,11 +93,18 @@ def ensure_assets(target: Path = VENDOR_DIR) -> list[Path]:
 
 
 def local_url(url: str, base: str = ASSET_URL_BASE) -> str:
-    """The app-served URL for a CDN ``url`` folium writes; :class:`MissingAssetError` if none."""
-    try:
-        return base + NEEDED[url]
-    except KeyError:
-        raise MissingAssetError(f"no local copy of {url}; add it to layers.offline_assets.NEEDED") from None
+    """The app-served URL for an asset URL folium writes; :class:`MissingAssetError` if there is no copy.
+
+    ``url`` is a CDN URL from folium or an already localised one (any base + a vendored file name),
+    so localising twice is harmless.
+    """
+    name = NEEDED.get(url)
+    if name is None and "/" not in url.removeprefix(ASSET_URL_BASE).removeprefix("vendor:"):
+        tail = url.removeprefix(ASSET_URL_BASE).removeprefix("vendor:")
+        name = tail if tail in NEEDED.values() else None
+    if name is None:
+        raise MissingAssetError(f"no local copy of {url}; add it to layers.offline_assets.NEEDED")
+    return base + name
 
 
 def _js_css_elements(root: branca.element.Element) -> Iterator[folium.elements.JSCSSMixin]:

@@ -26,7 +26,8 @@ PORTS = LayerSpec(
     build=derived("ports", ("port_id", "city_zh", "river_zh", "location_basis")),
     style=Style(kind="point", color="#1a365d", fill_color="#90cdf4", fill_opacity=1.0, radius=6),
     fields=("city_zh", "river_zh", "location_basis"),
-    field_titles={"city_zh": ("城市", "City"), "river_zh": ("水系", "River"), "location_basis": ("位置依据", "Location")},
+    field_titles={"city_zh": ("城市", "City"), "river_zh": ("水系", "River"),
+                  "location_basis": ("位置依据", "Location")},
 )
 
 SPECS = (AIRPORTS, PORTS)

@@ -145,6 +145,7 @@ def _glyph_image(text: str, family: str) -> np.ndarray:
 
 
 @needs_cjk
+@pytest.mark.filterwarnings("ignore:Glyph .* missing from font")
 def test_chinese_renders_real_glyphs_not_boxes():
     family = fonts.find_cjk_family()
     box = _glyph_image("长", "DejaVu Sans")  # DejaVu has no CJK: this is the missing-glyph box
@@ -154,6 +155,7 @@ def test_chinese_renders_real_glyphs_not_boxes():
 
 
 @needs_cjk
+@pytest.mark.filterwarnings("ignore:Glyph .* missing from font")
 def test_briefing_title_is_not_drawn_in_boxes(zh_png, monkeypatch):
     monkeypatch.setattr(fonts, "choose_font", lambda lang: fonts.FontChoice(lang, ("DejaVu Sans",)))
     monkeypatch.setattr(briefing, "choose_font", fonts.choose_font)
@@ -181,7 +183,8 @@ def test_pdf_is_a_vector_file_poppler_renders(tmp_path):
     subprocess.run(["pdftoppm", "-r", "50", "-png", "-singlefile", str(pdf), str(tmp_path / "page")], check=True,
                    capture_output=True, timeout=60)
     with Image.open(tmp_path / "page.png") as page:
-        assert page.size == (round(297 / 25.4 * 50), round(210 / 25.4 * 50))
+        expected = (297 / 25.4 * 50, 210 / 25.4 * 50)  # poppler rounds the sheet up to whole pixels
+        assert all(abs(got - want) <= 1 for got, want in zip(page.size, expected, strict=True))
         assert np.asarray(page.convert("L")).std() > 10  # something is drawn
 
 

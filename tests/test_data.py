@@ -73,7 +73,7 @@ def test_derived_geometry_is_valid_wgs84_and_sourced(name):
     assert len(gdf) > 0
     assert gdf.geometry.is_valid.all() and not gdf.geometry.is_empty.any()
     minx, miny, maxx, maxy = gdf.total_bounds
-    assert 73 <= minx and maxx <= 136 and 3 <= miny and maxy <= 54, "coordinates must be lon/lat in China"
+    assert minx >= 73 and maxx <= 136 and miny >= 3 and maxy <= 54, "coordinates must be lon/lat in China"
     assert gdf["source"].str.strip().astype(bool).all()
 
 

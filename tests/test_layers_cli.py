@@ -25,7 +25,7 @@ def test_list_prints_every_layer_with_both_titles():
     out = _run("list")
     assert out.returncode == 0
     rows = {line.split("\t")[0]: line.split("\t") for line in out.stdout.splitlines()}
-    assert REQUIRED_IDS <= set(rows)
+    assert set(rows) >= REQUIRED_IDS
     for spec in layers.all_specs():
         assert rows[spec.id][1] == spec.title_zh and rows[spec.id][2] == spec.title_en
 

@@ -1,0 +1,108 @@
+"""The plan's travel circles: network isochrones and nominal comparison rings around chosen origins."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.crs import WGS84
+from geo.isochrones import isochrones, nominal_rings
+from geo.network import RoadModel, default_network
+from geo.traveltime import resolve_origin
+from layers.scenario import SCENARIO_TITLES, engine_year
+from layers.spec import Group, LayerSpec, LegendItem, Style
+from layers.view import DEFAULT_MINUTES, DEFAULT_ORIGINS
+
+__all__ = ["CIRCLE_COLORS", "build_isochrones", "build_nominal_rings"]
+
+# Darker for the tighter circle; 1 h / 2 h / 3 h are the plan's three targets.
+CIRCLE_COLORS = (("60", "#b30000"), ("120", "#e34a33"), ("180", "#fdbb84"))
+_SOURCE = "Travel times: geo engine on data/sources/rail; road model stated in geo.network.RoadModel"
+_MODE_TITLES = {"rail": ("公路+铁路", "road + rail"), "road": ("仅公路", "road only")}
+
+
+def _english(origin: str) -> str:
+    net = default_network()
+    org = resolve_origin(origin, network=net)
+    names = net.places.set_index("name_zh")["name_en"]
+    return str(names.get(org.label) or org.label)
+
+
+def build_isochrones(
+    *,
+    origins: Iterable[str] = DEFAULT_ORIGINS,
+    minutes: Iterable[float] = DEFAULT_MINUTES,
+    mode: str = "rail",
+    year: str | int = "now",
+    model: RoadModel | None = None,
+) -> gpd.GeoDataFrame:
+    """Isochrones (EPSG:4326) for every origin and threshold; ``mode="nominal"`` gives nominal rings.
+
+    Rows are ordered largest threshold first, so smaller circles draw on top.
+    """
+    if mode == "nominal":
+        return build_nominal_rings(origins=origins, minutes=minutes)
+    frames = []
+    for origin in origins:
+        gdf = isochrones(origin, tuple(minutes), year=engine_year(year), mode=mode, model=model)
+        zh_mode, en_mode = _MODE_TITLES[mode]
+        zh_year, en_year = SCENARIO_TITLES.get(str(year), (str(year), str(year)))
+        gdf["name_zh"] = [f"{gdf['origin'].iloc[0]} {m:.0f}分钟等时圈 ({zh_mode}, {zh_year})" for m in gdf["minutes"]]
+        gdf["name_en"] = [f"{_english(origin)} {m:.0f}-min isochrone ({en_mode}, {en_year})" for m in gdf["minutes"]]
+        frames.append(gdf)
+    return _finish(frames)
+
+
+def build_nominal_rings(
+    *, origins: Iterable[str] = DEFAULT_ORIGINS, minutes: Iterable[float] = DEFAULT_MINUTES, **_: object
+) -> gpd.GeoDataFrame:
+    """Nominal rings (fixed radius at a stated speed) for comparison, labelled as such (EPSG:4326)."""
+    frames = []
+    for origin in origins:
+        gdf = nominal_rings(origin, tuple(minutes))
+        gdf["mode"] = "nominal"
+        gdf["name_zh"] = [f"{gdf['origin'].iloc[0]} {m:.0f}分钟名义圈 (直线{s:.0f}km/h, 非路网)"
+                          for m, s in zip(gdf["minutes"], gdf["speed_kmh"], strict=True)]
+        gdf["name_en"] = [f"{_english(origin)} {m:.0f}-min nominal ring (straight line at {s:.0f} km/h, not network)"
+                          for m, s in zip(gdf["minutes"], gdf["speed_kmh"], strict=True)]
+        frames.append(gdf)
+    return _finish(frames)
+
+
+def _finish(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    gdf = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=WGS84)
+    gdf["minutes"] = gdf["minutes"].round().astype(int)
+    gdf["source"] = _SOURCE
+    return gdf.sort_values("minutes", ascending=False, kind="stable").reset_index(drop=True)
+
+
+_LEGEND = tuple(LegendItem(zh, en, Style(kind="polygon", color=c, fill_color=c, fill_opacity=0.3))
+                for (_, c), zh, en in zip(CIRCLE_COLORS, ("1小时通勤圈", "2小时城际圈", "3小时高铁圈"),
+                                          ("1-hour commuting circle", "2-hour intercity circle",
+                                           "3-hour HSR circle"), strict=True))
+
+ISOCHRONES = LayerSpec(
+    id="isochrones", title_zh="1/2/3小时交通圈", title_en="1/2/3-hour travel circles", group=Group.TRANSPORT,
+    build=build_isochrones, parameters=("origins", "minutes", "mode", "year"),
+    style=Style(kind="polygon", color="#b30000", weight=1.5, fill_opacity=0.18, category_field="minutes",
+                categories=CIRCLE_COLORS),
+    fields=("origin", "minutes", "mode", "area_km2", "cities_reached", "population_reached"),
+    field_titles={"origin": ("中心城市", "Origin"), "minutes": ("时间阈值 (分钟)", "Threshold (min)"),
+                  "mode": ("方式", "Mode"), "cities_reached": ("覆盖城市 (分钟)", "Cities reached (min)"),
+                  "population_reached": ("覆盖人口 (2020)", "Population reached (2020)")},
+    legend=_LEGEND, attribution=_SOURCE, default_visible=True,
+)
+
+NOMINAL_RINGS = LayerSpec(
+    id="nominal_rings", title_zh="名义圈 (固定半径对照)", title_en="Nominal rings (fixed radius)",
+    group=Group.TRANSPORT, build=build_nominal_rings, parameters=("origins", "minutes"),
+    style=Style(kind="polygon", color="#636363", weight=1.5, fill_opacity=0.0, dash="5 5"),
+    fields=("origin", "minutes", "radius_km", "area_km2"),
+    field_titles={"origin": ("中心城市", "Origin"), "radius_km": ("半径 (km)", "Radius (km)"),
+                  "minutes": ("时间 (分钟)", "Minutes")},
+    attribution="Nominal rings: geodesic circles at a stated speed, no network",
+)
+
+SPECS = (NOMINAL_RINGS, ISOCHRONES)
