@@ -21,13 +21,14 @@ import layers
 from data import load_cities
 from layers import folium_map as fm
 from layers import offline_assets
-from layers.i18n import LANG_NAMES, escape_markdown, fmt_minutes, fmt_number, t
+from layers.i18n import LANG_NAMES, escape_markdown, fmt_minutes, fmt_number, t, widget_key
 from layers.spec import GROUP_TITLES, LayerSpec
+from layers.userdata import Workspace
 from layers.view import BASEMAPS, DEFAULT_LAYERS, MODES, YEARS, ViewState, parse_view
+from streamlit_userdata import sidebar as userdata_sidebar
 
 st.set_page_config(page_title="长江中游城市群 · Middle Yangtze Explorer", page_icon="🗺️", layout="wide")
 
-CIRCLE_LAYER, NOMINAL_LAYER = "isochrones", "nominal_rings"
 MAP_HEIGHT = 620  # CSS px
 FLY_ZOOM = 10
 ASSUMPTION_FIELDS = {  # widget key -> (default, min, max, step)
@@ -36,8 +37,6 @@ ASSUMPTION_FIELDS = {  # widget key -> (default, min, max, step)
     "access_min": (15.0, 0.0, 120.0, 5.0),
     "egress_min": (10.0, 0.0, 120.0, 5.0),
     "max_access_km": (100.0, 5.0, 300.0, 5.0),
-    "transfer_min": (10.0, 0.0, 60.0, 1.0),
-    "nominal_speed": (60.0, 10.0, 400.0, 10.0),
 }
 
 
@@ -59,13 +58,13 @@ def _cities() -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def _tables(year: str, model_items: tuple[tuple[str, float], ...], transfer_min: float) -> dict[str, pd.DataFrame]:
+def _tables(year: str, model_items: tuple[tuple[str, float], ...]) -> dict[str, pd.DataFrame]:
     """Plan-target verdicts and door/rail matrices (minutes) for a network year and access model."""
     from geo.network import RoadModel
     from geo.traveltime import plan_targets, travel_time_matrix
-    from layers.export_data import network_year
+    from layers.scenario import engine_year
 
-    kw = {"year": network_year(year), "model": RoadModel(**dict(model_items)), "transfer_min": transfer_min}
+    kw = {"year": engine_year(year), "model": RoadModel(**dict(model_items))}
     targets = plan_targets(**kw)
     return {"core_commute": targets.core_commute, "member_pairs": targets.member_pairs,
             "neighbour_cores": targets.neighbour_cores,
@@ -74,8 +73,10 @@ def _tables(year: str, model_items: tuple[tuple[str, float], ...], transfer_min:
 
 # ---------------------------------------------------------------------------------------------- URL state
 
+# Built-in layers plus the planner's own (read from the workspace on every run, so imports show at once).
 SPECS: tuple[LayerSpec, ...] = layers.all_specs()
 KNOWN_LAYERS = tuple(s.id for s in SPECS)
+WORKSPACE = Workspace()
 ss = st.session_state
 
 
@@ -97,7 +98,7 @@ def _init_state(cities: pd.DataFrame) -> None:
     for key, (default, *_) in ASSUMPTION_FIELDS.items():
         ss[key] = default
     ss.map_origin = (view.basemap, view.center, view.zoom)
-    ss.fly = None
+    ss.fly = ss.search = None
     ss._init = True
 
 
@@ -137,11 +138,11 @@ def _sidebar(cities: pd.DataFrame) -> tuple[str, list[str]]:
     names = {r.name_zh: (r.name_zh if lang == "zh" else r.name_en) + (f" · {r.name_en}" if lang == "zh"
                                                                        else f" · {r.name_zh}")
              for r in cities.itertuples()}
-    sb.selectbox(t("search", lang), list(names), index=None, format_func=names.get, key="search",
-                 placeholder=t("search_placeholder", lang), on_change=_fly, args=(cities,))
+    _language_widget(sb.selectbox, "search", lang, t("search", lang), list(names), names.get,
+                placeholder=t("search_placeholder", lang), then=lambda: _fly(cities))
     available = fm.basemaps()
-    sb.selectbox(t("basemap", lang), [b for b in BASEMAPS if b in available],
-                 format_func=lambda b: t(f"basemap_{b}", lang), key="basemap")
+    _language_widget(sb.selectbox, "basemap", lang, t("basemap", lang), [b for b in BASEMAPS if b in available],
+                lambda b: t(f"basemap_{b}", lang))
     if ss.basemap == "gaode":
         sb.caption(t("basemap_gcj_note", lang))
     elif ss.basemap != "offline":
@@ -153,20 +154,52 @@ def _sidebar(cities: pd.DataFrame) -> tuple[str, list[str]]:
                          expanded=any(s.id in DEFAULT_LAYERS for s in specs)):
             for spec in specs:
                 st.checkbox(spec.title(lang), key=f"layer_{spec.id}")
+    userdata_sidebar(
+        sb, lang, WORKSPACE, open_view=_open_view, changed=_user_layers_changed,
+        current_query=lambda: parse_view(st.query_params.to_dict(), known_layers=KNOWN_LAYERS).to_query())
 
     warnings: list[str] = []
     with sb.expander(t("circles", lang), expanded=True):
-        st.multiselect(t("origins", lang), list(names), format_func=names.get, key="origins")
+        _language_widget(st.multiselect, "origins", lang, t("origins", lang), list(names), names.get)
         st.text_input(t("thresholds", lang), key="thresholds", help=t("thresholds_help", lang))
         _, bad = _parse_hours(ss.thresholds)
         if bad:
             warnings.append(t("thresholds_bad", lang, bad=", ".join(bad)))
-        st.radio(t("mode", lang), MODES, format_func=lambda m: t(f"mode_{m}", lang), key="mode")
-        st.selectbox(t("year", lang), YEARS, format_func=lambda y: t(f"year_{y}", lang), key="year")
-        with st.popover(t("assumptions", lang), use_container_width=True):
+        _language_widget(st.radio, "mode", lang, t("mode", lang), MODES, lambda m: t(f"mode_{m}", lang))
+        _language_widget(st.selectbox, "year", lang, t("year", lang), YEARS, lambda y: t(f"year_{y}", lang))
+        with st.popover(t("assumptions", lang), width="stretch"):
             for key, (_, lo, hi, step) in ASSUMPTION_FIELDS.items():
                 st.number_input(t(key, lang), min_value=lo, max_value=hi, step=step, key=key)
     return lang, warnings
+
+
+def _open_view(query: str) -> None:
+    """Show a saved view: put it in the URL and seed every widget from it again on the next run."""
+    st.query_params.from_dict(parse_view(query, known_layers=KNOWN_LAYERS).to_params())
+    ss._init = False
+
+
+def _user_layers_changed() -> None:
+    """User layers keep their ids when replaced or removed, so cached frames and map payloads must go."""
+    from layers import briefing
+
+    fm.clear_caches()
+    briefing.clear_caches()
+
+
+def _language_widget(widget, name: str, lang: str, label: str, options: list, fmt, *, then=None, **kwargs) -> None:
+    """Draw ``widget`` for state ``name`` with labels in ``lang``, keeping ``ss[name]`` in step."""
+    # A keyed Streamlit widget keeps the option labels of its first render, so a widget whose
+    # labels are translated gets one key per language; the value itself lives in ss[name].
+    key = widget_key(name, lang)
+    ss[key] = ss[name]
+
+    def sync() -> None:
+        ss[name] = ss[key]
+        if then is not None:
+            then()
+
+    widget(label, options, format_func=fmt, key=key, on_change=sync, **kwargs)
 
 
 def _fly(cities: pd.DataFrame) -> None:
@@ -198,23 +231,18 @@ def _circle_candidates(view: ViewState) -> dict[str, Any]:
 
     model = RoadModel(**{k: float(ss[k]) for k in ("speed_kmh", "detour_factor", "access_min", "egress_min",
                                                     "max_access_km")})
-    return {"origins": view.origins, "minutes": view.minutes, "mode": view.mode, "year": view.year,
-            "model": model, "transfer_min": float(ss.transfer_min), "speed_kmh": float(ss.nominal_speed)}
+    return {"origins": view.origins, "minutes": view.minutes, "mode": view.mode, "year": view.year, "model": model}
 
 
 def _visible(view: ViewState) -> list[tuple[LayerSpec, dict[str, Any]]]:
-    """Visible specs with their build parameters; in nominal mode the circle layer becomes the nominal rings."""
+    """Visible specs with their build parameters (circle layers are left out while no origin is chosen)."""
     candidates = _circle_candidates(view)
     out = []
     for spec in SPECS:
         if spec.id not in view.layers:
             continue
-        if spec.id == CIRCLE_LAYER and view.mode == "nominal" and NOMINAL_LAYER in KNOWN_LAYERS:
-            spec = layers.get(NOMINAL_LAYER)
-            if spec.id in view.layers:
-                continue
-        params = fm.layer_params(spec, candidates)
-        if params and not view.origins:
+        params = spec.params_from(candidates)
+        if spec.parameters and not view.origins:
             continue
         out.append((spec, params))
     return out
@@ -226,7 +254,7 @@ def _visible(view: ViewState) -> list[tuple[LayerSpec, dict[str, Any]]]:
 def _circle_panel(visible: list[tuple[LayerSpec, dict[str, Any]]], lang: str) -> None:
     """Beside the map: each circle's area, the cities it reaches (with times) and the population reached."""
     st.subheader(t("circle_summary", lang))
-    circle_layers = [(s, p) for s, p in visible if p]
+    circle_layers = [(s, p) for s, p in visible if s.parameters]
     if not circle_layers:
         st.info(t("circles_off", lang))
         return
@@ -237,7 +265,7 @@ def _circle_panel(visible: list[tuple[LayerSpec, dict[str, Any]]], lang: str) ->
             st.warning(escape_markdown(t("layer_error", lang, layer=spec.title(lang), error=err)))
             continue
         table = _circle_table(gdf, lang)
-        st.dataframe(table, hide_index=True, use_container_width=True)
+        st.dataframe(table, hide_index=True, width="stretch")
         st.download_button(t("download_csv", lang), table.to_csv(index=False).encode("utf-8-sig"),
                            file_name=f"{spec.id}.csv", mime="text/csv", key=f"dl_{spec.id}")
 
@@ -246,7 +274,7 @@ def _circle_table(gdf: pd.DataFrame, lang: str) -> pd.DataFrame:
     """One row per circle with translated headers; cities as "name (time)" in reach order."""
     en = dict(zip(_cities()["name_zh"], _cities()["name_en"], strict=True))
     rows = []
-    for _, r in gdf.iterrows():
+    for _, r in gdf.sort_values(["origin", "minutes"], kind="stable").iterrows():
         reached = r.get("cities_reached")
         if isinstance(reached, str) and reached.startswith("["):
             items = json.loads(reached)
@@ -287,31 +315,33 @@ def _tables_panel(view: ViewState, lang: str) -> None:
     model = tuple((k, float(ss[k])) for k in ("speed_kmh", "detour_factor", "access_min", "egress_min",
                                               "max_access_km"))
     try:
-        tables = _tables(view.year, model, float(ss.transfer_min))
+        tables = _tables(view.year, model)
     except Exception as err:  # missing rail data must leave the map usable
         st.warning(escape_markdown(t("circles_unavailable", lang) + f" ({err})"))
         return
-    tab_targets, tab_matrix = st.tabs([t("targets", lang), t("matrix", lang)])
-    with tab_targets:
-        for name in ("core_commute", "member_pairs", "neighbour_cores"):
-            df = tables[name]
-            ok_col = "door_ok" if "door_ok" in df else "rail_ok"
-            st.markdown(f"**{t(f'target_{name}', lang)}** — "
-                        f"{t('targets_met', lang, ok=int(df[ok_col].sum()), n=len(df))}")
-            shown = _translated(df, lang)
-            st.dataframe(shown, hide_index=True, use_container_width=True, height=220)
-            st.download_button(t("download_csv", lang), shown.to_csv(index=False).encode("utf-8-sig"),
-                               file_name=f"targets_{name}_{view.year}.csv", mime="text/csv", key=f"dl_{name}")
-    with tab_matrix:
+    verdicts = {}
+    for name in ("core_commute", "member_pairs", "neighbour_cores"):
+        df = tables[name]
+        ok = df["door_ok" if "door_ok" in df else "rail_ok"]
+        verdicts[name] = f"{t(f'target_{name}', lang)} · {t('targets_met', lang, ok=int(ok.sum()), n=len(df))}"
+    # One table at a time: each grid costs the browser time, and the map must draw first.
+    choice = st.radio(t("tables", lang), [*verdicts, "matrix"], key="table_choice", horizontal=True,
+                      label_visibility="collapsed", format_func=lambda k: verdicts.get(k) or t("matrix", lang))
+    if choice == "matrix":
         kind = st.radio(t("matrix_kind", lang), ("door", "rail"), format_func=lambda k: t(f"matrix_{k}", lang),
                         horizontal=True, key="matrix_kind")
-        matrix = tables[kind].round(0)
+        shown = tables[kind].round(0)
         if lang == "en":
             en = dict(zip(_cities()["name_zh"], _cities()["name_en"], strict=True))
-            matrix = matrix.rename(index=lambda n: en.get(n, n), columns=lambda n: en.get(n, n))
-        st.dataframe(matrix, use_container_width=True, height=380)
-        st.download_button(t("download_csv", lang), matrix.to_csv().encode("utf-8-sig"),
-                           file_name=f"matrix_{kind}_{view.year}.csv", mime="text/csv", key="dl_matrix")
+            shown = shown.rename(index=lambda n: en.get(n, n), columns=lambda n: en.get(n, n))
+        st.dataframe(shown, width="stretch", height=380)
+        csv, name = shown.to_csv(), f"matrix_{kind}_{view.year}.csv"
+    else:
+        shown = _translated(tables[choice], lang)
+        st.dataframe(shown, hide_index=True, width="stretch", height=300)
+        csv, name = shown.to_csv(index=False), f"targets_{choice}_{view.year}.csv"
+    st.download_button(t("download_csv", lang), csv.encode("utf-8-sig"), file_name=name, mime="text/csv",
+                       key="dl_table")
 
 
 @st.fragment

@@ -1,6 +1,7 @@
 """Benchmark: nine isochrones (3 cores x 60/120/180 min) and the city matrix vs a straightforward baseline.
 
-Run from the project root: ``python -m bench.isochrones [--repeat N]``. Prints ``name: value`` lines
+Run from the project root: ``python bench/isochrones.py [--repeat N]`` or ``python -m bench.isochrones``.
+Prints ``name: value`` lines
 (milliseconds are wall-clock, best of N, warm caches); the last line is ``speedup_vs_baseline``.
 
 The baseline is how most users would write it, on identical inputs (the same routing graph,
@@ -14,8 +15,13 @@ equidistant one centred on each origin: exact for distances from the origin, and
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
+
+if __package__ in (None, ""):  # ``python bench/isochrones.py``: make the project root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import geopandas as gpd
 import networkx as nx

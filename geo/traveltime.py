@@ -100,13 +100,10 @@ def resolve_origin(origin: object, *, network: RailNetwork | None = None) -> Ori
     text = origin.strip()
     places = net.places
     zh = text[:-1] if text.endswith("市") and len(text) > 2 else text
-    for col, key in (("name_zh", zh), ("adcode", text)):
-        hit = np.flatnonzero(places[col].to_numpy() == key)
-        if hit.size:
-            return _place_origin(int(hit[0]), net)
-    hit = np.flatnonzero(places["name_en"].str.casefold().to_numpy() == text.casefold())
-    if hit.size and text:
-        return _place_origin(int(hit[0]), net)
+    by_zh, by_adcode, by_en = net.place_lookup
+    for table, key in ((by_zh, zh), (by_adcode, text), (by_en, text.casefold())):
+        if key in table:
+            return _place_origin(table[key], net)
     idx = net.station_index(text)
     if idx is None:
         by_name = np.flatnonzero(net.stations["name_zh"].astype(str).to_numpy() == text)
@@ -120,9 +117,9 @@ def resolve_origin(origin: object, *, network: RailNetwork | None = None) -> Ori
 
 
 def _place_origin(i: int, net: RailNetwork) -> Origin:
-    row = net.places.iloc[i]
-    kind = "city" if row["member"] else "neighbour"
-    return Origin(label=row["name_zh"], lon=float(row["lon"]), lat=float(row["lat"]), kind=kind, place=i)
+    kind = "city" if net.place_member[i] else "neighbour"
+    return Origin(label=str(net.place_names[i]), lon=float(net.place_lon[i]), lat=float(net.place_lat[i]),
+                  kind=kind, place=i)
 
 
 def _point_origin(lon: float, lat: float, net: RailNetwork) -> Origin:
@@ -175,9 +172,10 @@ def travel_times(
 ) -> TravelTimes:
     """Shortest times from ``origin`` to every station and place, for ``year`` (or ``"planned"``).
 
-    ``limit_min`` stops the rail search at that many minutes (faster isochrones).
+    ``limit_min`` stops the rail search at that many minutes (``inf`` beyond it).
     Raises :class:`UnreachableError` in rail mode if no open station lies within
-    ``model.max_access_km`` of the origin.
+    ``model.max_access_km`` of the origin. Results without a limit are cached per
+    network and (origin, year, mode, model, transfer_min); the returned arrays are copies.
     """
     net = network or default_network()
     model = model or RoadModel()
@@ -185,6 +183,36 @@ def travel_times(
     year = check_year(year)
     org = resolve_origin(origin, network=net)
     graph = net.graph(year, transfer_min=transfer_min)
+    if limit_min == np.inf:
+        arrays = _cached_arrays(org, year, mode, model, graph, net)
+    else:
+        arrays = _times_arrays(org, year, mode, model, graph, net, limit_min)
+    station_min, door, road, rail = (a.copy() for a in arrays)
+    table = pd.DataFrame(
+        {"door_min": door, "road_min": road, "rail_min": rail, "member": net.place_member},
+        index=pd.Index(net.place_names, name="name_zh"),
+    )
+    return TravelTimes(origin=org, year=year, mode=mode, model=model, transfer_min=transfer_min,
+                       station_min=station_min, places=table)
+
+
+def _cached_arrays(org: Origin, year: Year, mode: Mode, model: RoadModel, graph: RailGraph,
+                   net: RailNetwork) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Read-only (station_min, door, road, rail) arrays without a search limit, memoised on ``net``."""
+    key = ("travel_times", org, year, mode, model, graph.transfer_min)
+
+    def compute() -> tuple[np.ndarray, ...]:
+        arrays = _times_arrays(org, year, mode, model, graph, net, np.inf)
+        for a in arrays:
+            a.setflags(write=False)
+        return arrays
+
+    return net.memo(key, compute)
+
+
+def _times_arrays(org: Origin, year: Year, mode: Mode, model: RoadModel, graph: RailGraph, net: RailNetwork,
+                  limit_min: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(station_min, door_min, road_min, rail_min) for one origin: stations, then places (minutes)."""
     place_km = geodesic_km(org.lon, org.lat, net.place_lon, net.place_lat)
     if org.place is not None:
         place_km[org.place] = 0.0
@@ -211,13 +239,8 @@ def travel_times(
         door_rail = _egress_door(station_min[None, :], net, graph, model)[0]
         door = np.fmin(road, door_rail)
     else:
-        door = road
-    table = pd.DataFrame(
-        {"door_min": door, "road_min": road, "rail_min": rail, "member": net.place_member},
-        index=pd.Index(net.place_names, name="name_zh"),
-    )
-    return TravelTimes(origin=org, year=year, mode=mode, model=model, transfer_min=transfer_min,
-                       station_min=station_min, places=table)
+        door = road.copy()
+    return station_min, door, road, rail
 
 
 def _origin_access(org: Origin, net: RailNetwork, graph: RailGraph, model: RoadModel) -> np.ndarray:

@@ -7,8 +7,19 @@
 
 from __future__ import annotations
 
-from layers import circles, clusters, context, corridors, cross_river, economy, rail, transport_points, waterways
-from layers.registry import UnknownLayerError, all_specs, by_group, get, register
+from layers import (
+    circles,
+    clusters,
+    context,
+    corridors,
+    cross_river,
+    economy,
+    rail,
+    transport_points,
+    userdata,
+    waterways,
+)
+from layers.registry import UnknownLayerError, all_specs, by_group, get, register, register_provider
 from layers.spec import GROUP_TITLES, Group, LayerSpec, LegendItem, Style
 
 __all__ = [
@@ -31,3 +42,5 @@ register(
     transport_points.PORTS, transport_points.AIRPORTS, economy.INDUSTRIAL_CLUSTERS, economy.HITECH_ZONES,
     clusters.CITIES,
 )
+# The planner's own layers (layers.userdata), read from the workspace at each lookup, drawn on top.
+register_provider(userdata.user_specs)

@@ -7,6 +7,12 @@
                               [--orientation landscape|portrait] [--dpi N] [--lang zh|en] [--title TEXT]
     python -m layers export-all --out FILE.(gpkg|geojson|kml|shp.zip) [--crs wgs84|cgcs2000|gk|EPSG]
                                 [--view URL] [--layers id,id] [--tables FILE.(xlsx|csv)]
+    python -m layers import FILE --name NAME [--crs wgs84|cgcs2000|gcj02|bd09|EPSG:N] [--lon COL --lat COL]
+                            [--encoding gbk] [--table NAME] [--replace]
+    python -m layers workspace list|views|remove NAME [--yes]|export FILE|import FILE [--replace]
+
+User layers live in the workspace (``$MYE_WORKSPACE`` or the user data folder);
+their ids are ``user.NAME`` and ``export`` takes the id or the bare name.
 
 ``--view`` takes the app's URL (or just its query string), so the command
 reproduces what the app showed; the other flags override parts of it. Errors
@@ -126,6 +132,59 @@ def _export_all(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    from layers.userdata import LayerStyle, ReadOptions, Workspace, import_file
+
+    options = ReadOptions(crs=args.crs, lon=args.lon, lat=args.lat, encoding=args.encoding, table=args.table)
+    style = LayerStyle(color=args.color) if args.color else None
+    workspace = Workspace()
+    report = import_file(Path(args.file), args.name, options=options, workspace=workspace, style=style,
+                         replace=args.replace)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"imported {report.layer.feature_count} features from {args.file} as {report.layer_id} "
+          f"(from {report.layer.source_crs}) into {workspace.path}")
+    return 0
+
+
+def _workspace(args: argparse.Namespace) -> int:
+    from layers.userdata import Workspace
+
+    workspace = Workspace()
+    if args.action == "list":
+        for la in workspace.layers():
+            print(f"{la.name}\tuser.{la.name}\t{la.kind}\t{la.feature_count}\t{la.source_file}\t{la.source_crs}")
+    elif args.action == "views":
+        for name, query in workspace.views().items():
+            print(f"{name}\t{query}")
+    elif args.action == "remove":
+        layer = workspace.layer(_one(args, "NAME"))
+        if not args.yes:
+            if not sys.stdin.isatty():
+                raise ExportError(f"removing {layer.name!r} needs confirmation; add --yes")
+            answer = input(f"remove user layer {layer.name!r} ({layer.feature_count} features)? [y/N] ")
+            if answer.strip().lower() not in ("y", "yes", "是"):
+                print("kept")
+                return 1
+        workspace.remove_layer(layer.name)
+        print(f"removed {layer.name} from {workspace.path}")
+    elif args.action == "export":
+        target = Path(_one(args, "FILE"))
+        check_target(target, {".gpkg": "GPKG"})
+        target.write_bytes(workspace.export_bytes())
+        print(f"wrote the workspace to {target}")
+    else:
+        names, views = workspace.import_workspace(Path(_one(args, "FILE")), replace=args.replace)
+        print(f"imported {len(names)} layers and {len(views)} views into {workspace.path}")
+    return 0
+
+
+def _one(args: argparse.Namespace, what: str) -> str:
+    if not args.target:
+        raise ExportError(f"workspace {args.action} needs {what}")
+    return args.target
+
+
 def _add_view_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--view", help="the app's URL or its query string (layers, circles, language, view)")
     parser.add_argument("--layers", help="comma-separated layer ids (see `list`)")
@@ -165,6 +224,26 @@ def build_parser() -> argparse.ArgumentParser:
     every.add_argument("--crs", default="wgs84", help="wgs84 (default), cgcs2000, gk (Gauss-Krueger zone) or EPSG")
     every.add_argument("--tables", help="also write the travel-time tables: .xlsx or .csv")
     every.set_defaults(func=_export_all)
+
+    imp = sub.add_parser("import", help="import a file as a user layer into the workspace")
+    imp.add_argument("file", help="CSV, XLSX, GeoJSON, KML/KMZ, zipped Shapefile or GeoPackage")
+    imp.add_argument("--name", required=True, help="layer name (its id becomes user.NAME)")
+    imp.add_argument("--crs", help="source system: wgs84, cgcs2000, gcj02 (高德/腾讯), bd09 (百度) or EPSG:N "
+                                   "(default: the file's own, else wgs84)")
+    imp.add_argument("--lon", help="longitude column (CSV/XLSX; detected when omitted)")
+    imp.add_argument("--lat", help="latitude column (CSV/XLSX; detected when omitted)")
+    imp.add_argument("--encoding", help="text encoding of CSV/DBF, e.g. gbk (detected when omitted)")
+    imp.add_argument("--table", help="GeoPackage table, Shapefile in the zip, or Excel sheet")
+    imp.add_argument("--color", help="colour #rrggbb (default: the next palette colour)")
+    imp.add_argument("--replace", action="store_true", help="replace a user layer of the same name")
+    imp.set_defaults(func=_import)
+
+    ws = sub.add_parser("workspace", help="list, remove, export or import user layers and saved views")
+    ws.add_argument("action", choices=("list", "views", "remove", "export", "import"))
+    ws.add_argument("target", nargs="?", help="layer NAME (remove) or FILE.gpkg (export, import)")
+    ws.add_argument("--yes", action="store_true", help="remove without asking")
+    ws.add_argument("--replace", action="store_true", help="import: replace layers and views of the same name")
+    ws.set_defaults(func=_workspace)
     return parser
 
 

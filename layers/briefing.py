@@ -41,15 +41,17 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon, Rectangle
 from matplotlib.path import Path as MplPath
+from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 from pyproj import CRS
 
 from data import read_derived
 from geo.crs import EQUAL_AREA, GEOD, WGS84, transformer
 from layers.export import ExportError
-from layers.export_data import Download, layer_params, network_year
+from layers.export_data import Download, layer_params
 from layers.fonts import choose_font
 from layers.registry import UnknownLayerError, all_specs, get
+from layers.scenario import engine_year
 from layers.spec import LayerSpec, Style
 from layers.view import ViewState
 
@@ -61,6 +63,7 @@ __all__ = [
     "Briefing",
     "BriefingOptions",
     "briefing_download",
+    "clear_caches",
     "default_titles",
     "render_briefing",
 ]
@@ -103,7 +106,8 @@ _TEXT: Mapping[str, tuple[str, str]] = {
     "exported": ("导出日期：{d}", "Exported {d}"),
     "projection": ("投影：Albers 等积圆锥（WGS-84）", "Projection: Albers equal-area conic (WGS-84)"),
     "layers": ("图层：", "Layers: "),
-    "circles": ("{origins} {minutes} 分钟{mode}交通圈", "{minutes}-minute {mode} circles around {origins}"),
+    "region_short": ("长江中游城市群", "Middle Yangtze"),
+    "circles": ("{origins} {minutes} 分钟{mode}交通圈", "{minutes}-min {mode} circles: {origins}"),
     "no_legend": ("（无可见图层）", "(no visible layers)"),
     "basemap": ("底图：自有矢量数据（省界、水系）", "Basemap: own vector data (provinces, water)"),
 }
@@ -469,8 +473,12 @@ def _draw_basemap(ax: Axes, visible: Sequence[str], lang: str, limits: tuple[flo
         _draw_layer(ax, wgdf, wgeoms, muted, 0.8, tol)
 
 
-def _label_points(fig: Figure, ax: Axes, gdf: gpd.GeoDataFrame, geoms: np.ndarray, lang: str, fs: float) -> None:
-    """Name labels next to points, greedily placed to avoid each other (core cities first, bold)."""
+def _label_points(fig: Figure, ax: Axes, gdf: gpd.GeoDataFrame, geoms: np.ndarray, lang: str, fs: float,
+                  obstacles: Sequence[Bbox] = ()) -> None:
+    """Name labels next to points, greedily placed to avoid each other and ``obstacles`` (display pixels).
+
+    Core cities go first, in bold; a label with no free position is left out.
+    """
     renderer = fig.canvas.get_renderer()
     name_col = "name_zh" if lang == "zh" else "name_en"
     pts = shapely.get_coordinates(shapely.centroid(geoms))
@@ -481,7 +489,7 @@ def _label_points(fig: Figure, ax: Axes, gdf: gpd.GeoDataFrame, geoms: np.ndarra
                (0, -5, "center", "top"), (4, 4, "left", "bottom"), (-4, 4, "right", "bottom"),
                (4, -4, "left", "top"), (-4, -4, "right", "top"))
     axbox = ax.get_window_extent(renderer)
-    placed: list[Bbox] = []
+    placed: list[Bbox] = list(obstacles)
     for i in order:
         x, y = pts[i]
         for dx, dy, ha, va in offsets:
@@ -510,7 +518,7 @@ def _legend_handle(style: Style) -> Any:
                  linestyle=_dashes(style))
 
 
-def _draw_legend(fig: Figure, ax: Axes, specs: Sequence[LayerSpec], lang: str, fs: float) -> None:
+def _draw_legend(fig: Figure, ax: Axes, specs: Sequence[LayerSpec], view: ViewState, lang: str, fs: float) -> None:
     """The legend of exactly the drawn layers; shrinks the font, then adds a column, until it fits its frame."""
     ax.set_axis_off()
     ax.add_patch(Rectangle((0, 0), 1, 1, transform=ax.transAxes, facecolor="white", edgecolor="#999999",
@@ -520,7 +528,7 @@ def _draw_legend(fig: Figure, ax: Axes, specs: Sequence[LayerSpec], lang: str, f
     headers: list[int] = []
     # Top-most layer first, as in the interactive map's legend.
     for spec in reversed(specs):
-        items = spec.legend_items()
+        items = spec.legend_items(**layer_params(spec, view))
         if len(items) > 1:
             headers.append(len(labels))
             handles.append(Patch(visible=False))
@@ -647,19 +655,36 @@ def _draw_inset(ax: Axes, limits: tuple[float, float, float, float], lang: str, 
 def default_titles(view: ViewState, specs: Sequence[LayerSpec], lang: str) -> tuple[str, str]:
     """The default title (region, plus circles when shown) and subtitle (layers shown, network year)."""
     title = _tr("region", lang)
-    if any(layer_params(s, view) for s in specs) and view.origins:
+    circle_specs = [s for s in specs if "origins" in s.parameters]
+    if circle_specs and view.origins:
         sep = "、" if lang == "zh" else ", "
-        circles = _tr("circles", lang, origins=sep.join(view.origins), minutes="/".join(map(str, view.minutes)),
-                      mode=_MODES.get(view.mode, (view.mode, view.mode))[0 if lang == "zh" else 1])
-        title += (" · " if lang == "zh" else " — ") + circles
+        origins = sep.join(_place_name(o, lang) for o in view.origins)
+        # Only layers that take a mode are travel-time circles; the others are fixed-speed (nominal) rings.
+        mode = view.mode if any("mode" in s.parameters for s in circle_specs) else "nominal"
+        circles = _tr("circles", lang, origins=origins, minutes="/".join(map(str, view.minutes)),
+                      mode=_MODES.get(mode, (mode, mode))[0 if lang == "zh" else 1])
+        title = _tr("region_short", lang) + (" · " if lang == "zh" else " — ") + circles
     names = ("、" if lang == "zh" else ", ").join(s.title(lang) for s in specs)
     subtitle = f"{_tr('layers', lang)}{names}  |  {_tr('network', lang, y=_year_label(view.year, lang))}"
     return title, subtitle
 
 
+@lru_cache(maxsize=1)
+def _english_names() -> dict[str, str]:
+    """Member-city Chinese name (bare and with 市) -> English name."""
+    cities = read_derived("cities")
+    names = dict(zip(cities["name_zh"], cities["name_en"], strict=True))
+    return names | {f"{zh}市": en for zh, en in names.items()}
+
+
+def _place_name(origin: str, lang: str) -> str:
+    """An origin as the view holds it (usually a Chinese city name) in ``lang``; unknown names unchanged."""
+    return origin if lang == "zh" else _english_names().get(origin, origin)
+
+
 def _year_label(year: str, lang: str) -> str:
     zh, en = _YEARS.get(year, (year, year))
-    return (zh if lang == "zh" else en).format(y=network_year(year) if year == "now" else year)
+    return (zh if lang == "zh" else en).format(y=engine_year(year) if year == "now" else year)
 
 
 def _footer_lines(credits: Sequence[str], view: ViewState, lang: str, when: date, width_mm: float,
@@ -765,16 +790,24 @@ def _render(view: ViewState, fmt: str, options: BriefingOptions, lang: str, when
     _draw_graticule(ax, limits, fs * 0.8)
     for z, (spec, gdf, geoms) in enumerate(drawn, start=2):
         _draw_layer(ax, gdf, geoms, spec.style, float(z), tol)
+    # The scale bar and north arrow sit on the map; labels must not hide under them.
+    k = options.dpi / 25.4
+    furniture = [Bbox.from_bounds(x * k, y * k, bw * k, bh * k)
+                 for x, y, bw, bh in (lay.boxes["scalebar"], lay.boxes["north"])]
     for spec, gdf, geoms in drawn:
         if spec.id in LABELLED_LAYERS:
-            _label_points(fig, ax, gdf, geoms, lang, fs * 1.05)
+            _label_points(fig, ax, gdf, geoms, lang, fs * 1.05, furniture)
 
     tx, ty, tw, th = lay.boxes["title"]
-    fig.text(tx / w, (ty + th) / h, title, ha="left", va="top", fontsize=fs * 2.3, fontweight="bold", color=_INK)
-    fig.text(tx / w, (ty + th * 0.28) / h, subtitle, ha="left", va="center", fontsize=fs * 1.15, color=_MUTED)
+    renderer = fig.canvas.get_renderer()
+    width_px = tw / 25.4 * fig.dpi
+    _fit(fig.text(tx / w, (ty + th) / h, title, ha="left", va="top", fontsize=fs * 2.3, fontweight="bold",
+                  color=_INK), width_px, renderer)
+    _fit(fig.text(tx / w, (ty + th * 0.28) / h, subtitle, ha="left", va="center", fontsize=fs * 1.15,
+                  color=_MUTED), width_px, renderer)
     fig.add_artist(Line2D([tx / w, (tx + tw) / w], [ty / h, ty / h], color="#999999", linewidth=0.6))
 
-    _draw_legend(fig, _axes(fig, lay, "legend"), [d[0] for d in drawn], lang, fs * 1.1)
+    _draw_legend(fig, _axes(fig, lay, "legend"), [d[0] for d in drawn], view, lang, fs * 1.1)
     _draw_inset(_axes(fig, lay, "inset"), limits, lang, fs)
     cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
     _draw_scalebar(_axes(fig, lay, "scalebar"), lay, map_m_per_mm, _ground_scale(cx, cy), lang, fs)
@@ -795,6 +828,18 @@ def _render(view: ViewState, fmt: str, options: BriefingOptions, lang: str, when
                     _frames_px(lay, options.dpi), lang, tuple(notices))
 
 
+def _fit(text: Text, width_px: float, renderer: Any, min_scale: float = 0.7) -> None:
+    """Shrink ``text`` to ``width_px`` (down to ``min_scale`` of its size), then cut it with an ellipsis."""
+    size = text.get_fontsize()
+    while text.get_window_extent(renderer).width > width_px and text.get_fontsize() > size * min_scale:
+        text.set_fontsize(text.get_fontsize() * 0.94)
+    full = text.get_text()
+    keep = len(full)
+    while text.get_window_extent(renderer).width > width_px and keep > 1:
+        keep -= 1
+        text.set_text(full[:keep].rstrip(" 、,|") + "…")
+
+
 def _registered(layer_id: str) -> bool:
     try:
         get(layer_id)
@@ -810,3 +855,8 @@ def briefing_download(view: ViewState, fmt: str = "png", **options: Any) -> Down
     extent, title, subtitle, lang).
     """
     return render_briefing(view, fmt, BriefingOptions(**options)).download()
+
+
+def clear_caches() -> None:
+    """Forget cached layer frames (keyed by layer id; a user layer can be replaced or removed)."""
+    _layer_data.cache_clear()

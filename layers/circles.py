@@ -15,10 +15,13 @@ from layers.scenario import SCENARIO_TITLES, engine_year
 from layers.spec import Group, LayerSpec, LegendItem, Style
 from layers.view import DEFAULT_MINUTES, DEFAULT_ORIGINS
 
-__all__ = ["CIRCLE_COLORS", "build_isochrones", "build_nominal_rings"]
+__all__ = ["CIRCLE_COLORS", "build_isochrones", "build_nominal_rings", "circle_legend"]
 
-# Darker for the tighter circle; 1 h / 2 h / 3 h are the plan's three targets.
-CIRCLE_COLORS = (("60", "#b30000"), ("120", "#e34a33"), ("180", "#fdbb84"))
+# Bands by threshold rank, darker for the tighter circle (up to five thresholds get their own colour).
+CIRCLE_COLORS = (("0", "#b30000"), ("1", "#e34a33"), ("2", "#fdbb84"), ("3", "#fee8c8"), ("4", "#fff7ec"))
+# The plan's three targets keep their names in the legend.
+PLAN_CIRCLES = {60: ("1小时通勤圈", "1-hour commuting circle"), 120: ("2小时城际圈", "2-hour intercity circle"),
+                180: ("3小时高铁圈", "3-hour HSR circle")}
 _SOURCE = "Travel times: geo engine on data/sources/rail; road model stated in geo.network.RoadModel"
 _MODE_TITLES = {"rail": ("公路+铁路", "road + rail"), "road": ("仅公路", "road only")}
 
@@ -74,25 +77,33 @@ def build_nominal_rings(
 def _finish(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     gdf = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=WGS84)
     gdf["minutes"] = gdf["minutes"].round().astype(int)
+    ranks = {m: str(min(i, len(CIRCLE_COLORS) - 1)) for i, m in enumerate(sorted(gdf["minutes"].unique()))}
+    gdf["band"] = gdf["minutes"].map(ranks)
     gdf["source"] = _SOURCE
     return gdf.sort_values("minutes", ascending=False, kind="stable").reset_index(drop=True)
 
 
-_LEGEND = tuple(LegendItem(zh, en, Style(kind="polygon", color=c, fill_color=c, fill_opacity=0.3))
-                for (_, c), zh, en in zip(CIRCLE_COLORS, ("1小时通勤圈", "2小时城际圈", "3小时高铁圈"),
-                                          ("1-hour commuting circle", "2-hour intercity circle",
-                                           "3-hour HSR circle"), strict=True))
+def circle_legend(*, minutes: Iterable[float] = DEFAULT_MINUTES, **_: object) -> tuple[LegendItem, ...]:
+    """One legend row per threshold, coloured as its band; the plan's 1/2/3 h keep their names."""
+    colors = dict(CIRCLE_COLORS)
+    rows = []
+    for i, m in enumerate(sorted({round(float(x)) for x in minutes})):
+        zh, en = PLAN_CIRCLES.get(m, (f"{m}分钟交通圈", f"{m}-minute circle"))
+        c = colors[str(min(i, len(CIRCLE_COLORS) - 1))]
+        rows.append(LegendItem(zh, en, Style(kind="polygon", color=c, fill_color=c, fill_opacity=0.3)))
+    return tuple(rows)
+
 
 ISOCHRONES = LayerSpec(
     id="isochrones", title_zh="1/2/3小时交通圈", title_en="1/2/3-hour travel circles", group=Group.TRANSPORT,
     build=build_isochrones, parameters=("origins", "minutes", "mode", "year"),
-    style=Style(kind="polygon", color="#b30000", weight=1.5, fill_opacity=0.18, category_field="minutes",
+    style=Style(kind="polygon", color="#b30000", weight=1.5, fill_opacity=0.18, category_field="band",
                 categories=CIRCLE_COLORS),
     fields=("origin", "minutes", "mode", "area_km2", "cities_reached", "population_reached"),
     field_titles={"origin": ("中心城市", "Origin"), "minutes": ("时间阈值 (分钟)", "Threshold (min)"),
                   "mode": ("方式", "Mode"), "cities_reached": ("覆盖城市 (分钟)", "Cities reached (min)"),
                   "population_reached": ("覆盖人口 (2020)", "Population reached (2020)")},
-    legend=_LEGEND, attribution=_SOURCE, default_visible=True,
+    legend_fn=circle_legend, attribution=_SOURCE, default_visible=True,
 )
 
 NOMINAL_RINGS = LayerSpec(

@@ -16,7 +16,7 @@ CITIES = LayerSpec(
     id="cities", title_zh="成员城市", title_en="Member cities", group=Group.CLUSTERS,
     build=derived("cities", _CITY_FIELDS), style=_city_style, fields=_CITY_FIELDS,
     field_titles={"role": ("定位", "Role")},
-    legend=(LegendItem("中心城市", "Core city", Style(kind="point", color="#b2182b", radius=7, fill_color="#ffffff",
+    legend=(LegendItem("中心城市", "Core city", Style(kind="point", color="#b2182b", radius=7, fill_color="#b2182b",
                                                     fill_opacity=1.0)),
             LegendItem("成员城市", "Member city", Style(kind="point", color="#444444", radius=5,
                                                       fill_color="#ffffff", fill_opacity=1.0))),

@@ -35,7 +35,8 @@ from pyproj import CRS
 
 from geo.crs import CGCS2000, WGS84, gk_zone_crs
 from layers.export import ExportError
-from layers.registry import get
+from layers.registry import all_specs, get
+from layers.scenario import engine_year
 from layers.spec import LayerSpec
 from layers.view import ViewState
 
@@ -49,7 +50,6 @@ __all__ = [
     "export_layers",
     "export_tables",
     "layer_params",
-    "network_year",
     "travel_tables",
     "view_frames",
 ]
@@ -95,17 +95,6 @@ class LayerFailure:
     message: str
 
 
-def network_year(year: str | int) -> int | str:
-    """The :mod:`geo.network` year for a view's ``year`` ("2015", "now", "planned" or a digit string)."""
-    from geo.network import CURRENT_YEAR, PLANNED
-
-    if year == "now":
-        return CURRENT_YEAR
-    if year == PLANNED:
-        return PLANNED
-    return int(year)
-
-
 def layer_params(spec: LayerSpec, view: ViewState) -> dict[str, Any]:
     """The keyword parameters for ``spec.build`` taken from ``view`` (empty for static layers).
 
@@ -113,7 +102,7 @@ def layer_params(spec: LayerSpec, view: ViewState) -> dict[str, Any]:
     origins, minutes, mode, year); values are passed as :class:`ViewState`
     holds them (tuples of names and of whole minutes, mode and year strings).
     """
-    return {name: getattr(view, name) for name in spec.parameters if name in VIEW_PARAMS}
+    return spec.params_from({name: getattr(view, name) for name in VIEW_PARAMS})
 
 
 def view_frames(
@@ -125,8 +114,8 @@ def view_frames(
     :class:`~layers.registry.UnknownLayerError`; a layer that fails to build is
     reported in the second return value instead of stopping the export.
     """
-    wanted = list(view.layers if layer_ids is None else layer_ids)
-    specs = [get(i) for i in wanted]
+    wanted = [get(i).id for i in (view.layers if layer_ids is None else layer_ids)]
+    specs = [get(s.id) for s in all_specs() if s.id in wanted]
     frames: dict[str, gpd.GeoDataFrame] = {}
     failures: list[LayerFailure] = []
     for spec in specs:
@@ -342,7 +331,7 @@ def travel_tables(view: ViewState, frames: Mapping[str, gpd.GeoDataFrame] | None
     """
     from geo.traveltime import plan_targets, travel_time_matrix
 
-    year = network_year(view.year)
+    year = engine_year(view.year)
     tables: dict[str, pd.DataFrame] = {"matrix_door_min": travel_time_matrix(year=year, kind="door").round(1)}
     targets = plan_targets(year=year)
     tables["targets_core_commute"] = targets.core_commute

@@ -19,7 +19,6 @@ is HTML-escaped here, once, before it reaches the page.
 from __future__ import annotations
 
 import html
-import inspect
 import json
 import math
 import os
@@ -52,12 +51,12 @@ __all__ = [
     "Basemap",
     "base_map",
     "basemaps",
+    "clear_caches",
     "datum_for",
     "detail_tolerance",
     "feature_collection",
     "latlon",
     "layer_frame",
-    "layer_params",
     "legend_html",
     "overlay_groups",
     "prepare",
@@ -209,6 +208,8 @@ def base_map(basemap: str, center: tuple[float, float], zoom: int, *, height: st
                                  empty_string="").add_to(m)
     dlon, dlat = GCJ_DELTA if choice.datum == "gcj02" else (0.0, 0.0)
     m.add_child(_Script(_VIEW_SYNC_JS % {"dlon": dlon, "dlat": dlat}), name="mye_view_sync")
+    # Leaflet 1.9's default prefix carries a national flag; planners' briefing screens get the plain name.
+    m.add_child(_Script("map.attributionControl.setPrefix('Leaflet');"), name="mye_attribution")
     return offline_assets.localize(m)
 
 
@@ -302,17 +303,6 @@ def prepare(gdf: gpd.GeoDataFrame, *, tolerance: float | None, datum: str = "wgs
 
 
 # ------------------------------------------------------------------------------------------- layer building
-
-
-def layer_params(spec: LayerSpec, candidates: Mapping[str, Any]) -> dict[str, Any]:
-    """The subset of ``candidates`` that ``spec.build`` accepts as keyword parameters (none for static layers)."""
-    try:
-        sig = inspect.signature(spec.build)
-    except (TypeError, ValueError):
-        return {}
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in sig.parameters.values()):
-        return dict(candidates)
-    return {k: v for k, v in candidates.items() if k in sig.parameters}
 
 
 @lru_cache(maxsize=96)
@@ -469,12 +459,12 @@ def _symbol(style: Style) -> str:
     return f'<svg width="16" height="12" viewBox="0 0 16 12">{body}</svg>'
 
 
-def legend_html(specs: Sequence[LayerSpec], lang: str) -> str:
-    """Legend markup for exactly ``specs`` (the visible layers, in drawing order), titles in ``lang``."""
+def legend_html(specs: Sequence[tuple[LayerSpec, Mapping[str, Any]]], lang: str) -> str:
+    """Legend markup for exactly ``specs`` (the visible layers with their build parameters, in drawing order)."""
     title = "图例" if lang == "zh" else "Legend"
     parts = [f"<h4>{title}</h4>"]
-    for spec in reversed(specs):  # top-most layer first
-        items = spec.legend_items()
+    for spec, params in reversed(specs):  # top-most layer first
+        items = spec.legend_items(**params)
         parts.append(f"<div class='mye-layer' data-layer='{html.escape(spec.id)}'>")
         if len(items) > 1 or items[0].label(lang) != spec.title(lang):
             parts.append(f"<div class='mye-ltitle'>{html.escape(spec.title(lang))}</div>")
@@ -538,7 +528,7 @@ def overlay_groups(
         group = folium.FeatureGroup(name=spec.id, control=False)
         group.add_child(_LayerScript(payload))
         groups.append(group)
-        drawn.append(spec)
+        drawn.append((spec, params))
     furniture = folium.FeatureGroup(name="legend", control=False)
     furniture.add_child(_Script(_LEGEND_JS % _js_json(legend_html(drawn, lang))))
     if highlight is not None:
@@ -549,3 +539,9 @@ def overlay_groups(
         furniture.add_child(_Script(_FLY_MARKER_JS % {"lat": lat, "lon": lon}))
     groups.append(furniture)
     return groups, errors
+
+
+def clear_caches() -> None:
+    """Forget cached layer frames and map payloads (they are keyed by layer id, and a user layer can change)."""
+    _payload.cache_clear()
+    _cached_frame.cache_clear()

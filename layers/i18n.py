@@ -12,7 +12,7 @@ import math
 import string
 from collections.abc import Mapping
 
-__all__ = ["LANG_NAMES", "STRINGS", "escape_markdown", "fmt_minutes", "fmt_number", "t"]
+__all__ = ["LANG_NAMES", "STRINGS", "escape_markdown", "fmt_minutes", "fmt_number", "t", "widget_key"]
 
 LANG_NAMES: Mapping[str, str] = {"zh": "中文", "en": "English"}
 
@@ -56,8 +56,6 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "access_min": ("进站时间 (分钟)", "Access time to rail (min)"),
     "egress_min": ("出站时间 (分钟)", "Egress time from rail (min)"),
     "max_access_km": ("最远接驳距离 (km)", "Longest road leg to a station (km)"),
-    "transfer_min": ("换乘时间 (分钟)", "Transfer time (min)"),
-    "nominal_speed": ("名义圈速度 (km/h)", "Nominal ring speed (km/h)"),
     "circle_summary": ("交通圈概况", "Circles at a glance"),
     "circle_header": ("{origin} · {hours} 小时", "{origin} · {hours} h"),
     "area": ("面积", "Area"),
@@ -150,3 +148,8 @@ def escape_markdown(text: object) -> str:
     markdown-rendering call (``st.warning``, ``st.markdown``, labels).
     """
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in str(text))
+
+
+def widget_key(name: str, lang: str) -> str:
+    """The UI widget key for the state ``name`` while its labels are shown in ``lang``."""
+    return f"{name}__{lang}"

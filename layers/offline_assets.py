@@ -56,6 +56,11 @@ NEEDED: dict[str, str] = {
         "L.Control.MousePosition.min.css",
 }
 
+# Every needed script (Leaflet first) and stylesheet concatenated: one request each instead of four, since
+# streamlit-folium loads scripts one after another.
+BUNDLE_JS, BUNDLE_CSS = "mye-leaflet-bundle.js", "mye-leaflet-bundle.css"
+_LOCAL_NAMES = frozenset({*NEEDED.values(), BUNDLE_JS, BUNDLE_CSS})
+
 # Assets folium's Map always lists that the explorer does not use (markers are circle markers, popups plain HTML).
 _UNUSED = re.compile(r"jquery|bootstrap|fontawesome|awesome-markers|awesome\.rotate|glyphicons", re.IGNORECASE)
 
@@ -86,9 +91,15 @@ def ensure_assets(target: Path = VENDOR_DIR) -> list[Path]:
                 raise MissingAssetError(f"folium-offline does not ship {url}")
             path.write_text(text, encoding="utf-8")
         paths.append(path)
+    for bundle, suffix in ((BUNDLE_JS, ".js"), (BUNDLE_CSS, ".css")):
+        path = target / bundle
+        if not path.exists():
+            parts = [p.read_text(encoding="utf-8") for p in paths if p.suffix == suffix]
+            path.write_text((";\n" if suffix == ".js" else "\n").join(parts), encoding="utf-8")
+        paths.append(path)
     ignore = target / ".gitignore"
     if not ignore.exists():
-        ignore.write_text("# Copied from the folium-offline package by layers/offline_assets.py\n*\n")
+        ignore.write_text("# Copied from the folium-offline package by layers/offline_assets.py\n*\n!.gitignore\n")
     return paths
 
 
@@ -99,9 +110,9 @@ def local_url(url: str, base: str = ASSET_URL_BASE) -> str:
     so localising twice is harmless.
     """
     name = NEEDED.get(url)
-    if name is None and "/" not in url.removeprefix(ASSET_URL_BASE).removeprefix("vendor:"):
+    if name is None:
         tail = url.removeprefix(ASSET_URL_BASE).removeprefix("vendor:")
-        name = tail if tail in NEEDED.values() else None
+        name = tail if tail in _LOCAL_NAMES else None
     if name is None:
         raise MissingAssetError(f"no local copy of {url}; add it to layers.offline_assets.NEEDED")
     return base + name
@@ -115,16 +126,29 @@ def _js_css_elements(root: branca.element.Element) -> Iterator[folium.elements.J
 
 
 def localize(root: branca.element.Element, base: str = ASSET_URL_BASE) -> branca.element.Element:
-    """Point every Leaflet/plugin asset under ``root`` at the app's copies (in place; returns ``root``)."""
+    """Point every Leaflet/plugin asset under ``root`` at the app's copies (in place; returns ``root``).
+
+    A folium ``Map`` gets the two bundles (Leaflet and every plugin in :data:`NEEDED`); the plugins'
+    own links are then dropped, as the bundle already holds them.
+    """
     for elem in _js_css_elements(root):
-        elem.default_js = [(n, local_url(u, base)) for n, u in elem.default_js if not _UNUSED.search(u)]
-        elem.default_css = [(n, local_url(u, base)) for n, u in elem.default_css if not _UNUSED.search(u)]
+        js = [(n, local_url(u, base)) for n, u in elem.default_js if not _UNUSED.search(u)]
+        css = [(n, local_url(u, base)) for n, u in elem.default_css if not _UNUSED.search(u)]
+        if isinstance(elem, folium.Map):
+            js, css = [("mye_bundle_js", base + BUNDLE_JS)], [("mye_bundle_css", base + BUNDLE_CSS)]
+        elif _in_bundle(js) and _in_bundle(css):
+            js, css = [], []
+        elem.default_js, elem.default_css = js, css
     return root
+
+
+def _in_bundle(links: list[tuple[str, str]]) -> bool:
+    return all(url.rsplit("/", 1)[-1].removeprefix("vendor:") in NEEDED.values() for _, url in links)
 
 
 def inline_html(m: folium.Map) -> str:
     """A self-contained HTML page of ``m``: every asset inlined, so the file opens with no network at all."""
-    texts = {name: (VENDOR_DIR / name) for name in NEEDED.values()}
+    texts = {name: (VENDOR_DIR / name) for name in _LOCAL_NAMES}
     ensure_assets()
     localize(m, base="vendor:")
     page = m.get_root().render()

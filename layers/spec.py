@@ -8,6 +8,7 @@ all turn the same specs into their outputs.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -32,6 +33,7 @@ class Group(StrEnum):
     TRANSPORT = "transport"
     ECONOMY = "economy"
     CONTEXT = "context"
+    USER = "user"
 
 
 GROUP_TITLES: Mapping[Group, tuple[str, str]] = {
@@ -42,6 +44,7 @@ GROUP_TITLES: Mapping[Group, tuple[str, str]] = {
     Group.TRANSPORT: ("交通", "Transport"),
     Group.ECONOMY: ("产业与园区", "Economy"),
     Group.CONTEXT: ("底图与背景", "Context"),
+    Group.USER: ("我的数据", "My data"),
 }
 
 GeometryKind = Literal["polygon", "line", "point"]
@@ -111,13 +114,30 @@ class LayerSpec:
     attribution: str = ""
     default_visible: bool = False
     parameters: tuple[str, ...] = ()
+    legend_fn: Callable[..., tuple[LegendItem, ...]] | None = None
 
     def title(self, lang: str) -> str:
         return self.title_zh if lang == "zh" else self.title_en
 
-    def legend_items(self) -> tuple[LegendItem, ...]:
-        """The legend rows: the declared ones, or one row with the layer title."""
+    def legend_items(self, **params: Any) -> tuple[LegendItem, ...]:
+        """The legend rows for these build parameters: ``legend_fn``'s, the declared ones, or the title.
+
+        Parameters the layer does not take are ignored, so a renderer can pass the whole view.
+        """
+        if self.legend_fn is not None:
+            return self.legend_fn(**{k: v for k, v in params.items() if k in self.parameters})
         return self.legend or (LegendItem(self.title_zh, self.title_en, self.style),)
+
+    def params_from(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The entries of ``values`` that ``build`` takes: the declared ``parameters`` plus any other
+        keyword its signature names (e.g. ``model``, the access-model assumptions). Static layers take none.
+        """
+        if not self.parameters:
+            return {}
+        names = set(self.parameters)
+        kinds = (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        names |= {n for n, p in inspect.signature(self.build).parameters.items() if p.kind in kinds}
+        return {k: v for k, v in values.items() if k in names}
 
     def field_title(self, name: str, lang: str) -> str:
         zh, en = self.field_titles.get(name, _COMMON_FIELD_TITLES.get(name, (name, name)))

@@ -197,7 +197,7 @@ def test_svg_parses_and_has_the_sheet_size():
 
 
 def test_default_title_names_the_circles_and_subtitle_the_layers():
-    circle_spec = next((s for s in layers.all_specs() if s.parameters), None)
+    circle_spec = next((s for s in layers.all_specs() if "origins" in s.parameters), None)
     specs = [layers.get("cities")] + ([circle_spec] if circle_spec else [])
     view = ViewState(origins=("武汉", "长沙"), minutes=(60, 120))
     title, subtitle = briefing.default_titles(view, specs, "zh")
@@ -235,3 +235,16 @@ def test_unknown_layer_is_an_error():
 def test_bad_options_are_export_errors(options):
     with pytest.raises(ExportError):
         render_briefing(VIEW, "png", options)
+
+
+def test_a_long_legend_stays_inside_its_frame():
+    every = ViewState(layers=tuple(s.id for s in layers.all_specs()))
+    for orientation in ("landscape", "portrait"):
+        result = render_briefing(every, "png", BriefingOptions(dpi=150, orientation=orientation))
+        img = _pixels(result.data)
+        left, top, right, bottom = result.frames_px["legend"]
+        (ARTIFACTS / f"test_briefing_all_layers_{orientation}.png").write_bytes(result.data)
+        below = img[bottom + 2:bottom + 6, left:right]  # the gap under the legend frame
+        beside = img[top:bottom, right + 2:right + 5] if orientation == "portrait" else img[top:bottom, right + 1:]
+        assert _near(below, "#ffffff", tol=3) == below.shape[0] * below.shape[1], orientation
+        assert _near(beside, "#ffffff", tol=3) == beside.shape[0] * beside.shape[1], orientation

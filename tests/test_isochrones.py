@@ -131,3 +131,43 @@ def test_baseline_projection_error_below_one_percent() -> None:
     x2, y2 = fwd.transform(lon2, lat2)
     planar = np.hypot(x2 - x1, y2 - y1)
     assert np.max(np.abs(planar / 150_000.0 - 1)) < 0.01
+
+
+def test_adaptive_vertices_keep_area_within_half_percent(net: RailNetwork) -> None:
+    """Smaller discs get fewer vertices (>= 40); every disc stays within 0.5 % of its geodesic circle's area."""
+    from geo.isochrones import MIN_AZIMUTHS, _adaptive_azimuths, _discs
+
+    radius = np.array([184.0, 100.0, 30.0, 2.0])
+    n = _adaptive_azimuths(radius, radius.max(), 64)
+    assert n[0] == 64 and np.all(n >= MIN_AZIMUTHS) and np.all(np.diff(n) <= 0) and np.all(n % 8 == 0)
+    gap = radius * (1 - np.cos(np.pi / n))  # how far an inscribed n-gon lies inside its circle
+    assert np.all(gap <= gap[0] * (1 + 1e-12))
+    polys = _discs(np.full(4, 114.3), np.full(4, 30.6), radius, n)
+    fine = _discs(np.full(4, 114.3), np.full(4, 30.6), radius, np.full(4, 4096))  # ~ the true circle
+    area = np.array([abs(GEOD.geometry_area_perimeter(p)[0]) for p in polys])
+    true = np.array([abs(GEOD.geometry_area_perimeter(p)[0]) for p in fine])
+    assert np.all((true - area) / true < 0.005)
+    # The default isochrones stay within 0.5 % of the all-64-vertex construction.
+    gdf = isochrones("鄂州", [40, 80, 200], year="planned", model=MODEL, network=net)
+    full = isochrones("鄂州", [40, 80, 200], year="planned", model=MODEL, network=net, n_azimuths=4096)
+    np.testing.assert_allclose(gdf["area_km2"], full["area_km2"], rtol=0.005)
+
+
+def test_repeated_calls_are_cached_and_identical(net: RailNetwork) -> None:
+    from geo.traveltime import travel_times
+
+    a = isochrones("武汉", [60, 120], model=MODEL, network=net)
+    b = isochrones("武汉市", [60, 120], model=MODEL, network=net)
+    assert a.drop(columns="geometry").equals(b.drop(columns="geometry"))
+    assert all(x.equals_exact(y, 0) for x, y in zip(a.geometry, b.geometry, strict=True))
+    tt = travel_times("武汉", model=MODEL, network=net)
+    station_min, places = tt.station_min.copy(), tt.places.copy()
+    tt.station_min[:] = 0.0  # callers get copies: the cache is unaffected
+    tt.places["door_min"] = 0.0
+    again = travel_times("武汉", model=MODEL, network=net)
+    np.testing.assert_array_equal(again.station_min, station_min)
+    assert again.places.equals(places)
+    limited = travel_times("武汉", model=MODEL, network=net, limit_min=20)  # a limit is never cached
+    assert np.all(limited.station_min[np.isfinite(limited.station_min)] <= 20 + MODEL.access_min + 100)
+    c = isochrones("武汉", [60, 120], model=MODEL, network=net)
+    assert c.drop(columns="geometry").equals(a.drop(columns="geometry"))

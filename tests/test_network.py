@@ -277,3 +277,11 @@ def test_bad_options(net: RailNetwork) -> None:
         RoadModel(speed_kmh=0)
     with pytest.raises(BadThresholdError):
         net.graph(2026, transfer_min=-1)
+
+
+def test_default_road_model_is_intercity() -> None:
+    """Default road legs: 80 km/h over a road 1.3 x the geodesic distance (hand-computable)."""
+    model = RoadModel()
+    assert (model.speed_kmh, model.detour_factor) == (80.0, 1.3)
+    assert model.km_per_min == pytest.approx(80 / 1.3 / 60)
+    assert float(model.road_min(80.0)) == pytest.approx(78.0)  # 80 km x 1.3 = 104 road km at 80 km/h

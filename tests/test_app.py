@@ -1,0 +1,127 @@
+"""Widget logic and URL state of the Streamlit app, through Streamlit's AppTest (no browser)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import layers
+from layers.i18n import widget_key
+from layers.view import DEFAULT_LAYERS, ViewState
+
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+TIMEOUT_S = 120
+
+
+def run(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def params(at: AppTest) -> dict[str, str]:
+    return {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+
+
+@pytest.fixture(scope="module")
+def default_app() -> AppTest:
+    return run()
+
+
+def test_default_view_fills_the_url(default_app):
+    known = {s.id for s in layers.all_specs()}
+    expected = ViewState(layers=tuple(s.id for s in layers.all_specs() if s.id in DEFAULT_LAYERS and s.id in known))
+    assert params(default_app) == expected.to_params()
+    assert default_app.title[0].value == "长江中游城市群空间探索"
+    assert default_app.checkbox(key="layer_cities").value is True
+    assert default_app.session_state["origins"] == ["武汉", "长沙", "南昌"]
+    assert default_app.text_input(key="thresholds").value == "1, 2, 3"
+
+
+def test_url_round_trip_seeds_every_widget():
+    view = ViewState(layers=("cities", "city_boundaries"), origins=("岳阳",), minutes=(45, 90), mode="road",
+                     year="2015", basemap="gaode", lang="en", center=(113.1234, 29.5), zoom=9)
+    at = run(**view.to_params())
+    assert at.radio(key="lang").value == "en"
+    assert at.selectbox(key=widget_key("basemap", "en")).value == "gaode"
+    assert at.radio(key=widget_key("mode", "en")).value == "road"
+    assert at.selectbox(key=widget_key("year", "en")).value == "2015"
+    assert at.session_state["origins"] == ["岳阳"]
+    assert at.text_input(key="thresholds").value == "0.75, 1.5"
+    assert at.checkbox(key="layer_city_boundaries").value is True
+    assert at.checkbox(key="layer_subclusters").value is False
+    got = params(at)
+    # Layers come back in drawing order; everything else exactly as sent.
+    assert set(got.pop("layers").split(",")) == {"cities", "city_boundaries"}
+    sent = view.to_params()
+    sent.pop("layers")
+    assert got == sent
+    assert at.title[0].value == "Middle Yangtze Explorer"
+
+
+def test_widget_changes_reach_the_url(default_app):
+    at = default_app
+    at.radio(key="lang").set_value("en").run()
+    at.checkbox(key="layer_city_boundaries").check().run()
+    at.text_input(key="thresholds").set_value("0.5, 1.5").run()
+    at.radio(key=widget_key("mode", "en")).set_value("road").run()
+    at.selectbox(key=widget_key("year", "en")).set_value("planned").run()
+    assert not at.exception
+    got = params(at)
+    assert got["lang"] == "en" and got["mode"] == "road" and got["year"] == "planned"
+    assert got["minutes"] == "30,90"
+    assert "city_boundaries" in got["layers"].split(",")
+    assert at.title[0].value == "Middle Yangtze Explorer"
+
+
+def test_bad_thresholds_are_reported_and_ignored(default_app):
+    at = default_app
+    at.text_input(key="thresholds").set_value("1, abc, 99").run()
+    assert not at.exception
+    assert any("abc" in w.value and "99" in w.value for w in at.warning)
+    assert params(at)["minutes"] == "60"
+
+
+def test_hostile_query_is_ignored_with_a_notice():
+    at = run(layers="cities,<script>alert(1)</script>", minutes="99999", lang="<b>x</b>", basemap="ftp://x",
+             origins="武汉,[click](http://evil)", zoom="abc")
+    text = " ".join(w.value for w in at.warning)
+    assert "ignored unknown layers" in text and "99999" in text and "ignored lang" in text
+    # Data reaches markdown escaped: no live link, no HTML.
+    assert "\\<script\\>" in text and "\\[click\\]\\(http" in text
+    got = params(at)
+    assert got["layers"] == "cities" and got["lang"] == "zh" and got["basemap"] == "offline"
+    assert got["origins"] == "武汉" and got["minutes"] == "60,120,180" and got["zoom"] == "7"
+
+
+def test_tianditu_without_key_falls_back(monkeypatch):
+    monkeypatch.delenv("TIANDITU_KEY", raising=False)
+    at = run(basemap="tianditu")
+    assert params(at)["basemap"] == "offline"
+    assert any("TIANDITU" in w.value for w in at.warning)
+
+
+def test_switching_language_keeps_choices_and_relabels_them():
+    at = run()
+    at.radio(key=widget_key("mode", "zh")).set_value("road").run()
+    at.selectbox(key=widget_key("year", "zh")).set_value("2015").run()
+    at.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    mode = at.radio(key=widget_key("mode", "en"))
+    assert mode.value == "road" and "Road only" in mode.options
+    year = at.selectbox(key=widget_key("year", "en"))
+    assert year.value == "2015" and all(not any("\u4e00" <= ch <= "\u9fff" for ch in o) for o in year.options)
+    assert at.session_state["origins"] == ["武汉", "长沙", "南昌"]
+
+
+def test_search_sets_fly_target():
+    at = run()
+    at.selectbox(key=widget_key("search", "zh")).set_value("长沙").run()
+    assert not at.exception
+    lon, lat = at.session_state["fly"]
+    assert abs(lon - 112.98) < 0.2 and abs(lat - 28.2) < 0.2

@@ -1,0 +1,222 @@
+"""The interactive renderer: escaping, offline assets, GCJ-02 shift, simplification, legend."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from shapely.geometry import Point, Polygon
+
+import layers
+from geo import chinacoords
+from geo.crs import WGS84
+from layers import folium_map as fm
+from layers import offline_assets
+from layers.i18n import STRINGS, escape_markdown, t
+from layers.spec import Group, LayerSpec, LegendItem, Style
+
+EVIL = "<script>alert('x')</script>"
+
+
+def _spec(kind: str = "point", **style) -> LayerSpec:
+    return LayerSpec(id="test_layer", title_zh="测试<b>", title_en="Test", group=Group.CONTEXT,
+                     build=lambda: None, style=Style(kind=kind, **style), fields=("note", "population_2020"))
+
+
+def _frame(geom=None, **props) -> gpd.GeoDataFrame:
+    row = {"name_zh": "武汉", "name_en": "Wuhan", "source": "cities.csv", "note": "n", "population_2020": 1.5e6}
+    row.update(props)
+    return gpd.GeoDataFrame([row], geometry=[geom or Point(114.3, 30.6)], crs=WGS84)
+
+
+def _payload(text: str) -> dict:
+    return json.loads(text)
+
+
+def test_latlon_flips_order_once():
+    assert fm.latlon(114.3, 30.6) == [30.6, 114.3]
+
+
+def test_data_text_is_escaped_in_tooltips_popups_and_labels():
+    spec = _spec()
+    gdf = _frame(name_zh=EVIL, name_en="<img src=x onerror=alert(1)>", note=EVIL, source="javascript:alert(1)")
+    text = fm.feature_collection(spec, gdf, "zh")
+    assert "<script" not in text and "<img" not in text and "</" not in text
+    props = _payload(text)["data"]["features"][0]["properties"]
+    assert "&lt;script&gt;" in props["t"] and "&lt;img src=x" in props["p"]
+    assert "测试&lt;b&gt;" in props["t"]  # layer titles are escaped too
+
+
+def test_labels_are_escaped():
+    spec = LayerSpec(id="cities", title_zh="成员城市", title_en="Member cities", group=Group.CLUSTERS,
+                     build=lambda: None, style=Style(kind="point"))
+    props = _payload(fm.feature_collection(spec, _frame(name_zh=EVIL), "zh"))["data"]["features"][0]["properties"]
+    assert props["l"] == "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"
+
+
+def test_popup_shows_both_names_figures_and_source():
+    props = _payload(fm.feature_collection(_spec(), _frame(), "en"))["data"]["features"][0]["properties"]
+    assert "Wuhan" in props["p"] and "武汉" in props["p"]
+    assert "1,500,000" in props["p"] and "cities.csv" in props["p"]
+    assert "Population 2020" in props["p"]
+
+
+def test_category_styles_and_classes():
+    spec = _spec(color="#111111", category_field="role", categories=(("core", "#b2182b"),))
+    gdf = pd.concat([_frame(role="core"), _frame(role="member")], ignore_index=True)
+    payload = _payload(fm.feature_collection(spec, gdf, "zh"))
+    colours = [payload["styles"][f["properties"]["s"]]["color"] for f in payload["data"]["features"]]
+    assert colours == ["#b2182b", "#111111"]
+    assert all("mye-test_layer" in s["className"] for s in payload["styles"])
+
+
+def test_line_style_has_no_fill():
+    style = fm._leaflet_style(Style(kind="line", dash="4 2"), color="#000000", fill="#000000", layer_id="x")
+    assert style["fill"] is False and style["dashArray"] == "4 2"
+
+
+def test_gcj02_shift_moves_every_overlay_by_the_datum_offset():
+    gdf = _frame(Polygon([(114.0, 30.0), (114.5, 30.0), (114.5, 30.5), (114.0, 30.0)]))
+    shifted = fm.prepare(gdf, tolerance=None, datum="gcj02")
+    got = shapely.get_coordinates(shifted.geometry.to_numpy())
+    lon, lat = chinacoords.wgs84_to_gcj02([114.0, 114.5, 114.5, 114.0], [30.0, 30.0, 30.5, 30.0])
+    np.testing.assert_allclose(got, np.column_stack([lon, lat]), atol=1e-9)
+    # The GCJ-02 offset in the region is several hundred metres: large enough to see, so the test means something.
+    assert 0.001 < abs(got[0, 0] - 114.0) < 0.01
+    # WGS-84 basemaps leave coordinates alone.
+    same = fm.prepare(gdf, tolerance=None, datum="wgs84")
+    assert shapely.equals(same.geometry.iloc[0], gdf.geometry.iloc[0])
+
+
+def _first_coords(group) -> list[float]:
+    script = next(iter(group._children.values()))
+    return json.loads(script.payload)["data"]["features"][0]["geometry"]["coordinates"]
+
+
+def test_overlay_groups_shift_for_gaode_basemap():
+    spec = layers.get("cities")
+    wgs, _ = fm.overlay_groups([(spec, {})], lang="zh", datum="wgs84", tolerance=None)
+    gcj, _ = fm.overlay_groups([(spec, {})], lang="zh", datum="gcj02", tolerance=None)
+    first = [_first_coords(g) for g in (wgs[0], gcj[0])]
+    lon, lat = chinacoords.wgs84_to_gcj02([first[0][0]], [first[0][1]])
+    np.testing.assert_allclose(first[1], [lon[0], lat[0]], atol=1e-9)
+    assert fm.datum_for("gaode") == "gcj02" and fm.datum_for("osm") == "wgs84"
+
+
+def test_simplification_shrinks_payload_and_keeps_shapes_valid():
+    spec = layers.get("subclusters")
+    gdf = spec.frame()
+    coarse = fm.prepare(gdf, tolerance=fm.detail_tolerance(7), datum="wgs84")
+    assert coarse.geometry.is_valid.all()
+    assert shapely.get_num_coordinates(coarse.geometry.to_numpy()).sum() < \
+        shapely.get_num_coordinates(gdf.geometry.to_numpy()).sum()
+    # Shapes stay within a few pixels of the source at the detail zoom.
+    assert shapely.hausdorff_distance(coarse.geometry.to_numpy(), gdf.geometry.to_numpy()).max() < \
+        4 * fm.detail_tolerance(7)  # degrees, as the tolerance
+    assert fm.detail_tolerance(12) < fm.detail_tolerance(7)
+
+
+def test_legend_lists_exactly_the_given_layers_in_both_languages():
+    specs = [(layers.get("subclusters"), {}), (layers.get("cities"), {})]
+    zh, en = fm.legend_html(specs, "zh"), fm.legend_html(specs, "en")
+    assert re.findall(r"data-layer='([^']+)'", zh) == ["cities", "subclusters"]
+    assert "成员城市" in zh and "Member cities" in en and "成员城市" not in en
+    assert "provinces" not in zh
+
+
+def test_legend_escapes_labels():
+    spec = LayerSpec(id="x", title_zh=EVIL, title_en=EVIL, group=Group.CONTEXT, build=lambda: None,
+                     style=Style(kind="line"), legend=(LegendItem(EVIL, EVIL, Style(kind="point")),))
+    assert "<script" not in fm.legend_html([(spec, {})], "en")
+
+
+def test_circle_legend_follows_the_chosen_thresholds():
+    circles = layers.get("isochrones")
+    plan = fm.legend_html([(circles, {"minutes": (60, 120, 180)})], "zh")
+    custom = fm.legend_html([(circles, {"minutes": (30, 90)})], "en")
+    assert "1小时通勤圈" in plan and "3小时高铁圈" in plan
+    assert "30-minute circle" in custom and "90-minute circle" in custom and "1-hour" not in custom
+
+
+def test_base_map_uses_no_cdn_and_has_furniture():
+    m = fm.base_map("offline", (114.3, 28.9), 7)
+    page = m.get_root().render()
+    urls = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert urls and all(u.startswith(offline_assets.ASSET_URL_BASE) for u in urls)
+    assert "https://" not in "".join(urls)
+    for control in ("L.Control.Measure", "L.Control.MousePosition", "L.control.fullscreen", "scale"):
+        assert control.lower() in page.lower(), control
+    assert "map.on('moveend', sync)" in page
+
+
+def test_tile_basemaps_and_tianditu_key(monkeypatch):
+    monkeypatch.delenv(fm.TIANDITU_KEY_ENV, raising=False)
+    assert "tianditu" not in fm.basemaps()
+    monkeypatch.setenv(fm.TIANDITU_KEY_ENV, "abc123")
+    assert "tk=abc123" in fm.basemaps()["tianditu"].tiles
+    page = fm.base_map("gaode", (114.3, 28.9), 7).get_root().render()
+    assert "autonavi.com" in page and "GCJ-02" in page
+    # An unknown basemap falls back to the offline one.
+    assert "myeBasemap" in fm.base_map("nope", (114.3, 28.9), 7).get_root().render()
+
+
+def test_offline_assets_are_installed_and_cover_every_element():
+    paths = offline_assets.ensure_assets()
+    assert all(p.exists() and p.stat().st_size > 400 for p in paths)
+    assert "Leaflet 1.9.3" in (offline_assets.VENDOR_DIR / "leaflet-1.9.3.js").read_text()[:300]
+    with pytest.raises(offline_assets.MissingAssetError):
+        offline_assets.local_url("https://cdn.example.com/x.js")
+    # Localising twice is harmless.
+    url = offline_assets.local_url("https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")
+    assert offline_assets.local_url(url) == url
+
+
+def test_inline_html_needs_no_network():
+    m = fm.base_map("offline", (114.3, 28.9), 7)
+    groups, errors = fm.overlay_groups([(layers.get("cities"), {})], lang="en", tolerance=fm.detail_tolerance(7))
+    for g in groups:
+        g.add_to(m)
+    page = offline_assets.inline_html(m)
+    assert not errors
+    assert not re.findall(r'<script[^>]+src="', page) and not re.findall(r'<link[^>]+href="', page)
+    assert "Leaflet 1.9.3" in page and "Member cities" in page
+
+
+def test_layer_errors_are_reported_not_raised():
+    bad = LayerSpec(id="broken", title_zh="坏", title_en="Broken", group=Group.CONTEXT,
+                    build=lambda: (_ for _ in ()).throw(FileNotFoundError("no file")), style=Style(kind="point"))
+    layers.register(bad)
+    try:
+        groups, errors = fm.overlay_groups([(bad, {})], lang="zh", tolerance=None)
+    finally:
+        layers.registry._SPECS.pop("broken")
+    assert [e[0] for e in errors] == ["broken"] and len(groups) == 1  # the legend group only
+
+
+def test_layer_params_follow_the_build_signature():
+    def build(origins, minutes, mode="rail"):
+        return None
+
+    spec = LayerSpec(id="c", title_zh="c", title_en="c", group=Group.TRANSPORT, build=build,
+                     style=Style(kind="polygon"), parameters=("origins", "minutes"))
+    got = spec.params_from({"origins": ("武汉",), "minutes": (60,), "mode": "rail", "year": "now"})
+    assert got == {"origins": ("武汉",), "minutes": (60,), "mode": "rail"}
+    assert layers.get("cities").params_from({"origins": ("武汉",)}) == {}
+
+
+def test_ui_strings_are_complete_and_markdown_is_escaped():
+    assert all(zh and en for zh, en in STRINGS.values())
+    assert t("targets_met", "en", ok=1, n=2) == "1 of 2 met"
+    assert escape_markdown("[x](http://e) **b** :red[x]") == r"\[x\]\(http\:\/\/e\) \*\*b\*\* \:red\[x\]"
+
+
+def test_every_registered_layer_renders():
+    specs = [(s, {}) for s in layers.all_specs() if not s.params_from({"origins": ("武汉",)})]
+    groups, errors = fm.overlay_groups(specs, lang="en", tolerance=fm.detail_tolerance(7))
+    assert not errors, errors
+    assert len(groups) == len(specs) + 1

@@ -1,0 +1,117 @@
+"""`python -m layers import|workspace`, and the bad-input corpus through the app's import path and the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+
+from layers.userdata import Workspace, import_file
+from layers.userdata.errors import UserDataError
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "userdata"
+BAD = ROOT / "tests" / "bad_inputs"
+EXPECTED = json.loads((BAD / "expected.json").read_text(encoding="utf-8"))
+
+
+def _run(ws: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "layers", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300, stdin=subprocess.DEVNULL,
+                          env={**os.environ, "MYE_WORKSPACE": str(ws), **(env or {})})
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.fixture
+def workspace(tmp_path) -> Workspace:
+    """A workspace that already holds one layer (the one nothing may cost)."""
+    ws = Workspace(tmp_path / "ws" / "workspace.gpkg")
+    import_file(FIXTURES / "points_wgs84.csv", "earlier", workspace=ws)
+    return ws
+
+
+def test_the_corpus_is_complete():
+    files = {p.name for p in BAD.iterdir()} - {"make_corpus.py", "expected.json", "__pycache__"}
+    assert files == set(EXPECTED) and len(files) >= 30
+    assert max(p.stat().st_size for p in BAD.iterdir()) < 100_000
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_bad_file_through_the_app_path(name, workspace, monkeypatch):
+    case = EXPECTED[name]
+    for key, value in case["env"].items():
+        monkeypatch.setenv(key, value)
+    before = _snapshot(workspace.path.parent)
+    with pytest.raises(UserDataError) as err:
+        import_file(BAD / name, "new layer", workspace=workspace, source_name=name)
+    message = str(err.value)
+    assert message.startswith(f"{name}: ") and case["message"] in message
+    assert "\n" not in message
+    assert _snapshot(workspace.path.parent) == before
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_bad_file_through_the_cli(name, workspace):
+    case = EXPECTED[name]
+    before = _snapshot(workspace.path.parent)
+    out = _run(workspace.path, "import", str(BAD / name), "--name", "new layer", env=case["env"])
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in out.stderr, out.stderr
+    assert lines[0].startswith(f"error: {name}: ") and case["message"] in lines[0]
+    assert _snapshot(workspace.path.parent) == before
+
+
+def test_import_list_export_remove(tmp_path):
+    ws = tmp_path / "ws.gpkg"
+    out = _run(ws, "import", str(FIXTURES / "points_gcj02_amap.csv"), "--name", "高德点", "--crs", "gcj02")
+    assert out.returncode == 0, out.stderr
+    assert "imported 3 features" in out.stdout and "user.高德点" in out.stdout
+    out = _run(ws, "import", str(FIXTURES / "points_bd09.csv"), "--name", "baidu", "--crs", "bd09",
+               "--lon", "lng", "--lat", "lat", "--color", "#112233")
+    assert out.returncode == 0, out.stderr
+    listed = _run(ws, "workspace", "list").stdout.splitlines()
+    assert [r.split("\t")[:4] for r in listed] == [["高德点", "user.高德点", "point", "3"],
+                                                   ["baidu", "user.baidu", "point", "3"]]
+    assert "user.高德点" in _run(ws, "list").stdout
+    for lid in ("高德点", "user.baidu"):
+        target = tmp_path / f"{lid}.gpkg"
+        out = _run(ws, "export", lid, str(target))
+        assert out.returncode == 0, out.stderr
+        assert len(gpd.read_file(target)) == 3
+    refused = _run(ws, "workspace", "remove", "baidu")
+    assert refused.returncode == 2 and "--yes" in refused.stderr
+    assert _run(ws, "workspace", "remove", "baidu", "--yes").returncode == 0
+    assert [r.split("\t")[0] for r in _run(ws, "workspace", "list").stdout.splitlines()] == ["高德点"]
+    missing = _run(ws, "workspace", "remove", "baidu", "--yes")
+    assert missing.returncode == 2 and "no user layer 'baidu'" in missing.stderr
+
+
+def test_gpkg_table_choice_and_warnings_on_the_cli(tmp_path):
+    ws = tmp_path / "ws.gpkg"
+    out = _run(ws, "import", str(FIXTURES / "two_tables.gpkg"), "--name", "x")
+    assert out.returncode == 2 and "choose one (--table NAME)" in out.stderr
+    out = _run(ws, "import", str(FIXTURES / "two_tables.gpkg"), "--name", "x", "--table", "parks")
+    assert out.returncode == 0, out.stderr
+    far = tmp_path / "far.csv"
+    far.write_text("name,lon,lat\nShanghai,121.47,31.23\nBeijing,116.40,39.90\n", encoding="utf-8")
+    out = _run(ws, "import", str(far), "--name", "far")
+    assert out.returncode == 0 and out.stderr.startswith("warning: far.csv: 1 of 2 features lie more than 300 km")
+
+
+def test_workspace_export_and_import_on_the_cli(tmp_path):
+    src, dst = tmp_path / "src.gpkg", tmp_path / "dst.gpkg"
+    assert _run(src, "import", str(FIXTURES / "route.kml"), "--name", "线路").returncode == 0
+    assert _run(src, "workspace", "export", str(tmp_path / "all.gpkg")).returncode == 0
+    out = _run(dst, "workspace", "import", str(tmp_path / "all.gpkg"))
+    assert out.returncode == 0 and "imported 1 layers and 0 views" in out.stdout
+    again = _run(dst, "workspace", "import", str(tmp_path / "all.gpkg"))
+    assert again.returncode == 2 and "exists in the workspace already" in again.stderr
