@@ -58,19 +58,6 @@ def payload_figures() -> tuple[float, float]:
     return default / 1e6, naive / 1e6
 
 
-def _map_frame(page):
-    deadline = time.monotonic() + TIMEOUT_S
-    while time.monotonic() < deadline:
-        for frame in page.frames:
-            try:
-                if frame.locator("path.mye-f").count() > 0:
-                    return frame
-            except Exception:  # frame detached while looking
-                continue
-        time.sleep(0.02)
-    raise RuntimeError("the map never drew")
-
-
 _SIGNATURE_JS = """() => {
   const all = document.querySelectorAll('path.mye-f');
   const old = document.querySelectorAll('path.mye-f[data-old]').length;
@@ -99,7 +86,7 @@ def _settled(frame, start: float) -> float:
 def browser_figures(url: str) -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
-    from tests.conftest import CHROMIUM, CHROMIUM_ARGS, LOCAL_PREFIXES
+    from tests.conftest import CHROMIUM, CHROMIUM_ARGS, LOCAL_PREFIXES, map_frame
 
     out: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="mye_bench_") as profile, sync_playwright() as pw:
@@ -113,7 +100,7 @@ def browser_figures(url: str) -> dict[str, float]:
         page = ctx.new_page()
         start = time.monotonic()
         page.goto(url)
-        out["cold_render_s"] = _settled(_map_frame(page), start)
+        out["cold_render_s"] = _settled(map_frame(page, TIMEOUT_S, poll_s=0.02), start)
         page.close()
 
         page = ctx.new_page()
@@ -122,7 +109,7 @@ def browser_figures(url: str) -> dict[str, float]:
             0, received[0] + len(data if isinstance(data, (bytes, str)) else b""))))
         start = time.monotonic()
         page.goto(url)
-        frame = _map_frame(page)
+        frame = map_frame(page, TIMEOUT_S, poll_s=0.02)
         out["first_render_s"] = _settled(frame, start)
         out["ws_mb"] = received[0] / 1e6
 

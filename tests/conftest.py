@@ -17,6 +17,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Tests (and the app servers they start) never read or write the developer's own workspace.
+os.environ["MYE_WORKSPACE"] = str(Path(tempfile.mkdtemp(prefix="mye_test_workspace_")) / "workspace.gpkg")
 ARTIFACTS = ROOT / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -24,6 +27,20 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 SERVER_START_TIMEOUT_S = 60.0
 LOCAL_PREFIXES = ("http://localhost", "http://127.0.0.1", "ws://localhost", "ws://127.0.0.1", "data:", "blob:",
                   "about:")
+
+
+def map_frame(page, timeout_s: float = 40.0, poll_s: float = 0.2):
+    """The streamlit-folium iframe once it has drawn at least one feature."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            try:
+                if frame.locator("path.mye-f").count() > 0:
+                    return frame
+            except Exception:  # frame detached while looking
+                continue
+        time.sleep(poll_s)
+    raise AssertionError("the map did not draw any feature")
 
 
 def free_port() -> int:

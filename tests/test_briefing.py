@@ -4,7 +4,6 @@ import io
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,8 +19,6 @@ from layers.briefing import BriefingOptions, render_briefing
 from layers.export import ExportError
 from layers.view import ViewState
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "artifacts"
 STATIC = ("provinces", "agglomeration", "subclusters", "cities")
 VIEW = ViewState(layers=STATIC)
 
@@ -50,10 +47,9 @@ def _blend(color: str, alpha: float, under: str = "#ffffff") -> str:
 
 
 @pytest.fixture(scope="module")
-def zh_png():
+def zh_png(artifacts):
     result = render_briefing(VIEW, "png", BriefingOptions(dpi=150, extent="region"))
-    ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "test_briefing_zh_a4_150.png").write_bytes(result.data)
+    (artifacts / "test_briefing_zh_a4_150.png").write_bytes(result.data)
     return result
 
 
@@ -62,13 +58,13 @@ def zh_png():
     [("a4", "landscape", 300, (3508, 2480)), ("a4", "portrait", 150, (1240, 1754)),
      ("a3", "landscape", 150, (2480, 1754)), ("a3", "portrait", 150, (1754, 2480))],
 )
-def test_png_has_the_pixel_size_of_the_sheet(paper, orientation, dpi, size):
+def test_png_has_the_pixel_size_of_the_sheet(paper, orientation, dpi, size, artifacts):
     result = render_briefing(VIEW, "png", BriefingOptions(paper=paper, orientation=orientation, dpi=dpi))
     with Image.open(io.BytesIO(result.data)) as img:
         assert img.size == size == result.size_px
     assert result.mime == "image/png" and result.filename.endswith(".png")
     if paper == "a3" and orientation == "portrait":
-        (ARTIFACTS / "test_briefing_a3_portrait.png").write_bytes(result.data)
+        (artifacts / "test_briefing_a3_portrait.png").write_bytes(result.data)
 
 
 def test_every_frame_lies_on_the_sheet_without_overlap(zh_png):
@@ -237,13 +233,13 @@ def test_bad_options_are_export_errors(options):
         render_briefing(VIEW, "png", options)
 
 
-def test_a_long_legend_stays_inside_its_frame():
+def test_a_long_legend_stays_inside_its_frame(artifacts):
     every = ViewState(layers=tuple(s.id for s in layers.all_specs()))
     for orientation in ("landscape", "portrait"):
         result = render_briefing(every, "png", BriefingOptions(dpi=150, orientation=orientation))
         img = _pixels(result.data)
         left, top, right, bottom = result.frames_px["legend"]
-        (ARTIFACTS / f"test_briefing_all_layers_{orientation}.png").write_bytes(result.data)
+        (artifacts / f"test_briefing_all_layers_{orientation}.png").write_bytes(result.data)
         below = img[bottom + 2:bottom + 6, left:right]  # the gap under the legend frame
         beside = img[top:bottom, right + 2:right + 5] if orientation == "portrait" else img[top:bottom, right + 1:]
         assert _near(below, "#ffffff", tol=3) == below.shape[0] * below.shape[1], orientation

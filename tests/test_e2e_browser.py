@@ -15,24 +15,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 import layers
+from tests.conftest import map_frame
 
 pytestmark = pytest.mark.browser
 
 WAIT_S = 40.0
-
-
-def map_frame(page, timeout_s: float = WAIT_S):
-    """The streamlit-folium iframe once it has drawn at least one feature."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        for frame in page.frames:
-            try:
-                if frame.locator("path.mye-f").count() > 0:
-                    return frame
-            except Exception:  # frame detached while looking
-                continue
-        time.sleep(0.2)
-    raise AssertionError("the map did not draw any feature")
 
 
 def wait_count(frame, selector: str, expected: int, timeout_s: float = WAIT_S) -> int:
