@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import geopandas as gpd
 import numpy as np
 import shapely
@@ -40,6 +42,7 @@ def build_rail_lines(*, year: str | int = "now") -> gpd.GeoDataFrame:
     }, geometry=geoms, crs=WGS84)
 
 
+@cache
 def _line_kinds() -> dict[str, str]:
     from data.rail import load_rail
 
