@@ -130,11 +130,10 @@ def _parse_hours(text: str) -> tuple[tuple[int, ...], list[str]]:
 # ----------------------------------------------------------------------------------------------- sidebar
 
 
-def _sidebar(cities: pd.DataFrame) -> tuple[str, list[str]]:
-    """All controls; returns the language and any notices about typed input."""
+def _sidebar(cities: pd.DataFrame, lang: str) -> None:
+    """All controls, drawn after the map (their values are already in session state when the script starts)."""
     sb = st.sidebar
-    lang = sb.radio(t("language", ss.lang), list(LANG_NAMES), format_func=LANG_NAMES.get, key="lang",
-                    horizontal=True)
+    sb.radio(t("language", lang), list(LANG_NAMES), format_func=LANG_NAMES.get, key="lang", horizontal=True)
     names = {r.name_zh: (r.name_zh if lang == "zh" else r.name_en) + (f" · {r.name_en}" if lang == "zh"
                                                                        else f" · {r.name_zh}")
              for r in cities.itertuples()}
@@ -158,19 +157,20 @@ def _sidebar(cities: pd.DataFrame) -> tuple[str, list[str]]:
         sb, lang, WORKSPACE, open_view=_open_view, changed=_user_layers_changed,
         current_query=lambda: parse_view(st.query_params.to_dict(), known_layers=KNOWN_LAYERS).to_query())
 
-    warnings: list[str] = []
     with sb.expander(t("circles", lang), expanded=True):
         _language_widget(st.multiselect, "origins", lang, t("origins", lang), list(names), names.get)
         st.text_input(t("thresholds", lang), key="thresholds", help=t("thresholds_help", lang))
-        _, bad = _parse_hours(ss.thresholds)
-        if bad:
-            warnings.append(t("thresholds_bad", lang, bad=", ".join(bad)))
         _language_widget(st.radio, "mode", lang, t("mode", lang), MODES, lambda m: t(f"mode_{m}", lang))
         _language_widget(st.selectbox, "year", lang, t("year", lang), YEARS, lambda y: t(f"year_{y}", lang))
         with st.popover(t("assumptions", lang), width="stretch"):
             for key, (_, lo, hi, step) in ASSUMPTION_FIELDS.items():
                 st.number_input(t(key, lang), min_value=lo, max_value=hi, step=step, key=key)
-    return lang, warnings
+
+
+def _input_warnings(lang: str) -> list[str]:
+    """Notices about typed input (threshold items that could not be read)."""
+    _, bad = _parse_hours(ss.thresholds)
+    return [t("thresholds_bad", lang, bad=", ".join(bad))] if bad else []
 
 
 def _open_view(query: str) -> None:
@@ -213,7 +213,7 @@ def _fly(cities: pd.DataFrame) -> None:
 
 def _view(lang: str, center: tuple[float, float], zoom: int) -> ViewState:
     minutes, _ = _parse_hours(ss.thresholds)
-    return ViewState(layers=tuple(s.id for s in SPECS if ss[f"layer_{s.id}"]), origins=tuple(ss.origins),
+    return ViewState(layers=tuple(s.id for s in SPECS if ss.get(f"layer_{s.id}", False)), origins=tuple(ss.origins),
                      minutes=minutes or ViewState().minutes, mode=ss.mode, year=ss.year, basemap=ss.basemap,
                      lang=lang, center=center, zoom=zoom)
 
@@ -246,6 +246,26 @@ def _visible(view: ViewState) -> list[tuple[LayerSpec, dict[str, Any]]]:
             continue
         out.append((spec, params))
     return out
+
+
+# ---------------------------------------------------------------------------------------------------- map
+
+
+def _map(visible: list[tuple[LayerSpec, dict[str, Any]]], lang: str, zoom: int) -> None:
+    """The map: the base map mounted once per basemap, overlays swapped in place (the view is kept)."""
+    _basemap, origin_center, origin_zoom = ss.map_origin
+    m = fm.base_map(ss.basemap, origin_center, origin_zoom)
+    groups, errors = fm.overlay_groups(visible, lang=lang, datum=fm.datum_for(ss.basemap),
+                                       tolerance=fm.detail_tolerance(zoom), highlight=ss.fly)
+    fly = ss.fly
+    if fly is not None and fm.datum_for(ss.basemap) == "gcj02":
+        fly = (fly[0] + fm.GCJ_DELTA[0], fly[1] + fm.GCJ_DELTA[1])
+    st_folium(m, key="map", height=MAP_HEIGHT, use_container_width=True, returned_objects=[],
+              feature_group_to_add=groups, center=fm.latlon(*fly) if fly else None,
+              zoom=FLY_ZOOM if fly else None)
+    for layer_id, error in errors:
+        st.warning(escape_markdown(t("layer_error", lang, layer=layers.get(layer_id).title(lang), error=error)))
+    st.caption(t("share_help", lang))
 
 
 # ------------------------------------------------------------------------------------------------- panels
@@ -347,30 +367,45 @@ def _tables_panel(view: ViewState, lang: str) -> None:
 @st.fragment
 def _export_panel(view: ViewState, visible: list[tuple[LayerSpec, dict[str, Any]]], lang: str) -> None:
     """导出 / Export: briefing maps, the interactive map as HTML and the data files, built on request."""
+    from layers import briefing, export_data, html_export
+
     with st.expander(f"{t('export', lang)} / Export", expanded=False):
-        try:
-            from layers import briefing, export_data, html_export
-        except ImportError:
-            st.caption(t("export_placeholder", lang))
-            return
         c1, c2, c3 = st.columns(3)
         with c1:
             fmt = st.selectbox("PNG / PDF / SVG", ("png", "pdf", "svg"), key="brief_fmt")
+            paper = st.radio(t("brief_paper", lang), ("a4", "a3"), format_func=str.upper, horizontal=True,
+                             key="brief_paper")
+            orientation = st.radio(t("brief_orientation", lang), ("landscape", "portrait"), horizontal=True,
+                                   format_func=lambda o: t(f"brief_{o}", lang), key=widget_key("brief_orient", lang))
+            dpi = st.radio(t("brief_dpi", lang), (150, 300), index=1, horizontal=True, key="brief_dpi",
+                           disabled=fmt != "png")
+            extent = st.radio(t("brief_extent", lang), ("view", "region"), horizontal=True,
+                              format_func=lambda e: t(f"brief_extent_{e}", lang), key=widget_key("brief_extent", lang))
+            title = st.text_input(t("brief_title", lang), key="brief_title").strip() or None
             if st.button(t("export", lang) + f" {fmt.upper()}", key="brief_go"):
-                _offer(briefing.briefing_download(view, fmt, lang=lang), "brief_dl")
+                with st.spinner(t("export_working", lang)):
+                    download = briefing.briefing_download(view, fmt, lang=lang, paper=paper, orientation=orientation,
+                                                          dpi=dpi, extent=extent, title=title)
+                _offer(download, "brief_dl")
         with c2:
             layer_fmt = st.selectbox("GIS", tuple(export_data.LAYER_FORMATS), key="layer_fmt")
-            crs = st.selectbox("CRS", tuple(export_data.CRS_CHOICES), key="layer_crs",
+            crs = st.selectbox("CRS", tuple(export_data.CRS_CHOICES), key=widget_key("layer_crs", lang),
                                format_func=lambda c: export_data.CRS_CHOICES[c][0 if lang == "zh" else 1])
             if st.button(t("export", lang) + f" {layer_fmt.upper()}", key="layers_go"):
-                frames = {s.id: fm.layer_frame(s, p) for s, p in visible}
-                _offer(export_data.export_layers(frames, layer_fmt, crs=crs), "layers_dl")
+                with st.spinner(t("export_working", lang)):
+                    frames = {s.id: fm.layer_frame(s, p) for s, p in visible}
+                    download = export_data.export_layers(frames, layer_fmt, crs=crs)
+                _offer(download, "layers_dl")
         with c3:
             table_fmt = st.selectbox("CSV / XLSX", tuple(export_data.TABLE_FORMATS), key="table_fmt")
             if st.button(t("export", lang) + f" {table_fmt.upper()}", key="tables_go"):
-                _offer(export_data.export_tables(export_data.travel_tables(view), table_fmt), "tables_dl")
+                with st.spinner(t("export_working", lang)):
+                    download = export_data.export_tables(export_data.travel_tables(view), table_fmt)
+                _offer(download, "tables_dl")
             if st.button(t("export_html", lang), key="html_go"):
-                _offer(html_export.html_download(view), "html_dl")
+                with st.spinner(t("export_working", lang)):
+                    download = html_export.html_download(view)
+                _offer(download, "html_dl")
 
 
 def _offer(download: Any, key: str) -> None:
@@ -387,7 +422,11 @@ def main() -> None:
     _install_assets()
     cities = _cities()
     _init_state(cities)
-    lang, input_warnings = _sidebar(cities)
+    # The map goes out first. The view comes from session state (every widget is keyed and seeded by
+    # _init_state, and widget callbacks run before the script), so the sidebar and the panels beside and below
+    # the map are drawn after st_folium and the map's message leaves the server without waiting for them. The
+    # layout is unchanged: the columns exist before the map, and the sidebar is an area of its own.
+    lang = ss.lang
     center, zoom = _current_view()
     if ss.map_origin[0] != ss.basemap:  # a new basemap remounts the map: keep the view the planner had
         ss.map_origin, ss.fly = (ss.basemap, center, zoom), None
@@ -398,25 +437,14 @@ def main() -> None:
     st.caption(t("app_caption", lang))
     for notice in ss.notices:
         st.warning(t("notice_prefix", lang) + escape_markdown(notice), icon="⚠️")
-    for warning in input_warnings:
+    for warning in _input_warnings(lang):
         st.warning(escape_markdown(warning), icon="⚠️")
 
     visible = _visible(view)
     left, right = st.columns([5, 2])
     with left:
-        _basemap, origin_center, origin_zoom = ss.map_origin
-        m = fm.base_map(ss.basemap, origin_center, origin_zoom)
-        groups, errors = fm.overlay_groups(visible, lang=lang, datum=fm.datum_for(ss.basemap),
-                                           tolerance=fm.detail_tolerance(zoom), highlight=ss.fly)
-        fly = ss.fly
-        if fly is not None and fm.datum_for(ss.basemap) == "gcj02":
-            fly = (fly[0] + fm.GCJ_DELTA[0], fly[1] + fm.GCJ_DELTA[1])
-        st_folium(m, key="map", height=MAP_HEIGHT, use_container_width=True, returned_objects=[],
-                  feature_group_to_add=groups, center=fm.latlon(*fly) if fly else None,
-                  zoom=FLY_ZOOM if fly else None)
-        for layer_id, error in errors:
-            st.warning(escape_markdown(t("layer_error", lang, layer=layers.get(layer_id).title(lang), error=error)))
-        st.caption(t("share_help", lang))
+        _map(visible, lang, zoom)
+    _sidebar(cities, lang)
     with right:
         _circle_panel(visible, lang)
     _tables_panel(view, lang)

@@ -141,7 +141,34 @@ _CSS = """
 """
 
 
-class _Script(MacroElement):
+class _Raw(Element):
+    """Finished text in a figure section: unlike ``Element(text)`` it is not compiled as a Jinja template.
+
+    Compiling costs time in proportion to the text (the layers' data run to hundreds of kB on every rerun),
+    and braces in data would be read as template code.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Raw"
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class _RawMacro(MacroElement):
+    """A MacroElement with only a ``script`` macro, whose output reaches the figure as :class:`_Raw` text."""
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        script = self._template.module.__dict__["script"]
+        figure.script.add_child(_Raw(script(self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class _Script(_RawMacro):
     """A block of JavaScript run with the parent's variable as ``parent`` and the map's as ``map``."""
 
     _template = Template("""
@@ -213,7 +240,7 @@ def base_map(basemap: str, center: tuple[float, float], zoom: int, *, height: st
     return offline_assets.localize(m)
 
 
-class _OfflineBasemap(MacroElement):
+class _OfflineBasemap(_RawMacro):
     """Province fills and names from ``data/derived/provinces.geojson`` in a pane under every overlay."""
 
     _template = Template("""
@@ -411,7 +438,7 @@ def feature_collection(spec: LayerSpec, gdf: gpd.GeoDataFrame, lang: str) -> str
     return f'{{"styles":{_js_json(styles)},"data":{{"type":"FeatureCollection","features":[{",".join(feats)}]}}}}'
 
 
-class _LayerScript(MacroElement):
+class _LayerScript(_RawMacro):
     """Draws one layer's feature collection into its parent FeatureGroup."""
 
     _template = Template("""

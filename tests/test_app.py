@@ -125,3 +125,15 @@ def test_search_sets_fly_target():
     assert not at.exception
     lon, lat = at.session_state["fly"]
     assert abs(lon - 112.98) < 0.2 and abs(lat - 28.2) < 0.2
+
+
+def test_briefing_export_follows_the_chosen_paper_and_extent():
+    at = run()
+    at.radio(key="brief_paper").set_value("a3")
+    at.radio(key=widget_key("brief_orient", "zh")).set_value("portrait")
+    at.radio(key="brief_dpi").set_value(150)
+    at.radio(key=widget_key("brief_extent", "zh")).set_value("region")
+    at.button(key="brief_go").click().run()
+    assert not at.exception
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert any(label.endswith(".png") and "a3_portrait" in label for label in labels), labels

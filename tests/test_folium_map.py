@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -50,6 +51,18 @@ def test_data_text_is_escaped_in_tooltips_popups_and_labels():
     props = _payload(text)["data"]["features"][0]["properties"]
     assert "&lt;script&gt;" in props["t"] and "&lt;img src=x" in props["p"]
     assert "测试&lt;b&gt;" in props["t"]  # layer titles are escaped too
+
+
+def test_template_syntax_in_data_is_never_evaluated():
+    # folium renders element output through Jinja: data must reach the page as literal text, not run there.
+    probe = "{{ 7*7 }}|{% if true %}EVALUATED{% endif %}"
+    m = fm.base_map("offline", (114.3, 28.9), 7)
+    group = folium.FeatureGroup(name="probe")
+    group.add_child(fm._LayerScript(fm.feature_collection(_spec(), _frame(name_zh=probe, note=probe), "zh")))
+    m.add_child(group)
+    page = m.get_root().render()
+    assert "49|EVALUATED" not in page  # what evaluating the probe would print
+    assert probe in page
 
 
 def test_labels_are_escaped():
