@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from layers.i18n import escape_markdown
+from layers.i18n import escape_markdown, t
 from layers.userdata.errors import NeedsTableError, UserDataError
 from layers.userdata.layers import import_file, layer_id
 from layers.userdata.reader import CRS_CHOICES, ENCODINGS, ReadOptions, guess_lonlat, max_bytes, table_columns
@@ -23,49 +23,7 @@ from layers.userdata.workspace import LayerStyle, Workspace
 __all__ = ["UPLOAD_TYPES", "sidebar"]
 
 UPLOAD_TYPES = ("csv", "txt", "xlsx", "geojson", "json", "kml", "kmz", "zip", "gpkg")
-_S = {  # key -> (zh, en)
-    "title": ("我的数据 · 导入与工作区", "My data · import and workspace"),
-    "file": ("导入文件 (CSV、XLSX、GeoJSON、KML、Shapefile.zip、GeoPackage)",
-             "Import a file (CSV, XLSX, GeoJSON, KML, zipped Shapefile, GeoPackage)"),
-    "crs": ("坐标系", "Coordinate system"),
-    "auto": ("自动 (文件自带，否则 WGS-84)", "Automatic (the file's own, else WGS-84)"),
-    "epsg": ("投影坐标 EPSG 代码", "Projected: EPSG code"),
-    "epsg_code": ("EPSG 代码", "EPSG code"),
-    "lon": ("经度列", "Longitude column"),
-    "lat": ("纬度列", "Latitude column"),
-    "encoding": ("文字编码", "Text encoding"),
-    "encoding_auto": ("自动识别", "Detect"),
-    "table": ("图层 / 表", "Table"),
-    "name": ("图层名称", "Layer name"),
-    "color": ("颜色", "Colour"),
-    "replace": ("替换同名图层", "Replace a layer of the same name"),
-    "import": ("导入", "Import"),
-    "imported": ("已导入 {n} 个要素：{name}", "Imported {n} features: {name}"),
-    "layers": ("已导入的图层", "Imported layers"),
-    "none": ("暂无自有图层", "No layers of your own yet"),
-    "delete": ("删除", "Delete"),
-    "confirm": ("确定删除图层「{name}」？此操作不能撤销。", "Delete layer “{name}”? This cannot be undone."),
-    "yes": ("确定删除", "Yes, delete"),
-    "no": ("取消", "Cancel"),
-    "deleted": ("已删除：{name}", "Deleted: {name}"),
-    "views": ("保存的视图", "Saved views"),
-    "view_name": ("视图名称", "View name"),
-    "save_view": ("保存当前视图", "Save current view"),
-    "saved": ("已保存视图：{name}", "Saved view: {name}"),
-    "open_view": ("打开", "Open"),
-    "workspace": ("工作区文件", "Workspace file"),
-    "prepare": ("准备下载工作区", "Prepare workspace download"),
-    "upload_ws": ("导入工作区文件 (.gpkg)", "Import a workspace file (.gpkg)"),
-    "merge": ("合并导入", "Import and merge"),
-    "merged": ("已导入 {layers} 个图层、{views} 个视图", "Imported {layers} layers and {views} views"),
-}
 ss = st.session_state
-
-
-def _t(key: str, lang: str, **values: object) -> str:
-    zh, en = _S[key]
-    text = zh if lang == "zh" else en
-    return text.format(**values) if values else text
 
 
 def _say(kind: str, text: str) -> None:
@@ -95,7 +53,7 @@ def sidebar(container, lang: str, workspace: Workspace, *, current_query: Callab
     ``current_query()`` gives the view on screen as a query string; ``open_view(query)`` makes the app show a
     saved one; ``changed()`` is called after user layers change (to drop cached frames).
     """
-    with container.expander(_t("title", lang), expanded=bool(ss.get("ud_messages"))):
+    with container.expander(t("ud_title", lang), expanded=bool(ss.get("ud_messages"))):
         _show_messages()
         _import_form(lang, workspace, changed)
         _layer_list(lang, workspace, changed)
@@ -104,7 +62,7 @@ def sidebar(container, lang: str, workspace: Workspace, *, current_query: Callab
 
 
 def _import_form(lang: str, workspace: Workspace, changed: Callable[[], None]) -> None:
-    upload = st.file_uploader(_t("file", lang), type=list(UPLOAD_TYPES), key="ud_file")
+    upload = st.file_uploader(t("ud_file", lang), type=list(UPLOAD_TYPES), key="ud_file")
     if upload is None:
         return
     if upload.size > max_bytes():
@@ -112,12 +70,12 @@ def _import_form(lang: str, workspace: Workspace, changed: Callable[[], None]) -
         return
     path = _upload_path(upload)
     keys = ["auto", *CRS_CHOICES, "epsg"]
-    labels = {k: CRS_CHOICES[k][0 if lang == "zh" else 1] if k in CRS_CHOICES else _t(k, lang) for k in keys}
-    crs = st.selectbox(_t("crs", lang), keys, format_func=labels.get, key="ud_crs")
+    labels = {k: CRS_CHOICES[k][0 if lang == "zh" else 1] if k in CRS_CHOICES else t(f"ud_{k}", lang) for k in keys}
+    crs = st.selectbox(t("ud_crs", lang), keys, format_func=labels.get, key="ud_crs")
     if crs == "epsg":
-        crs = "EPSG:" + st.text_input(_t("epsg_code", lang), value="4547", key="ud_epsg").strip()
-    encoding = st.selectbox(_t("encoding", lang), [None, *ENCODINGS], key="ud_encoding",
-                            format_func=lambda e: e or _t("encoding_auto", lang))
+        crs = "EPSG:" + st.text_input(t("ud_epsg_code", lang), value="4547", key="ud_epsg").strip()
+    encoding = st.selectbox(t("ud_encoding", lang), [None, *ENCODINGS], key="ud_encoding",
+                            format_func=lambda e: e or t("ud_encoding_auto", lang))
     lon = lat = table = None
     try:
         columns = table_columns(path, ReadOptions(encoding=encoding))
@@ -126,15 +84,15 @@ def _import_form(lang: str, workspace: Workspace, changed: Callable[[], None]) -
         return
     if columns:
         glon, glat, _ = guess_lonlat(columns)
-        lon = st.selectbox(_t("lon", lang), columns, index=columns.index(glon) if glon else 0, key="ud_lon")
-        lat = st.selectbox(_t("lat", lang), columns, index=columns.index(glat) if glat else min(1, len(columns) - 1),
+        lon = st.selectbox(t("ud_lon", lang), columns, index=columns.index(glon) if glon else 0, key="ud_lon")
+        lat = st.selectbox(t("ud_lat", lang), columns, index=columns.index(glat) if glat else min(1, len(columns) - 1),
                            key="ud_lat")
     if ss.get("ud_tables"):
-        table = st.selectbox(_t("table", lang), ss.ud_tables, key="ud_table")
-    name = st.text_input(_t("name", lang), value=Path(upload.name).stem[:60], key="ud_name")
-    color = st.color_picker(_t("color", lang), value="#e6550d", key="ud_color")
-    replace = st.checkbox(_t("replace", lang), key="ud_replace")
-    if st.button(_t("import", lang), key="ud_go", type="primary"):
+        table = st.selectbox(t("ud_table", lang), ss.ud_tables, key="ud_table")
+    name = st.text_input(t("ud_name", lang), value=Path(upload.name).stem[:60], key="ud_name")
+    color = st.color_picker(t("ud_color", lang), value="#e6550d", key="ud_color")
+    replace = st.checkbox(t("ud_replace", lang), key="ud_replace")
+    if st.button(t("ud_import", lang), key="ud_go", type="primary"):
         options = ReadOptions(crs=None if crs == "auto" else crs, lon=lon, lat=lat, encoding=encoding, table=table)
         try:
             report = import_file(path, name, options=options, workspace=workspace, style=LayerStyle(color=color),
@@ -147,7 +105,7 @@ def _import_form(lang: str, workspace: Workspace, changed: Callable[[], None]) -
             return
         for warning in report.warnings:
             _say("warning", warning)
-        _say("success", _t("imported", lang, n=report.layer.feature_count, name=report.layer.name))
+        _say("success", t("ud_imported", lang, n=report.layer.feature_count, name=report.layer.name))
         _show_layer(report.layer_id)
         changed()
         st.rerun()
@@ -160,65 +118,65 @@ def _show_layer(lid: str) -> None:
 
 
 def _layer_list(lang: str, workspace: Workspace, changed: Callable[[], None]) -> None:
-    st.markdown(f"**{_t('layers', lang)}**")
+    st.markdown(f"**{t('ud_layers', lang)}**")
     try:
         user_layers = workspace.layers()
     except UserDataError as err:
         st.error(escape_markdown(str(err)))
         return
     if not user_layers:
-        st.caption(_t("none", lang))
+        st.caption(t("ud_none", lang))
     for la in user_layers:
         left, right = st.columns([3, 1])
         left.caption(escape_markdown(f"{la.title} · {la.feature_count} · {la.source_file} ({la.source_crs})"))
-        if right.button(_t("delete", lang), key=f"ud_del_{la.name}"):
+        if right.button(t("ud_delete", lang), key=f"ud_del_{la.name}"):
             ss.ud_confirm = la.name
     pending = ss.get("ud_confirm")
     if pending and any(la.name == pending for la in user_layers):
-        st.warning(escape_markdown(_t("confirm", lang, name=pending)))
+        st.warning(escape_markdown(t("ud_confirm", lang, name=pending)))
         yes, no = st.columns(2)
-        if yes.button(_t("yes", lang), key="ud_del_yes", type="primary"):
+        if yes.button(t("ud_yes", lang), key="ud_del_yes", type="primary"):
             try:
                 workspace.remove_layer(pending)
             except UserDataError as err:
                 _say("error", str(err))
             else:
-                _say("success", _t("deleted", lang, name=pending))
+                _say("success", t("ud_deleted", lang, name=pending))
                 ss.pop(f"layer_{layer_id(pending)}", None)
             ss.ud_confirm = None
             changed()
             st.rerun()
-        if no.button(_t("no", lang), key="ud_del_no"):
+        if no.button(t("ud_no", lang), key="ud_del_no"):
             ss.ud_confirm = None
             st.rerun()
 
 
 def _views(lang: str, workspace: Workspace, current_query: Callable[[], str],
            open_view: Callable[[str], None]) -> None:
-    st.markdown(f"**{_t('views', lang)}**")
-    name = st.text_input(_t("view_name", lang), key="ud_view_name")
-    if st.button(_t("save_view", lang), key="ud_view_save"):
+    st.markdown(f"**{t('ud_views', lang)}**")
+    name = st.text_input(t("ud_view_name", lang), key="ud_view_name")
+    if st.button(t("ud_save_view", lang), key="ud_view_save"):
         try:
             workspace.save_view(name, current_query())
         except UserDataError as err:
             st.error(escape_markdown(str(err)))
         else:
-            st.success(escape_markdown(_t("saved", lang, name=name.strip())))
+            st.success(escape_markdown(t("ud_saved", lang, name=name.strip())))
     try:
         saved = workspace.views()
     except UserDataError as err:
         st.error(escape_markdown(str(err)))
         return
     if saved:
-        choice = st.selectbox(_t("views", lang), list(saved), key="ud_view_pick", label_visibility="collapsed")
-        if st.button(_t("open_view", lang), key="ud_view_open"):
+        choice = st.selectbox(t("ud_views", lang), list(saved), key="ud_view_pick", label_visibility="collapsed")
+        if st.button(t("ud_open_view", lang), key="ud_view_open"):
             open_view(saved[choice])
             st.rerun()
 
 
 def _workspace_file(lang: str, workspace: Workspace, changed: Callable[[], None]) -> None:
-    st.markdown(f"**{_t('workspace', lang)}**")
-    if st.button(_t("prepare", lang), key="ud_ws_prepare"):
+    st.markdown(f"**{t('ud_workspace', lang)}**")
+    if st.button(t("ud_prepare", lang), key="ud_ws_prepare"):
         try:
             ss.ud_ws_bytes = workspace.export_bytes()
         except UserDataError as err:
@@ -226,10 +184,10 @@ def _workspace_file(lang: str, workspace: Workspace, changed: Callable[[], None]
     if ss.get("ud_ws_bytes"):
         st.download_button("workspace.gpkg", ss.ud_ws_bytes, file_name="workspace.gpkg",
                            mime="application/geopackage+sqlite3", key="ud_ws_download")
-    upload = st.file_uploader(_t("upload_ws", lang), type=["gpkg"], key="ud_ws_file")
+    upload = st.file_uploader(t("ud_upload_ws", lang), type=["gpkg"], key="ud_ws_file")
     if upload is not None:
-        replace = st.checkbox(_t("replace", lang), key="ud_ws_replace")
-        if st.button(_t("merge", lang), key="ud_ws_go"):
+        replace = st.checkbox(t("ud_replace", lang), key="ud_ws_replace")
+        if st.button(t("ud_merge", lang), key="ud_ws_go"):
             with tempfile.TemporaryDirectory(prefix="mye_upload_") as tmp:
                 path = Path(tmp) / (Path(upload.name).name or "workspace.gpkg")
                 path.write_bytes(upload.getvalue())
@@ -240,6 +198,6 @@ def _workspace_file(lang: str, workspace: Workspace, changed: Callable[[], None]
                     return
             for n in names:
                 _show_layer(layer_id(n))
-            _say("success", _t("merged", lang, layers=len(names), views=len(views)))
+            _say("success", t("ud_merged", lang, layers=len(names), views=len(views)))
             changed()
             st.rerun()

@@ -50,6 +50,7 @@ from geo.crs import EQUAL_AREA, GEOD, WGS84, transformer
 from layers.export import ExportError
 from layers.export_data import Download, layer_params
 from layers.fonts import choose_font
+from layers.i18n import t
 from layers.registry import UnknownLayerError, all_specs, get
 from layers.scenario import engine_year
 from layers.spec import LayerSpec, Style
@@ -94,33 +95,11 @@ _MUTED = "#6b6b6b"
 _WATER_FILL, _WATER_LINE = "#cfe1f2", "#86b3dc"
 _LAND_IN, _LAND_OUT, _BORDER = "#fbfaf6", "#eeede8", "#b5b5b5"
 
-_TEXT: Mapping[str, tuple[str, str]] = {
-    "region": ("长江中游城市群", "Middle Yangtze River Urban Agglomeration"),
-    "legend": ("图例", "Legend"),
-    "north": ("北", "N"),
-    "km": ("千米", "km"),
-    "scale": ("比例尺（图幅中心）1:{n}", "Scale at map centre 1:{n}"),
-    "inset": ("位置示意", "Location"),
-    "sources": ("数据来源：", "Sources: "),
-    "network": ("路网：{y}", "Network: {y}"),
-    "exported": ("导出日期：{d}", "Exported {d}"),
-    "projection": ("投影：Albers 等积圆锥（WGS-84）", "Projection: Albers equal-area conic (WGS-84)"),
-    "layers": ("图层：", "Layers: "),
-    "region_short": ("长江中游城市群", "Middle Yangtze"),
-    "circles": ("{origins} {minutes} 分钟{mode}交通圈", "{minutes}-min {mode} circles: {origins}"),
-    "no_legend": ("（无可见图层）", "(no visible layers)"),
-    "basemap": ("底图：自有矢量数据（省界、水系）", "Basemap: own vector data (provinces, water)"),
-}
 _MODES: Mapping[str, tuple[str, str]] = {"rail": ("公铁联运", "road + rail"), "road": ("公路", "road"),
                                          "nominal": ("名义", "nominal")}
 _YEARS: Mapping[str, tuple[str, str]] = {"2015": ("2015 年（规划编制年）", "2015 (plan year)"),
                                          "now": ("现状（{y} 年）", "today ({y})"),
                                          "planned": ("规划建成后", "with planned lines")}
-
-
-def _tr(key: str, lang: str, **values: object) -> str:
-    zh, en = _TEXT[key]
-    return (zh if lang == "zh" else en).format(**values)
 
 
 @dataclass(frozen=True)
@@ -536,7 +515,7 @@ def _draw_legend(fig: Figure, ax: Axes, specs: Sequence[LayerSpec], view: ViewSt
         handles += [_legend_handle(item.style) for item in items]
         labels += [("  " if len(items) > 1 else "") + item.label(lang) for item in items]
     if not handles:
-        ax.text(0.5, 0.5, _tr("no_legend", lang), ha="center", va="center", fontsize=fs, color=_MUTED,
+        ax.text(0.5, 0.5, t("brief_no_legend", lang), ha="center", va="center", fontsize=fs, color=_MUTED,
                 transform=ax.transAxes)
         return
     renderer = fig.canvas.get_renderer()
@@ -544,7 +523,7 @@ def _draw_legend(fig: Figure, ax: Axes, specs: Sequence[LayerSpec], view: ViewSt
     size, ncol = fs, 1
     while True:
         legend = ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(0.0, 1.0), frameon=False,
-                           fontsize=size, title=_tr("legend", lang), title_fontsize=size * 1.2, ncol=ncol,
+                           fontsize=size, title=t("brief_legend", lang), title_fontsize=size * 1.2, ncol=ncol,
                            alignment="left", handlelength=2.2, handleheight=1.1, borderaxespad=0.6,
                            labelspacing=0.45, columnspacing=1.0)
         legend.get_title().set_fontweight("bold")
@@ -579,9 +558,9 @@ def _draw_scalebar(ax: Axes, lay: _Layout, map_m_per_mm: float, ground: float, l
                                edgecolor=_INK, linewidth=0.5))
     for k in (0, n // 2, n):
         ax.text(x0 + k * length / n, 0.62, f"{k * length / n:g}", ha="center", va="bottom", fontsize=fs, color=_INK)
-    ax.text(x0 + length + width_km * 0.03, 0.48, _tr("km", lang), ha="left", va="center", fontsize=fs, color=_INK)
+    ax.text(x0 + length + width_km * 0.03, 0.48, t("brief_km", lang), ha="left", va="center", fontsize=fs, color=_INK)
     ratio = map_m_per_mm * ground * 1000.0
-    ax.text(width_km / 2, 0.12, _tr("scale", lang, n=f"{round(ratio, -4):,.0f}"), ha="center", va="bottom",
+    ax.text(width_km / 2, 0.12, t("brief_scale", lang, n=f"{round(ratio, -4):,.0f}"), ha="center", va="bottom",
             fontsize=fs * 0.85, color=_MUTED)
 
 
@@ -606,7 +585,7 @@ def _draw_north(ax: Axes, angle_deg: float, lang: str, fs: float) -> None:
     ax.add_patch(Polygon(rot([(0, 1.0), (-0.42, -0.8), (0, -0.4)]), facecolor=_INK, edgecolor=_INK, linewidth=0.6))
     ax.add_patch(Polygon(rot([(0, 1.0), (0.42, -0.8), (0, -0.4)]), facecolor="white", edgecolor=_INK, linewidth=0.6))
     tip = rot([(0, 1.45)])[0]
-    ax.text(tip[0], tip[1], _tr("north", lang), ha="center", va="center", fontsize=fs * 1.3, fontweight="bold",
+    ax.text(tip[0], tip[1], t("brief_north", lang), ha="center", va="center", fontsize=fs * 1.3, fontweight="bold",
             color=_INK, rotation=-angle_deg)
 
 
@@ -645,7 +624,7 @@ def _draw_inset(ax: Axes, limits: tuple[float, float, float, float], lang: str, 
     inset_tr = transformer(WGS84, INSET_CRS)
     fx, fy = inset_tr.transform(lon, lat)
     ax.plot(fx, fy, color=_INK, linewidth=0.7)
-    ax.text(0.04, 0.96, _tr("inset", lang), transform=ax.transAxes, ha="left", va="top", fontsize=fs,
+    ax.text(0.04, 0.96, t("brief_inset", lang), transform=ax.transAxes, ha="left", va="top", fontsize=fs,
             color=_INK, fontweight="bold")
 
 
@@ -654,18 +633,18 @@ def _draw_inset(ax: Axes, limits: tuple[float, float, float, float], lang: str, 
 
 def default_titles(view: ViewState, specs: Sequence[LayerSpec], lang: str) -> tuple[str, str]:
     """The default title (region, plus circles when shown) and subtitle (layers shown, network year)."""
-    title = _tr("region", lang)
+    title = t("brief_region", lang)
     circle_specs = [s for s in specs if "origins" in s.parameters]
     if circle_specs and view.origins:
         sep = "、" if lang == "zh" else ", "
         origins = sep.join(_place_name(o, lang) for o in view.origins)
         # Only layers that take a mode are travel-time circles; the others are fixed-speed (nominal) rings.
         mode = view.mode if any("mode" in s.parameters for s in circle_specs) else "nominal"
-        circles = _tr("circles", lang, origins=origins, minutes="/".join(map(str, view.minutes)),
+        circles = t("brief_circles", lang, origins=origins, minutes="/".join(map(str, view.minutes)),
                       mode=_MODES.get(mode, (mode, mode))[0 if lang == "zh" else 1])
-        title = _tr("region_short", lang) + (" · " if lang == "zh" else " — ") + circles
+        title = t("brief_region_short", lang) + (" · " if lang == "zh" else " — ") + circles
     names = ("、" if lang == "zh" else ", ").join(s.title(lang) for s in specs)
-    subtitle = f"{_tr('layers', lang)}{names}  |  {_tr('network', lang, y=_year_label(view.year, lang))}"
+    subtitle = f"{t('brief_layers', lang)}{names}  |  {t('brief_network', lang, y=_year_label(view.year, lang))}"
     return title, subtitle
 
 
@@ -691,9 +670,10 @@ def _footer_lines(credits: Sequence[str], view: ViewState, lang: str, when: date
                   fs: float) -> list[str]:
     """Footer text wrapped to the sheet: sources, then network year, export date and projection."""
     unique = list(dict.fromkeys(c for c in credits if c))
-    sources = _tr("sources", lang) + "; ".join(unique)
-    facts = "  ·  ".join((_tr("network", lang, y=_year_label(view.year, lang)),
-                          _tr("exported", lang, d=when.isoformat()), _tr("projection", lang), _tr("basemap", lang)))
+    sources = t("brief_sources", lang) + "; ".join(unique)
+    facts = "  ·  ".join((t("brief_network", lang, y=_year_label(view.year, lang)),
+                          t("brief_exported", lang, d=when.isoformat()), t("brief_projection", lang),
+                          t("brief_basemap", lang)))
     # Latin glyphs average about 0.5 em (1 pt = 0.3528 mm); Chinese text mixes 1-em glyphs in, so wrap shorter.
     chars = int(width_mm / (fs * 0.3528 * (0.5 if lang == "en" else 0.75)))
     return textwrap.wrap(sources, chars) + textwrap.wrap(facts, chars)
