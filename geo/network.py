@@ -209,9 +209,9 @@ class RailNetwork:
 
     @classmethod
     def from_sources(cls, *, sources_dir: Path | str | None = None) -> RailNetwork:
-        """Load ``data/sources`` (or ``sources_dir``) with :mod:`data.rail` and build the network."""
+        """Load ``data/sources`` (or ``sources_dir``) with :mod:`geo.railsources` and build the network."""
         from data import load_cities
-        from data.rail import load_rail, read_member_cities
+        from geo.railsources import load_rail, read_member_cities
 
         src = load_rail(sources_dir=sources_dir)
         # The project's cities come from the shared loader; another directory (tests, what-if

@@ -44,7 +44,7 @@ def build_rail_lines(*, year: str | int = "now") -> gpd.GeoDataFrame:
 
 @cache
 def _line_kinds() -> dict[str, str]:
-    from data.rail import load_rail
+    from geo.railsources import load_rail
 
     return load_rail().lines.set_index("line_id")["kind"].to_dict()
 

@@ -22,7 +22,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data.rail import load_rail, read_member_cities
 from geo.chinacoords import wgs84_to_gcj02
 from geo.errors import (
     BadOptionError,
@@ -33,6 +32,7 @@ from geo.errors import (
     UnreachableError,
 )
 from geo.network import RailNetwork, RoadModel, check_year, geodesic_km
+from geo.railsources import load_rail, read_member_cities
 from geo.traveltime import plan_targets, resolve_origin, travel_time_matrix, travel_times
 
 MODEL = RoadModel(speed_kmh=60.0, detour_factor=1.0, access_min=5.0, egress_min=5.0, max_access_km=100.0)
@@ -285,3 +285,17 @@ def test_default_road_model_is_intercity() -> None:
     assert (model.speed_kmh, model.detour_factor) == (80.0, 1.3)
     assert model.km_per_min == pytest.approx(80 / 1.3 / 60)
     assert float(model.road_min(80.0)) == pytest.approx(78.0)  # 80 km x 1.3 = 104 road km at 80 km/h
+
+
+def test_the_real_network_serves_every_member_city_and_neighbouring_core():
+    # On today's network every member city reaches every other and each neighbouring core by rail.
+    from data import load_cities
+    from geo.network import NEIGHBOUR_CORES
+    from geo.traveltime import travel_time_matrix
+
+    rail = travel_time_matrix(kind="rail")
+    members = load_cities()["name_zh"].tolist()
+    assert set(members) <= set(rail.index)
+    assert set(NEIGHBOUR_CORES) <= set(rail.columns)
+    reached = rail.loc[members]
+    assert np.isfinite(reached.to_numpy(dtype=float)).all(), reached.columns[~np.isfinite(reached).all()].tolist()

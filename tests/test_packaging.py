@@ -63,3 +63,23 @@ def test_geometry_and_layer_code_never_import_streamlit():
                 if any(n.split(".")[0] in {"streamlit", "streamlit_folium"} for n in names):
                     offenders.append(str(path.relative_to(ROOT)))
     assert not offenders, f"geometry/layer code imports Streamlit: {offenders}"
+
+
+def _imported_packages(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_data_flows_one_way_data_geo_layers():
+    # Build-time helpers of data/ (the build script and its private modules) may use geo's CRS tools;
+    # what the app loads from data/ at run time may not, and geo never reaches up into layers/.
+    runtime_data = [p for p in (ROOT / "data").glob("*.py") if not p.name.startswith("_") and p.name != "build.py"]
+    runtime_data.append(ROOT / "data" / "__init__.py")
+    assert all(not _imported_packages(p) & {"geo", "layers"} for p in runtime_data)
+    offenders = [p.name for p in (ROOT / "geo").glob("*.py") if "layers" in _imported_packages(p)]
+    assert not offenders, f"geo/ imports layers/: {offenders}"

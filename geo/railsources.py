@@ -18,6 +18,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from data import SOURCES_DIR
 from geo.chinacoords import gcj02_to_wgs84
 from geo.crs import WGS84
 from geo.errors import RailDataError
@@ -31,7 +32,7 @@ __all__ = [
     "read_member_cities",
 ]
 
-DEFAULT_SOURCES_DIR = Path(__file__).resolve().parent / "sources"
+DEFAULT_SOURCES_DIR = SOURCES_DIR
 LINE_KINDS = ("hsr", "intercity", "conventional")
 SEGMENT_STATUSES = ("open", "construction", "planned")
 _DATUMS = ("wgs84", "gcj02")
