@@ -28,11 +28,13 @@ def build_rail_lines(*, year: str | int = "now") -> gpd.GeoDataFrame:
         np.column_stack([net.lon[seg["from_idx"]], net.lat[seg["from_idx"]]]),
         np.column_stack([net.lon[seg["to_idx"]], net.lat[seg["to_idx"]]]),
     ], axis=1))
-    names = net.stations.set_index("station_id")["name_zh"]
+    names = net.stations.set_index("station_id")[["name_zh", "name_en"]]
     return gpd.GeoDataFrame({
         "line_id": seg["line_id"].to_numpy(),
-        "name_zh": [f"{names[a]}—{names[b]}" for a, b in zip(seg["from_station"], seg["to_station"], strict=True)],
-        "name_en": [f"{a} – {b}" for a, b in zip(seg["from_station"], seg["to_station"], strict=True)],
+        "name_zh": (names.loc[seg["from_station"], "name_zh"].to_numpy() + "—"
+                    + names.loc[seg["to_station"], "name_zh"].to_numpy()),
+        "name_en": (names.loc[seg["from_station"], "name_en"].to_numpy() + " – "
+                    + names.loc[seg["to_station"], "name_en"].to_numpy()),
         "kind": seg["line_id"].map(_line_kinds()).fillna("hsr").to_numpy(),
         "minutes": seg["minutes"].round(0).to_numpy(),
         "minutes_basis": seg["minutes_basis"].to_numpy(),

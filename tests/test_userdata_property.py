@@ -55,19 +55,12 @@ def _check(ws: Workspace, path: Path) -> None:
     ws.remove_layer("mutant")
 
 
+@pytest.mark.parametrize(("good", "name"), [(GOOD_CSV, "mutant.csv"), (GOOD_GEOJSON, "mutant.geojson")])
 @SETTINGS
 @given(edits=_EDITS)
-def test_mutated_csv(workspace, tmp_path_factory, edits):
-    path = tmp_path_factory.mktemp("csv") / "mutant.csv"
-    path.write_bytes(_mutate(GOOD_CSV, edits))
-    _check(workspace, path)
-
-
-@SETTINGS
-@given(edits=_EDITS)
-def test_mutated_geojson(workspace, tmp_path_factory, edits):
-    path = tmp_path_factory.mktemp("gj") / "mutant.geojson"
-    path.write_bytes(_mutate(GOOD_GEOJSON, edits))
+def test_mutated_file(workspace, tmp_path_factory, good, name, edits):
+    path = tmp_path_factory.mktemp("mutant") / name
+    path.write_bytes(_mutate(good, edits))
     _check(workspace, path)
 
 
