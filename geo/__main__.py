@@ -1,6 +1,6 @@
 """Command line for the travel-time engine (minutes, EPSG:4326 outputs).
 
-    python -m geo isochrone --origin 武汉 --minutes 60 120 180 [--year 2015|2026|planned]
+    python -m geo isochrone --origin 武汉 [长沙 ...] --minutes 60 120 180 [--year 2015|2026|planned]
                             [--mode rail|road] --out FILE.geojson|FILE.gpkg
     python -m geo matrix [--year Y] [--kind rail|door] --out FILE.csv
     python -m geo targets [--year Y]
@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.errors import BadOptionError, GeoInputError
-from geo.isochrones import DEFAULT_MINUTES, isochrones
+from geo.isochrones import DEFAULT_MINUTES, isochrones_many
 from geo.network import CURRENT_YEAR, DEFAULT_TRANSFER_MIN, RoadModel, check_year, default_network
 from geo.traveltime import MODES, plan_targets, travel_time_matrix
 
@@ -44,8 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m geo", description="Middle Yangtze travel-time engine")
     sub = p.add_subparsers(dest="command", required=True)
     iso = sub.add_parser("isochrone", parents=[common], help="write isochrone polygons")
-    iso.add_argument("--origin", required=True, type=_origin,
-                     help="城市名, English name, adcode, station id or lon,lat")
+    iso.add_argument("--origin", required=True, type=_origin, nargs="+",
+                     help="one or more: 城市名, English name, adcode, station id or lon,lat")
     iso.add_argument("--minutes", type=float, nargs="+", default=list(DEFAULT_MINUTES))
     iso.add_argument("--mode", choices=MODES, default="rail")
     iso.add_argument("--out", type=Path, required=True, help="output .geojson or .gpkg")
@@ -64,7 +64,7 @@ def _run(args: argparse.Namespace) -> None:
         driver = _VECTOR_DRIVERS.get(args.out.suffix.lower())
         if driver is None:
             raise BadOptionError(f"--out must end in .geojson or .gpkg, got {args.out.name!r}")
-        gdf = isochrones(args.origin, args.minutes, mode=args.mode, **kw)
+        gdf = isochrones_many(args.origin, args.minutes, mode=args.mode, **kw)
         gdf.to_file(args.out, driver=driver, engine="pyogrio")
         for row in gdf.itertuples():
             print(f"{row.origin} {row.minutes:g} min ({row.mode}, {row.year}): {row.area_km2:,.0f} km², "

@@ -4,37 +4,50 @@ An isochrone for ``t`` minutes is the set of points whose door-to-door time
 (:mod:`geo.traveltime`) is at most ``t``: the union of geodesic discs around the
 origin (radius ``t x km_per_min``, road only) and, in rail mode, around every
 reached station (radius ``(t - arrival - egress_min) x km_per_min``, capped at
-``max_access_km``). Each disc is a true geodesic circle: its vertices are computed
-with :meth:`pyproj.Geod.fwd` (all discs of all thresholds of one origin in a single
-vectorised call), so every vertex lies exactly on the circle and the polygon is
-inscribed. Discs inside another disc are dropped before the union, and a disc that
-recurs unchanged at a larger threshold (capped radius) is computed once.
+``max_access_km``).
 
-Vertices per disc (error bound): the largest disc of a threshold (the origin's) gets
-``n_azimuths`` vertices; a disc of radius ``r_i`` gets ``n_azimuths sqrt(r_i / r_max)``,
-rounded up to a multiple of 8, but never fewer than ``MIN_AZIMUTHS`` = 40 (or
-``n_azimuths`` if that is smaller). An inscribed n-gon lies at most
-``r (1 - cos(pi/n))`` inside its circle, so no disc's boundary gap exceeds the largest
-disc's, and its area is short by ``1 - sin(2 pi/n) / (2 pi/n)``: 0.16 % for 64 vertices,
-at most 0.41 % for 40. Every disc is thus within 0.5 % of its true geodesic area, and
-so is the union (the missing area is inside the discs' missing slivers).
+Geometry is built in :data:`geo.crs.EQUAL_AREA` (Albers, metres), so areas are exact
+plane areas, and returned in EPSG:4326:
 
-Thresholds nest by construction: each polygon is the union of its discs and the previous,
-smaller threshold's polygon. ``cities_reached`` uses the exact door-to-door times, not the
-polygon, so a seat within a few hundred metres of a boundary is judged exactly. The travel
-times behind the discs are cached per network and (origin, year, mode, model, transfer_min)
-(:func:`geo.traveltime.travel_times`), so repeated calls skip the routing; the geometry is
-computed on every call.
+- The origin's disc has ``n_azimuths`` (64) vertices exactly on its geodesic circle
+  (:meth:`pyproj.Geod.fwd`), projected.
+- A station's disc, at most ``max_access_km`` (100 km by default), has three quarters as
+  many (48), inscribed in its Tissot ellipse: the image of the ground circle under the
+  projection's local Jacobian at the station (:func:`tissot_frames`). For radii up to
+  ``ELLIPSE_MAX_KM`` (150 km) the ellipse stays within ``ELLIPSE_TOLERANCE`` (0.2 %) of the
+  radius of the true geodesic circle anywhere in the three provinces, and its area is
+  exact, because the Jacobian of an equal-area projection has determinant 1. With a
+  larger ``max_access_km`` station discs are geodesic too.
+- An inscribed n-gon lies at most ``r (1 - cos(pi/n))`` inside its curve (223 m for the
+  185 km origin disc of 180 minutes, 214 m for a 100 km station disc) and its area is
+  short by ``1 - sin(2 pi/n) / (2 pi/n)``: 0.16 % for 64 vertices, 0.29 % for 48. Every
+  disc, and so the union, is within 0.5 % of its true geodesic area.
+- Discs whose polygon provably lies inside another disc's polygon are dropped, then each
+  threshold's discs are unioned in one sweep (Clipper2, via pyclipr).
+
+Thresholds nest by construction: each centre keeps one vertex count and one kind of disc
+at every threshold, so its polygons are scaled copies (ellipses) or lie on the same
+azimuth rays (geodesic), each inside the next, and a union of larger discs contains the
+union of smaller ones. Neither depends on which other thresholds are asked for, so a
+threshold's polygon is the same in any request. ``cities_reached`` uses the exact door-to-door times, not the
+polygon, so a seat within a few hundred metres of a boundary is judged exactly. The
+travel times behind the discs are cached per network and (origin, year, mode, model,
+transfer_min) (:func:`geo.traveltime.travel_times`), so repeated calls skip the routing;
+the geometry is computed on every call. :func:`isochrones_many` computes several origins
+in one pass, which is how the map layer asks for them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyclipr
 import shapely
 from geopandas.array import GeometryArray
 from pyproj import Transformer
@@ -46,20 +59,30 @@ from geo.traveltime import Mode, Origin, _cached_arrays, check_mode, origin_stat
 
 __all__ = [
     "DEFAULT_MINUTES",
+    "ELLIPSE_MAX_KM",
+    "ELLIPSE_TOLERANCE",
     "MAX_MINUTES",
     "NOMINAL_SPEED_KMH",
     "N_AZIMUTHS",
     "check_minutes",
     "geodesic_discs",
     "isochrones",
+    "isochrones_many",
     "nominal_rings",
+    "station_azimuths",
+    "tissot_frames",
 ]
 
 DEFAULT_MINUTES = (60.0, 120.0, 180.0)
 MAX_MINUTES = 24 * 60.0  # longer thresholds are surely a unit mistake (seconds? hours?)
 N_AZIMUTHS = 64
-MIN_AZIMUTHS = 40  # fewest vertices of an adaptive disc: area within 0.41 % of its circle
+ELLIPSE_MAX_KM = 150.0
+ELLIPSE_TOLERANCE = 0.002  # tests/test_isochrones.py measures it over the three provinces
 NOMINAL_SPEED_KMH = 60.0  # road-commuting equivalent for nominal rings
+# A straight edge of L km in the equal-area plane, mapped to lon/lat, lies within CHORD_BOW x L² km of the
+# straight lon/lat edge between its mapped ends (4 m for an 18 km edge; tests/test_isochrones.py measures it).
+CHORD_BOW = 1.5e-5
+_CLIPPER_SCALE = 1e6  # Clipper2 works on integers: plane metres are snapped to 1 µm
 
 
 def check_minutes(minutes: Iterable[float] | float) -> tuple[float, ...]:
@@ -89,49 +112,132 @@ def geodesic_discs(lon, lat, radius_km, *, n_azimuths: int = N_AZIMUTHS) -> np.n
 
 
 def _discs(lon: np.ndarray, lat: np.ndarray, radius: np.ndarray, n: np.ndarray) -> np.ndarray:
-    """Disc ``i`` with ``n[i]`` vertices; all vertices from one :meth:`Geod.fwd` call."""
+    """Disc ``i`` with ``n[i]`` vertices (lon/lat); all vertices from one :meth:`Geod.fwd` call."""
     if np.any(~np.isfinite(radius) | (radius <= 0)):
         raise BadThresholdError("disc radii must be finite and > 0 km")
-    disc = np.repeat(np.arange(lon.size), n)
-    step = np.arange(disc.size) - np.repeat(np.cumsum(n) - n, n)
-    # Counter-clockwise (decreasing azimuth) so rings follow the GeoJSON right-hand rule.
-    x, y, _ = GEOD.fwd(lon[disc], lat[disc], step * (-360.0 / n[disc]), radius[disc] * 1000.0)
+    disc, x, y = _geodesic_vertices(lon, lat, radius, n)
     return shapely.polygons(shapely.linearrings(np.column_stack([x, y]), indices=disc))
 
 
-def _adaptive_azimuths(radius_km: np.ndarray, largest_km: np.ndarray, n_azimuths: int) -> np.ndarray:
-    """Vertices per disc: ``n_azimuths`` for the largest disc of a threshold, fewer for smaller ones.
+def _geodesic_vertices(lon: np.ndarray, lat: np.ndarray, radius_km: np.ndarray,
+                       n: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Disc index, lon and lat (degrees) of every vertex: ``n[i]`` points exactly on geodesic circle ``i``."""
+    disc, az = _azimuth_steps(n)
+    x, y, _ = GEOD.fwd(lon[disc], lat[disc], np.degrees(az), radius_km[disc] * 1000.0)
+    return disc, x, y
 
-    ``n_i = n_azimuths sqrt(r_i / r_largest)``, rounded up to a multiple of 8 and clipped to
-    ``[min(n_azimuths, MIN_AZIMUTHS), n_azimuths]``; see the module docstring for the error bound.
+
+def station_azimuths(n_azimuths: int) -> int:
+    """Vertices of a station's disc: three quarters of the origin's ``n_azimuths``, a multiple of 8.
+
+    Station discs are at most ``max_access_km`` (100 km by default) against the origin's 185 km
+    at 180 minutes, so the gap between polygon and circle stays no wider than the origin's.
     """
-    want = np.ceil(n_azimuths * np.sqrt(radius_km / largest_km) / 8.0) * 8
-    return np.clip(want, min(n_azimuths, MIN_AZIMUTHS), n_azimuths).astype(np.int64)
+    return max(8, -(-3 * n_azimuths // 32) * 8)
 
 
-def _first_of_pairs(centre: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Index of the first occurrence of each distinct (centre, r) pair, and each pair's position in that list."""
-    seen: dict[tuple[int, float], int] = {}
-    first: list[int] = []
-    disc_of = np.empty(centre.size, dtype=np.int64)
-    for i, key in enumerate(zip(centre.tolist(), r.tolist(), strict=True)):
-        j = seen.get(key)
-        if j is None:
-            j = seen[key] = len(first)
-            first.append(i)
-        disc_of[i] = j
-    return np.asarray(first, dtype=np.int64), disc_of
+def tissot_frames(lon, lat) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Plane position and local Jacobian of :data:`geo.crs.EQUAL_AREA` at lon/lat degrees.
 
-
-def _undominated(d_km: np.ndarray, r: np.ndarray) -> np.ndarray:
-    """Mask of discs not inside another disc (``d_km`` pairwise centre distances, ``r`` radii, km).
-
-    Identical discs keep the first one.
+    Returns ``x``, ``y`` (metres) and ``jac`` of shape ``(n, 2, 2)``: ``jac[i] @ (east, north)``
+    maps a small ground offset in metres at point ``i`` to plane metres (Tissot's indicatrix;
+    its determinant is 1 because the projection is equal-area). Central differences over
+    geodesic steps of 10 m, so no projection formula or sign convention is assumed.
     """
-    inside = d_km + r[None, :] <= r[:, None]  # [i, j]: disc j lies within disc i
-    idx = np.arange(r.size)
-    inside &= (r[:, None] > r[None, :]) | (idx[:, None] < idx[None, :])
-    return ~inside.any(axis=0)
+    lon, lat = np.atleast_1d(np.asarray(lon, dtype=float)), np.atleast_1d(np.asarray(lat, dtype=float))
+    to_plane = _to_equal_area()
+    x, y = to_plane.transform(lon, lat)
+    step = 10.0
+    az = np.repeat([90.0, 270.0, 0.0, 180.0], lon.size)
+    px, py, _ = GEOD.fwd(np.tile(lon, 4), np.tile(lat, 4), az, np.full(az.size, step))
+    px, py = (v.reshape(4, lon.size) for v in to_plane.transform(px, py))
+    jac = np.empty((lon.size, 2, 2))
+    jac[:, 0, 0], jac[:, 1, 0] = (px[0] - px[1]) / (2 * step), (py[0] - py[1]) / (2 * step)
+    jac[:, 0, 1], jac[:, 1, 1] = (px[2] - px[3]) / (2 * step), (py[2] - py[3]) / (2 * step)
+    return np.asarray(x), np.asarray(y), jac
+
+
+def _azimuth_steps(n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Disc index and azimuth (radians) of every vertex of discs with ``n`` vertices.
+
+    Azimuths decrease (counter-clockwise) so rings follow the GeoJSON right-hand rule.
+    """
+    disc = np.repeat(np.arange(n.size), n)
+    step = np.arange(disc.size) - np.repeat(np.cumsum(n) - n, n)
+    return disc, step * (-2.0 * np.pi / n[disc])
+
+
+def _disc_vertices(x: np.ndarray, y: np.ndarray, jac: np.ndarray, lon: np.ndarray, lat: np.ndarray,
+                   geodesic: np.ndarray, centre: np.ndarray, radius_km: np.ndarray, n: np.ndarray) -> list[np.ndarray]:
+    """Vertices in the equal-area plane (metres) of disc ``i`` around ``centre[i]``, ``n[i]`` of them per disc.
+
+    A centre flagged ``geodesic`` gets vertices exactly on its geodesic circle (:meth:`Geod.fwd`, then
+    projected); the others are inscribed in their Tissot ellipse (``x``, ``y``, ``jac`` from
+    :func:`tissot_frames`), which needs no geodesic call.
+    """
+    disc, az = _azimuth_steps(n)
+    c, r = centre[disc], radius_km[disc] * 1000.0
+    px, py = np.empty(disc.size), np.empty(disc.size)
+    geo = geodesic[c]
+    ell = ~geo
+    east, north = r[ell] * np.sin(az[ell]), r[ell] * np.cos(az[ell])
+    j = jac[c[ell]]
+    px[ell] = x[c[ell]] + j[:, 0, 0] * east + j[:, 0, 1] * north
+    py[ell] = y[c[ell]] + j[:, 1, 0] * east + j[:, 1, 1] * north
+    if geo.any():
+        gx, gy, _ = GEOD.fwd(lon[c[geo]], lat[c[geo]], np.degrees(az[geo]), r[geo])
+        px[geo], py[geo] = _to_equal_area().transform(gx, gy)
+    return np.split(np.column_stack([px, py]), np.cumsum(n)[:-1])
+
+
+def _union_rings(paths: list[np.ndarray]) -> tuple[list[list[np.ndarray]], float]:
+    """Union of closed paths (equal-area plane, metres) as ``[shell, *holes]`` rings per polygon, and its area (m²).
+
+    Clipper2's single sweep over all the discs (non-zero fill) beats GEOS's pairwise cascaded union
+    about twofold here (``bench/isochrones.py``). Coordinates are snapped to 1 µm. Shells come out
+    counter-clockwise and holes clockwise, as GeoJSON's right-hand rule wants; an island inside a
+    hole becomes a polygon of its own.
+    """
+    clipper = pyclipr.Clipper()
+    clipper.scaleFactor = _CLIPPER_SCALE
+    clipper.preserveCollinear = False
+    clipper.addPaths(paths, pyclipr.Subject)
+    tree = clipper.execute2(pyclipr.Union, pyclipr.FillRule.NonZero)
+    polygons, stack = [], list(tree.children)
+    while stack:
+        shell = stack.pop()
+        polygons.append([shell.polygon, *(hole.polygon for hole in shell.children)])
+        for hole in shell.children:
+            stack.extend(hole.children)
+    return polygons, tree.area
+
+
+def _multipolygons_wgs84(parts: list[list[list[np.ndarray]]]) -> np.ndarray:
+    """One MultiPolygon (EPSG:4326) per item of ``parts`` (polygons as ring lists in the equal-area plane)."""
+    rings, poly_of_ring, item_of_poly = [], [], []
+    for item, polygons in enumerate(parts):
+        for polygon in polygons:
+            rings.extend(polygon)
+            poly_of_ring += [len(item_of_poly)] * len(polygon)
+            item_of_poly.append(item)
+    coords = np.concatenate(rings)
+    lon, lat = _from_equal_area().transform(coords[:, 0], coords[:, 1])
+    ring_of = np.repeat(np.arange(len(rings)), [len(ring) for ring in rings])
+    linear = shapely.linearrings(np.column_stack([lon, lat]), indices=ring_of)
+    return shapely.multipolygons(shapely.polygons(linear, indices=poly_of_ring), indices=item_of_poly)
+
+
+def _surely_inside(d_km: np.ndarray, r: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Mask of discs whose polygon lies inside another disc's polygon (``d_km`` centre distances, ``r`` radii km).
+
+    Disc ``j``'s polygon lies within ``r_j (1 + tol)`` of its centre and disc ``i``'s polygon holds the
+    disc of radius ``r_i (cos(pi / n_i) - tol)``, so ``d + r_j (1 + tol) <= r_i (cos(pi / n_i) - tol)``
+    proves ``j`` adds nothing to the union: dropping it leaves the union unchanged.
+    """
+    tol = ELLIPSE_TOLERANCE
+    inner = r * (np.cos(np.pi / n) - tol)
+    inside = d_km + (r * (1 + tol))[None, :] <= inner[:, None]  # [i, j]: disc j within disc i
+    return inside.any(axis=0)
 
 
 def isochrones(
@@ -150,87 +256,162 @@ def isochrones(
     Columns: origin, minutes, mode, year, area_km2 (equal-area), cities_reached (member cities
     whose seat is within the threshold, by time, '、'-joined as "name minutes": "武汉 0、孝感 47"),
     n_cities_reached, population_reached (sum of population_2020 of those cities) and
-    population_unknown (how many of them have no population figure).
+    population_unknown (how many of them have no population figure). Geometries are MultiPolygons.
     """
+    return isochrones_many([origin], minutes, year=year, mode=mode, model=model, transfer_min=transfer_min,
+                           n_azimuths=n_azimuths, network=network)
+
+
+def isochrones_many(
+    origins: Iterable[object],
+    minutes: Iterable[float] | float = DEFAULT_MINUTES,
+    *,
+    year: Year = CURRENT_YEAR,
+    mode: Mode = "rail",
+    model: RoadModel | None = None,
+    transfer_min: float = DEFAULT_TRANSFER_MIN,
+    n_azimuths: int = N_AZIMUTHS,
+    network: RailNetwork | None = None,
+) -> gpd.GeoDataFrame:
+    """:func:`isochrones` for several origins in one pass: rows by origin (as given), then threshold.
+
+    ``origins`` is a list of anything :func:`geo.traveltime.resolve_origin` takes (names, adcodes,
+    station ids, (lon, lat) pairs); every origin is checked before any geometry is built.
+    """
+    if isinstance(origins, (str, bytes)) or not isinstance(origins, Iterable):
+        raise TypeError(f"origins must be a list of origins, got {origins!r}; use isochrones() for one")
     net = network or default_network()
     model = model or RoadModel()
     thresholds = check_minutes(minutes)
     mode = check_mode(mode)
     year = check_year(year)
-    org = resolve_origin(origin, network=net)
+    if isinstance(n_azimuths, bool) or not isinstance(n_azimuths, (int, np.integer)) or n_azimuths < 8:
+        raise BadThresholdError(f"n_azimuths must be an integer >= 8, got {n_azimuths!r}")
+    orgs = [resolve_origin(o, network=net) for o in origins]
+    if not orgs:
+        raise TypeError("origins is empty: give at least one origin")
     graph = net.graph(year, transfer_min=transfer_min)
     # Cached per (origin, year, mode, model, transfer_min): repeated calls skip Dijkstra and the tables.
     # No search limit, so any thresholds reuse it; a limit would only turn times above it into inf.
-    station_min, door, _, _ = _cached_arrays(org, year, mode, model, graph, net)
-    polys = _isochrone_polygons(org, station_min, model, thresholds, net, n_azimuths)
-    return _frame(org, year, mode, door, thresholds, polys, net)
+    times = [_cached_arrays(org, year, mode, model, graph, net) for org in orgs]
+    discs = [_discs_of(org, tt[0], model, thresholds, net, n_azimuths) for org, tt in zip(orgs, times, strict=True)]
+    polys, area = _union_polygons(discs, len(thresholds))
+    return _frame(orgs, year, mode, [tt[1] for tt in times], thresholds, polys, area, net)
 
 
-def _isochrone_polygons(org: Origin, station_min: np.ndarray, model: RoadModel, thresholds: tuple[float, ...],
-                        net: RailNetwork, n_azimuths: int) -> np.ndarray:
+@dataclass(frozen=True)
+class _Discs:
+    """One origin's discs: per centre (the origin, then reached stations) and per (threshold, disc) row."""
+
+    lon: np.ndarray  # centre, degrees
+    lat: np.ndarray
+    x: np.ndarray  # centre in the equal-area plane, metres
+    y: np.ndarray
+    jac: np.ndarray  # (centres, 2, 2), see tissot_frames
+    geodesic: np.ndarray  # centre drawn on its geodesic circle rather than its Tissot ellipse
+    n: np.ndarray  # vertices per centre
+    row: np.ndarray  # threshold index of each disc, ascending
+    centre: np.ndarray  # centre of each disc
+    radius_km: np.ndarray  # radius of each disc
+    growth_km: np.ndarray  # per threshold after the first: least growth of any disc since the one before
+    longest_edge_km: float  # longest polygon edge (the origin's disc at the largest threshold)
+
+
+def _discs_of(org: Origin, station_min: np.ndarray, model: RoadModel, thresholds: tuple[float, ...],
+              net: RailNetwork, n_azimuths: int) -> _Discs:
     t = np.asarray(thresholds)
     # Stations with no known position (outside the member cities) route but get no disc.
     reached = np.flatnonzero((station_min + model.egress_min < t[-1]) & np.isfinite(net.lon))
-    lon = np.r_[org.lon, net.lon[reached]]
-    lat = np.r_[org.lat, net.lat[reached]]
-    d_km = np.empty((lon.size, lon.size))
+    d_km = np.empty((reached.size + 1, reached.size + 1))
     d_km[1:, 1:] = net.station_km[np.ix_(reached, reached)]
     d_km[0, 1:] = d_km[1:, 0] = origin_station_km(org, net)[reached]
     d_km[0, 0] = 0.0
     spare = np.r_[0.0, station_min[reached] + model.egress_min]
     cap = np.r_[np.inf, np.full(reached.size, model.max_access_km)]
     radius = np.minimum((t[:, None] - spare[None, :]) * model.km_per_min, cap[None, :])  # thresholds x centres
+    # One vertex count and one kind of disc per centre, whatever the thresholds: they then nest.
+    n = np.r_[n_azimuths, np.full(reached.size, station_azimuths(n_azimuths))]
+    geodesic = np.r_[True, np.full(reached.size, model.max_access_km > ELLIPSE_MAX_KM)]
     row, centre = [], []
     for k in range(t.size):
         keep = np.flatnonzero(radius[k] > 0)
-        keep = keep[_undominated(d_km[np.ix_(keep, keep)], radius[k, keep])]
+        keep = keep[~_surely_inside(d_km[np.ix_(keep, keep)], radius[k, keep], n[keep])]
         row.append(np.full(keep.size, k))
         centre.append(keep)
     row, centre = np.concatenate(row), np.concatenate(centre)
-    r = radius[row, centre]
-    # A disc capped at max_access_km recurs unchanged at larger thresholds: compute each (centre, radius)
-    # once, and all of them in one vectorised Geod.fwd call.
-    first, disc_of = _first_of_pairs(centre, r)
-    if n_azimuths < 8:
-        raise BadThresholdError(f"n_azimuths must be >= 8, got {n_azimuths}")
-    # The origin's disc is the largest of each threshold; a shared disc is judged at its first (smallest) one.
-    largest = radius[row[first], 0]
-    n = _adaptive_azimuths(r[first], largest, n_azimuths)
-    discs = _discs(lon[centre[first]], lat[centre[first]], r[first], n)
-    out = np.empty(t.size, dtype=object)
-    bounds = np.searchsorted(row, np.arange(t.size + 1))
-    previous = None
-    for k in range(t.size):
-        members = discs[disc_of[bounds[k]:bounds[k + 1]]]
-        # Nest by construction: the t-minute area contains every smaller threshold's polygon.
-        out[k] = previous = shapely.union_all(members if previous is None else np.r_[members, previous])
-    return out
+    x, y, jac = _centre_frames(org, reached, net)
+    growth = np.where(radius[:-1] > 0, radius[1:] - radius[:-1], np.inf).min(axis=1, initial=np.inf)
+    return _Discs(lon=np.r_[org.lon, net.lon[reached]], lat=np.r_[org.lat, net.lat[reached]], x=x, y=y, jac=jac,
+                  geodesic=geodesic, n=n, row=row, centre=centre, radius_km=radius[row, centre], growth_km=growth,
+                  longest_edge_km=2 * radius[-1, 0] * np.sin(np.pi / n_azimuths))
 
 
-def _frame(org: Origin, year: Year, mode: Mode, door_min: np.ndarray, thresholds: tuple[float, ...],
-           polys: np.ndarray, net: RailNetwork) -> gpd.GeoDataFrame:
+def _union_polygons(discs: list[_Discs], n_thresholds: int) -> tuple[np.ndarray, np.ndarray]:
+    """One MultiPolygon (EPSG:4326) and area (km²) per (origin, threshold), origins in order."""
+    offset = np.cumsum([0] + [d.lon.size for d in discs])[:-1]
+    cat = {f: np.concatenate([getattr(d, f) for d in discs]) for f in ("lon", "lat", "x", "y", "jac", "geodesic", "n")}
+    centre = np.concatenate([d.centre + o for d, o in zip(discs, offset, strict=True)])
+    item = np.concatenate([d.row + i * n_thresholds for i, d in enumerate(discs)])
+    radius = np.concatenate([d.radius_km for d in discs])
+    paths = _disc_vertices(cat["x"], cat["y"], cat["jac"], cat["lon"], cat["lat"], cat["geodesic"], centre, radius,
+                           cat["n"][centre])
+    bounds = np.searchsorted(item, np.arange(len(discs) * n_thresholds + 1))
+    unions = [_union_rings(paths[a:b]) for a, b in pairwise(bounds)]
+    polys, area = _multipolygons_wgs84([rings for rings, _ in unions]), np.array([a for _, a in unions]) / 1e6
+    # Nesting holds in the plane with a margin of each disc's growth. Back in lon/lat a polygon's straight edges
+    # bow away from the projected plane edges by up to CHORD_BOW x length², so where some disc grew by less than
+    # ten times that (a capped station disc does not grow at all), union the smaller polygon in to keep nesting exact.
+    for i, d in enumerate(discs):
+        for k in np.flatnonzero(d.growth_km < 10 * CHORD_BOW * d.longest_edge_km**2) + 1:
+            j = i * n_thresholds + k
+            merged = shapely.orient_polygons(shapely.union(polys[j], polys[j - 1]))  # GEOS turns shells clockwise
+            polys[j] = shapely.multipolygons(shapely.get_parts(merged))
+            area[j] = _area_km2([polys[j]])[0]
+    return polys, area
+
+
+def _centre_frames(org: Origin, reached: np.ndarray, net: RailNetwork) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`tissot_frames` of the origin then the ``reached`` stations (memoised on ``net`` per place and station)."""
+    stations = net.memo(("tissot_frames", "stations"), lambda: tissot_frames(net.lon, net.lat))
+    if org.place is not None:
+        places = net.memo(("tissot_frames", "places"), lambda: tissot_frames(net.place_lon, net.place_lat))
+        first = tuple(a[org.place:org.place + 1] for a in places)
+    else:
+        first = tissot_frames(org.lon, org.lat)
+    return tuple(np.concatenate([a, b[reached]]) for a, b in zip(first, stations, strict=True))
+
+
+def _reach(door_min: np.ndarray, thresholds: tuple[float, ...], net: RailNetwork) -> dict[str, np.ndarray]:
+    """Member cities within each threshold (by door-to-door minutes), their count and population."""
     members = np.flatnonzero(net.place_member)
     pop = net.place_population[members]
     names = net.place_names[members]
     door = door_min[members]
     order = np.argsort(door, kind="stable")
-    ranked = door[order]
-    n_hit = np.searchsorted(ranked, np.asarray(thresholds), side="right")  # door <= t, NaN/inf never
+    n_hit = np.searchsorted(door[order], np.asarray(thresholds), side="right")  # door <= t, NaN/inf never
     labels = [f"{names[i]} {door[i]:.0f}" for i in order[:n_hit[-1]]]
     pop_ranked = pop[order[:n_hit[-1]]]
     known = np.r_[0.0, np.cumsum(np.nan_to_num(pop_ranked))]
     unknown = np.r_[0, np.cumsum(np.isnan(pop_ranked))]
-    n = len(thresholds)
-    data = {
-        "origin": np.full(n, org.label, dtype=object),
-        "minutes": np.asarray(thresholds, dtype=float),
-        "mode": np.full(n, mode, dtype=object),
-        "year": np.full(n, str(year), dtype=object),
-        "area_km2": _area_km2(polys),
+    return {
         "cities_reached": np.array(["、".join(labels[:h]) for h in n_hit], dtype=object),
         "n_cities_reached": n_hit.astype(np.int64),
         "population_reached": known[n_hit],
         "population_unknown": unknown[n_hit].astype(np.int64),
+    }
+
+
+def _frame(orgs: list[Origin], year: Year, mode: Mode, door_min: list[np.ndarray], thresholds: tuple[float, ...],
+           polys: np.ndarray, area_km2: np.ndarray, net: RailNetwork) -> gpd.GeoDataFrame:
+    reach = [_reach(door, thresholds, net) for door in door_min]
+    n = len(orgs) * len(thresholds)
+    data = {
+        "origin": np.repeat(np.array([org.label for org in orgs], dtype=object), len(thresholds)),
+        "minutes": np.tile(np.asarray(thresholds, dtype=float), len(orgs)),
+        "mode": np.full(n, mode, dtype=object),
+        "year": np.full(n, str(year), dtype=object),
+        "area_km2": area_km2,
+        **{k: np.concatenate([r[k] for r in reach]) for k in reach[0]},
         "geometry": GeometryArray(polys, crs=WGS84),
     }
     return gpd.GeoDataFrame(pd.DataFrame(data), geometry="geometry")
@@ -240,6 +421,11 @@ def _frame(org: Origin, year: Year, mode: Mode, door_min: np.ndarray, thresholds
 def _to_equal_area() -> Transformer:
     # Hashing CRS objects for transformer()'s cache costs more than the areas themselves on the hot path.
     return transformer(WGS84, EQUAL_AREA)
+
+
+@cache
+def _from_equal_area() -> Transformer:
+    return transformer(EQUAL_AREA, WGS84)
 
 
 def _area_km2(polys) -> np.ndarray:

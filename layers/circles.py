@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geo.crs import WGS84
-from geo.isochrones import isochrones, nominal_rings
+from geo.isochrones import isochrones_many, nominal_rings
 from geo.network import RoadModel, default_network
 from geo.traveltime import resolve_origin
 from layers.scenario import SCENARIO_TITLES, engine_year
@@ -47,15 +48,16 @@ def build_isochrones(
     """
     if mode == "nominal":
         return build_nominal_rings(origins=origins, minutes=minutes)
-    frames = []
-    for origin in origins:
-        gdf = isochrones(origin, tuple(minutes), year=engine_year(year), mode=mode, model=model)
-        zh_mode, en_mode = _MODE_TITLES[mode]
-        zh_year, en_year = SCENARIO_TITLES.get(str(year), (str(year), str(year)))
-        gdf["name_zh"] = [f"{gdf['origin'].iloc[0]} {m:.0f}分钟等时圈 ({zh_mode}, {zh_year})" for m in gdf["minutes"]]
-        gdf["name_en"] = [f"{_english(origin)} {m:.0f}-min isochrone ({en_mode}, {en_year})" for m in gdf["minutes"]]
-        frames.append(gdf)
-    return _finish(frames)
+    origins = list(origins)
+    gdf = isochrones_many(origins, tuple(minutes), year=engine_year(year), mode=mode, model=model)
+    zh_mode, en_mode = _MODE_TITLES[mode]
+    zh_year, en_year = SCENARIO_TITLES.get(str(year), (str(year), str(year)))
+    english = np.repeat([_english(origin) for origin in origins], len(gdf) // len(origins))
+    gdf["name_zh"] = [f"{o} {m:.0f}分钟等时圈 ({zh_mode}, {zh_year})" for o, m in zip(gdf["origin"], gdf["minutes"],
+                                                                                  strict=True)]
+    gdf["name_en"] = [f"{e} {m:.0f}-min isochrone ({en_mode}, {en_year})" for e, m in zip(english, gdf["minutes"],
+                                                                                         strict=True)]
+    return _finish([gdf])
 
 
 def build_nominal_rings(

@@ -3,17 +3,35 @@
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 
+import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from pyproj import CRS
 from test_network import MODEL, km, write_sources
 
-from geo.crs import GEOD, WGS84, transformer
+from geo.crs import EQUAL_AREA, GEOD, WGS84, area_km2, transformer
 from geo.errors import BadThresholdError, OutsideRegionError, UnknownCityError, UnreachableError
-from geo.isochrones import check_minutes, geodesic_discs, isochrones, nominal_rings
-from geo.network import RailNetwork
+from geo.isochrones import (
+    CHORD_BOW,
+    ELLIPSE_MAX_KM,
+    ELLIPSE_TOLERANCE,
+    _disc_vertices,
+    _multipolygons_wgs84,
+    _union_rings,
+    check_minutes,
+    geodesic_discs,
+    isochrones,
+    isochrones_many,
+    nominal_rings,
+    station_azimuths,
+    tissot_frames,
+)
+from geo.network import CURRENT_YEAR, RailNetwork, RoadModel, default_network
+from geo.traveltime import resolve_origin, travel_times
 
 INSCRIBED_64 = 64 / (2 * math.pi) * math.sin(2 * math.pi / 64)  # area of a 64-gon / its circle
 
@@ -133,29 +151,141 @@ def test_baseline_projection_error_below_one_percent() -> None:
     assert np.max(np.abs(planar / 150_000.0 - 1)) < 0.01
 
 
-def test_adaptive_vertices_keep_area_within_half_percent(net: RailNetwork) -> None:
-    """Smaller discs get fewer vertices (>= 40); every disc stays within 0.5 % of its geodesic circle's area."""
-    from geo.isochrones import MIN_AZIMUTHS, _adaptive_azimuths, _discs
+def test_tissot_ellipses_stay_within_tolerance_of_geodesic_circles() -> None:
+    """Station discs (Tissot ellipses in the Albers plane) vs the same discs drawn on their geodesic circles."""
+    lon, lat = np.meshgrid(np.linspace(108, 119, 12), np.linspace(24, 33.5, 10))
+    lon, lat = lon.ravel(), lat.ravel()
+    x, y, jac = tissot_frames(lon, lat)
+    np.testing.assert_allclose(np.linalg.det(jac), 1.0, atol=1e-6)  # equal-area: the indicatrix keeps area
+    for radius in (5.0, 50.0, 100.0, ELLIPSE_MAX_KM):
+        centre, r, n = np.arange(lon.size), np.full(lon.size, radius), np.full(lon.size, 48)
+        args = (x, y, jac, lon, lat)
+        ell = np.concatenate(_disc_vertices(*args, np.zeros(lon.size, bool), centre, r, n))
+        geo = np.concatenate(_disc_vertices(*args, np.ones(lon.size, bool), centre, r, n))
+        err = np.hypot(*(ell - geo).T) / (radius * 1000.0)
+        assert err.max() <= ELLIPSE_TOLERANCE, (radius, err.max())
+    # The geodesic vertices are what they claim: on the circle, once projected back.
+    back = transformer(EQUAL_AREA, WGS84).transform(*geo.T)
+    _, _, d = GEOD.inv(np.repeat(lon, 48), np.repeat(lat, 48), *back)
+    np.testing.assert_allclose(d, ELLIPSE_MAX_KM * 1000.0, rtol=1e-8)
 
-    radius = np.array([184.0, 100.0, 30.0, 2.0])
-    n = _adaptive_azimuths(radius, radius.max(), 64)
-    assert n[0] == 64 and np.all(n >= MIN_AZIMUTHS) and np.all(np.diff(n) <= 0) and np.all(n % 8 == 0)
-    gap = radius * (1 - np.cos(np.pi / n))  # how far an inscribed n-gon lies inside its circle
-    assert np.all(gap <= gap[0] * (1 + 1e-12))
-    polys = _discs(np.full(4, 114.3), np.full(4, 30.6), radius, n)
-    fine = _discs(np.full(4, 114.3), np.full(4, 30.6), radius, np.full(4, 4096))  # ~ the true circle
-    area = np.array([abs(GEOD.geometry_area_perimeter(p)[0]) for p in polys])
-    true = np.array([abs(GEOD.geometry_area_perimeter(p)[0]) for p in fine])
-    assert np.all((true - area) / true < 0.005)
-    # The default isochrones stay within 0.5 % of the all-64-vertex construction.
+
+def test_station_discs_keep_area_within_half_percent(net: RailNetwork) -> None:
+    """Station discs get fewer vertices than the origin's, and the union stays within 0.5 % of the fine one."""
+    assert station_azimuths(64) == 48 and station_azimuths(8) == 8 and station_azimuths(4096) % 8 == 0
     gdf = isochrones("鄂州", [40, 80, 200], year="planned", model=MODEL, network=net)
     full = isochrones("鄂州", [40, 80, 200], year="planned", model=MODEL, network=net, n_azimuths=4096)
     np.testing.assert_allclose(gdf["area_km2"], full["area_km2"], rtol=0.005)
+    assert np.all(gdf["area_km2"] < full["area_km2"])  # inscribed polygons lie inside their curves
+
+
+def _reference_isochrones(origin: str, minutes: list[float], net: RailNetwork, model: RoadModel) -> list:
+    """The definition, written plainly: exact geodesic discs (1024 vertices) unioned by GEOS, in EPSG:4326."""
+    tt = travel_times(origin, model=model, network=net)
+    org = resolve_origin(origin, network=net)
+    out = []
+    for t in minutes:
+        r = np.minimum((t - tt.station_min - model.egress_min) * model.km_per_min, model.max_access_km)
+        ok = (r > 0) & np.isfinite(net.lon)
+        discs = geodesic_discs(np.r_[org.lon, net.lon[ok]], np.r_[org.lat, net.lat[ok]],
+                               np.r_[t * model.km_per_min, r[ok]], n_azimuths=1024)
+        out.append(shapely.union_all(discs))
+    return out
+
+
+@pytest.mark.parametrize(("origin", "synthetic"), [("武汉", True), ("鄂州", True), ("武汉", False), ("南昌", False)])
+def test_isochrones_match_plain_geodesic_union(net: RailNetwork, origin: str, synthetic: bool) -> None:
+    """Same areas (0.5 %) and shapes (symmetric difference < 1 %) as the definition computed the slow way."""
+    network, model = (net, MODEL) if synthetic else (default_network(), RoadModel())
+    minutes = [45, 90, 180]
+    gdf = isochrones(origin, minutes, model=model, network=network)
+    ref = gpd.GeoSeries(_reference_isochrones(origin, minutes, network, model), crs=WGS84)
+    np.testing.assert_allclose(gdf["area_km2"], area_km2(ref), rtol=0.005)
+    sym = area_km2(gpd.GeoSeries(shapely.symmetric_difference(gdf.geometry.values, ref.values), crs=WGS84))
+    assert np.all(sym / area_km2(ref) < 0.01)
+
+
+def test_real_network_circles_nest_and_are_valid() -> None:
+    """The three cores on the real network, close and far thresholds, every scenario year."""
+    minutes = [30, 60, 60.5, 61, 90, 120, 179, 180, 240]
+    for year in (2015, CURRENT_YEAR, "planned"):
+        gdf = isochrones_many(["武汉", "长沙", "南昌"], minutes, year=year)
+        assert gdf.geometry.is_valid.all() and (gdf.geom_type == "MultiPolygon").all()
+        for _, rows in gdf.groupby("origin", sort=False):
+            geoms = list(rows.geometry)
+            for inner, outer in pairwise(geoms):
+                assert shapely.difference(inner, outer).area <= 1e-12 * inner.area
+            # GeoJSON right-hand rule: shells counter-clockwise, holes clockwise.
+            for part in shapely.get_parts(geoms[-1]):
+                assert part.exterior.is_ccw and not any(ring.is_ccw for ring in part.interiors)
+
+
+def test_threshold_polygon_does_not_depend_on_the_others() -> None:
+    alone = isochrones("长沙", [120])
+    among = isochrones("长沙", [60, 120, 180, 300])
+    assert alone.geometry[0].equals_exact(among.geometry[1], tolerance=0)
+    assert alone.loc[0, "area_km2"] == among.loc[1, "area_km2"]
+
+
+def test_isochrones_many_equals_one_by_one(net: RailNetwork) -> None:
+    origins = ["武汉", "鄂州", (115.8, 29.8)]
+    many = isochrones_many(origins, [40, 80], year="planned", model=MODEL, network=net)
+    single = pd.concat([isochrones(o, [40, 80], year="planned", model=MODEL, network=net) for o in origins],
+                       ignore_index=True)
+    assert list(many["origin"]) == list(single["origin"]) == ["武汉"] * 2 + ["鄂州"] * 2 + ["115.8000,29.8000"] * 2
+    assert many.drop(columns="geometry").equals(single.drop(columns="geometry"))
+    assert all(a.equals_exact(b, tolerance=0) for a, b in zip(many.geometry, single.geometry, strict=True))
+
+
+@pytest.mark.parametrize(("origins", "error"),
+                         [("武汉", TypeError), ([], TypeError), (["武汉", "Ezhuo"], UnknownCityError)])
+def test_isochrones_many_bad_origins(net: RailNetwork, origins: object, error: type) -> None:
+    with pytest.raises(error):
+        isochrones_many(origins, network=net)
+
+
+@pytest.mark.parametrize("n", [4, 8.5, True])
+def test_bad_vertex_count(net: RailNetwork, n: object) -> None:
+    with pytest.raises(BadThresholdError, match="n_azimuths"):
+        isochrones("武汉", n_azimuths=n, network=net)
+
+
+def test_chord_bow_bound() -> None:
+    """Plane edges mapped to lon/lat bow from the straight lon/lat edge by at most CHORD_BOW x length²."""
+    to_plane, to_lonlat = transformer(WGS84, EQUAL_AREA), transformer(EQUAL_AREA, WGS84)
+    lon, lat = np.meshgrid(np.linspace(108, 119, 23), np.linspace(24, 33.5, 20))
+    x, y = to_plane.transform(lon.ravel(), lat.ravel())
+    for length_km in (5.0, 18.0, 50.0, 150.0):
+        for angle in np.linspace(0, np.pi, 8, endpoint=False):
+            dx, dy = 500.0 * length_km * np.cos(angle), 500.0 * length_km * np.sin(angle)
+            a = np.array(to_lonlat.transform(x - dx, y - dy))
+            b = np.array(to_lonlat.transform(x + dx, y + dy))
+            mid = np.array(to_lonlat.transform(x, y))  # the plane edge's midpoint, where the bow is largest
+            _, _, bow_m = GEOD.inv(*mid, *(a + b) / 2)
+            assert bow_m.max() / 1000.0 <= CHORD_BOW * length_km**2, (length_km, bow_m.max())
+
+
+def test_union_keeps_holes_and_islands() -> None:
+    """Four strips round a hole with an island in it: one polygon with a hole, plus the island."""
+    x0, y0, km = 0.0, 3_300_000.0, 1000.0  # in the Albers plane, near 113.5 E, 29.9 N
+    boxes = [(0, 0, 10, 3), (0, 7, 10, 10), (0, 0, 3, 10), (7, 0, 10, 10), (4, 4, 6, 6)]
+    paths = [np.array([[a, b], [c, b], [c, d], [a, d]], float) * km + (x0, y0) for a, b, c, d in boxes]
+    rings, area = _union_rings(paths)
+    assert area == pytest.approx((100 - 16 + 4) * km**2, rel=1e-9)
+    assert sorted(len(polygon) for polygon in rings) == [1, 2]  # the island, and the frame with its hole
+    plane = shapely.union_all([shapely.Polygon(p) for p in paths])
+    ours = shapely.MultiPolygon([shapely.Polygon(polygon[0], polygon[1:]) for polygon in rings])
+    assert shapely.symmetric_difference(ours, plane).area <= 1e-9 * plane.area
+    got = _multipolygons_wgs84([rings])[0]
+    assert got.is_valid and len(got.geoms) == 2
+    assert area_km2(gpd.GeoSeries([got], crs=WGS84))[0] == pytest.approx(88.0, rel=1e-9)
+    to_lonlat = transformer(EQUAL_AREA, WGS84)
+    want = np.column_stack(to_lonlat.transform(*np.concatenate([r for polygon in rings for r in polygon]).T))
+    have = shapely.get_coordinates(got)
+    np.testing.assert_allclose(np.unique(have, axis=0), np.unique(want, axis=0), rtol=0, atol=1e-12)
 
 
 def test_repeated_calls_are_cached_and_identical(net: RailNetwork) -> None:
-    from geo.traveltime import travel_times
-
     a = isochrones("武汉", [60, 120], model=MODEL, network=net)
     b = isochrones("武汉市", [60, 120], model=MODEL, network=net)
     assert a.drop(columns="geometry").equals(b.drop(columns="geometry"))
