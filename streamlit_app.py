@@ -21,6 +21,7 @@ import layers
 from data import load_cities
 from layers import folium_map as fm
 from layers import offline_assets
+from layers.circles import english_names
 from layers.i18n import LANG_NAMES, escape_markdown, fmt_minutes, fmt_number, t, widget_key
 from layers.spec import GROUP_TITLES, LayerSpec
 from layers.userdata import Workspace
@@ -292,7 +293,7 @@ def _circle_panel(visible: list[tuple[LayerSpec, dict[str, Any]]], lang: str) ->
 
 def _circle_table(gdf: pd.DataFrame, lang: str) -> pd.DataFrame:
     """One row per circle with translated headers; cities as "name (time)" in reach order."""
-    en = dict(zip(_cities()["name_zh"], _cities()["name_en"], strict=True))
+    en = english_names()
     rows = []
     for _, r in gdf.sort_values(["origin", "minutes"], kind="stable").iterrows():
         reached = r.get("cities_reached")
@@ -318,7 +319,7 @@ _TABLE_COLUMNS = ("core", "city", "city_a", "city_b", "neighbour", "door_min", "
 
 
 def _translated(df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    en = dict(zip(_cities()["name_zh"], _cities()["name_en"], strict=True))
+    en = english_names()
     out = df.copy()
     for col in ("core", "city", "city_a", "city_b", "neighbour"):
         if col in out and lang == "en":
@@ -352,7 +353,7 @@ def _tables_panel(view: ViewState, lang: str) -> None:
                         horizontal=True, key="matrix_kind")
         shown = tables[kind].round(0)
         if lang == "en":
-            en = dict(zip(_cities()["name_zh"], _cities()["name_en"], strict=True))
+            en = english_names()
             shown = shown.rename(index=lambda n: en.get(n, n), columns=lambda n: en.get(n, n))
         st.dataframe(shown, width="stretch", height=380)
         csv, name = shown.to_csv(), f"matrix_{kind}_{view.year}.csv"

@@ -172,7 +172,8 @@ class RailNetwork:
     Build it from validated frames (``stations`` GeoDataFrame with station_id, name_zh,
     city_zh, main, lon, lat; ``segments`` with line_id, from_station, to_station,
     minutes, distance_km, opened, status; ``cities`` with name_zh, name_en, adcode,
-    role, population_2020, lon, lat) or from the project's CSVs with :meth:`from_sources`.
+    role, population_2020, lon, lat; optional ``neighbours`` with name_zh, name_en, adcode
+    of the neighbouring cores) or from the project's CSVs with :meth:`from_sources`.
     """
 
     def __init__(
@@ -183,6 +184,7 @@ class RailNetwork:
         *,
         lines: pd.DataFrame | None = None,
         transfers: pd.DataFrame | None = None,
+        neighbours: pd.DataFrame | None = None,
     ) -> None:
         self.stations = stations.reset_index(drop=True).copy()
         self.station_ids = self.stations["station_id"].astype(str).to_numpy()
@@ -193,7 +195,7 @@ class RailNetwork:
         self.station_main = self.stations["main"].astype(bool).to_numpy()
         members = self._members(cities)
         self._impute_station_coords(members)
-        self.places = self._places(members)
+        self.places = self._places(members, neighbours)
         # Plain arrays of the places table for the per-query hot paths.
         self.place_names = self.places["name_zh"].to_numpy()
         self.place_lon = self.places["lon"].to_numpy(float)
@@ -211,13 +213,14 @@ class RailNetwork:
     def from_sources(cls, *, sources_dir: Path | str | None = None) -> RailNetwork:
         """Load ``data/sources`` (or ``sources_dir``) with :mod:`geo.railsources` and build the network."""
         from data import load_cities
-        from geo.railsources import load_rail, read_member_cities
+        from geo.railsources import load_rail, read_member_cities, read_neighbour_cores
 
         src = load_rail(sources_dir=sources_dir)
         # The project's cities come from the shared loader; another directory (tests, what-if
         # data) is read directly from its cities.csv.
         cities = load_cities() if sources_dir is None else read_member_cities(sources_dir=sources_dir)
-        return cls(src.stations, src.segments, cities, lines=src.lines, transfers=src.transfers)
+        return cls(src.stations, src.segments, cities, lines=src.lines, transfers=src.transfers,
+                   neighbours=read_neighbour_cores(sources_dir=sources_dir))
 
     # -- tables -----------------------------------------------------------------------------------
 
@@ -293,17 +296,22 @@ class RailNetwork:
         self.stations["coord_imputed"] = unknown
         self.stations["road_reachable"] = np.isfinite(lon)
 
-    def _places(self, members: pd.DataFrame) -> pd.DataFrame:
-        """Member cities (seat points) then neighbouring cores present in the stations table."""
+    def _places(self, members: pd.DataFrame, neighbours: pd.DataFrame | None) -> pd.DataFrame:
+        """Member cities (seat points) then neighbouring cores present in the stations table.
+
+        ``neighbours`` (name_zh, name_en, adcode) names the cores in English; without it they have none.
+        """
+        named = {} if neighbours is None else neighbours.set_index("name_zh")[["name_en", "adcode"]].to_dict("index")
         rows = []
         for name in NEIGHBOUR_CORES:
             mains = np.flatnonzero((self.station_city == name) & self.station_main & np.isfinite(self.lon))
             if mains.size and name not in set(members["name_zh"]):
                 # Their point is their first main station: cities.csv has no seat for them.
                 first = mains[np.argsort(self.station_ids[mains])[0]]
-                rows.append({"name_zh": name, "name_en": "", "adcode": "", "role": "neighbour",
-                             "population_2020": np.nan, "lon": self.lon[first], "lat": self.lat[first],
-                             "member": False})
+                extra = named.get(name, {"name_en": "", "adcode": ""})
+                rows.append({"name_zh": name, "name_en": extra["name_en"], "adcode": extra["adcode"],
+                             "role": "neighbour", "population_2020": np.nan, "lon": self.lon[first],
+                             "lat": self.lat[first], "member": False})
         return pd.concat([members, pd.DataFrame(rows, columns=members.columns)], ignore_index=True)
 
     def memo(self, key: tuple, compute, *, maxsize: int = 256):

@@ -30,6 +30,7 @@ __all__ = [
     "RailSources",
     "load_rail",
     "read_member_cities",
+    "read_neighbour_cores",
 ]
 
 DEFAULT_SOURCES_DIR = SOURCES_DIR
@@ -106,6 +107,23 @@ def read_member_cities(*, sources_dir: Path | str | None = None) -> gpd.GeoDataF
     df = _check_coords(df, "cities.csv", "name_zh", problems)
     _raise(problems, path.parent)
     return _to_wgs84_points(df)
+
+
+def read_neighbour_cores(*, sources_dir: Path | str | None = None) -> pd.DataFrame | None:
+    """The neighbouring cores' names and adcodes from ``<sources_dir>/neighbour_cores.csv``, or None if absent.
+
+    Columns name_zh, name_en, adcode (str).
+    """
+    path = Path(sources_dir or DEFAULT_SOURCES_DIR) / "neighbour_cores.csv"
+    if not path.exists():
+        return None
+    problems: list[str] = []
+    df = _read(path, ("name_zh", "name_en", "adcode"), problems)
+    _check_unique(df, "name_zh", path.name, problems)
+    bad_code = ~df["adcode"].str.fullmatch(r"\d{6}")
+    problems += [f"{path.name}: adcode {c!r} is not 6 digits" for c in df.loc[bad_code, "adcode"]]
+    _raise(problems, path.parent)
+    return df[["name_zh", "name_en", "adcode"]]
 
 
 def _read(path: Path, required: tuple[str, ...], problems: list[str]) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from layers.scenario import SCENARIO_TITLES, engine_year
 from layers.spec import Group, LayerSpec, LegendItem, Style
 from layers.view import DEFAULT_MINUTES, DEFAULT_ORIGINS
 
-__all__ = ["CIRCLE_COLORS", "build_isochrones", "build_nominal_rings", "circle_legend"]
+__all__ = ["CIRCLE_COLORS", "build_isochrones", "build_nominal_rings", "circle_legend", "english_names"]
 
 # Bands by threshold rank, darker for the tighter circle (up to five thresholds get their own colour).
 CIRCLE_COLORS = (("0", "#b30000"), ("1", "#e34a33"), ("2", "#fdbb84"), ("3", "#fee8c8"), ("4", "#fff7ec"))
@@ -27,11 +27,15 @@ _SOURCE = "Travel times: geo engine on data/sources/rail; road model stated in g
 _MODE_TITLES = {"rail": ("公路+铁路", "road + rail"), "road": ("仅公路", "road only")}
 
 
+def english_names() -> dict[str, str]:
+    """English name of every member city and neighbouring core, by Chinese name (the engine's places)."""
+    places = default_network().places
+    return {zh: en for zh, en in zip(places["name_zh"], places["name_en"], strict=True) if en}
+
+
 def _english(origin: str) -> str:
-    net = default_network()
-    org = resolve_origin(origin, network=net)
-    names = net.places.set_index("name_zh")["name_en"]
-    return str(names.get(org.label) or org.label)
+    label = resolve_origin(origin, network=default_network()).label
+    return english_names().get(label, label)
 
 
 def build_isochrones(

@@ -137,3 +137,16 @@ def test_briefing_export_follows_the_chosen_paper_and_extent():
     assert not at.exception
     labels = [d.proto.label for d in at.get("download_button")]
     assert any(label.endswith(".png") and "a3_portrait" in label for label in labels), labels
+
+
+def test_neighbouring_cores_are_named_in_english():
+    """The 3-hour table and the matrix name 上海, 南京 … in English when the page is in English."""
+    at = run(lang="en")
+    at.radio(key="table_choice").set_value("neighbour_cores").run()
+    tables = [el.value for el in at.dataframe]
+    cores = next(df for df in tables if "Neighbouring core" in df.columns)
+    assert {"Shanghai", "Xi'an", "Chongqing"} <= set(cores["Neighbouring core"])
+    assert not cores["Neighbouring core"].str.contains("[\u4e00-\u9fff]").any()
+    at.radio(key="table_choice").set_value("matrix").run()
+    matrix = next(el.value for el in at.dataframe if "Shanghai" in el.value.columns)
+    assert "Wuhan" in matrix.index and "Guangzhou" in matrix.columns

@@ -137,3 +137,25 @@ def test_channels_are_sections_of_the_yangtze_line():
         assert yangtze.buffer(1e-5).contains(row.geometry), row.channel_id
         # WDB II at this resolution, and river-km conventions, keep measured lengths within 10 % of the stated ones.
         assert 0.9 < row.measured_length_km / row.stated_length_km < 1.1
+
+
+def test_neighbouring_cores_are_named_and_coded_consistently():
+    """Every neighbouring core has an English name unique in the project and an adcode whose Amap
+    boundary holds the core's main station (so the code is the right city, not just a 6-digit string)."""
+    from data._cnmaps import boundary
+    from geo.network import NEIGHBOUR_CORES
+
+    cores = read_source("neighbour_cores")
+    assert list(cores["name_zh"]) == list(NEIGHBOUR_CORES)
+    assert cores[["adcode_source", "name_en_source"]].ne("").all().all()
+    names_en = list(load_cities()["name_en"]) + list(cores["name_en"])
+    assert len(set(names_en)) == len(names_en), "English names must tell places apart"
+    stations = read_source("rail/stations")
+    mains = stations[stations["main"].eq("1") & stations["lon"].notna()]
+    for core in cores.itertuples():
+        own = mains[mains["city_zh"] == core.name_zh]
+        assert len(own), core.name_zh
+        assert any(en.startswith(core.name_en.split(" (")[0]) for en in own["name_en"]), core.name_en
+        area = boundary(core.adcode)
+        assert all(area.contains(shapely.Point(float(x), float(y))) for x, y in zip(own["lon"], own["lat"],
+                                                                                      strict=True)), core.name_zh

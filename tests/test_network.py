@@ -299,3 +299,14 @@ def test_the_real_network_serves_every_member_city_and_neighbouring_core():
     assert set(NEIGHBOUR_CORES) <= set(rail.columns)
     reached = rail.loc[members]
     assert np.isfinite(reached.to_numpy(dtype=float)).all(), reached.columns[~np.isfinite(reached).all()].tolist()
+
+
+def test_the_real_network_knows_the_neighbouring_cores_by_english_name_and_adcode():
+    from geo.network import NEIGHBOUR_CORES, default_network
+    from geo.traveltime import resolve_origin
+
+    places = default_network().places.set_index("name_zh")
+    cores = places.loc[list(NEIGHBOUR_CORES)]
+    assert cores["name_en"].ne("").all() and cores["adcode"].str.fullmatch(r"\d{6}").all()
+    assert resolve_origin("Shanghai").label == "上海" and resolve_origin("310000").label == "上海"
+    assert resolve_origin("Fuzhou").label == "抚州" and resolve_origin("Fuzhou (Fujian)").label == "福州"
