@@ -127,9 +127,12 @@ def _layer_list(lang: str, workspace: Workspace, changed: Callable[[], None]) ->
     if not user_layers:
         st.caption(t("ud_none", lang))
     for la in user_layers:
-        left, right = st.columns([3, 1])
-        left.caption(escape_markdown(f"{la.title} · {la.feature_count} · {la.source_file} ({la.source_crs})"))
-        if right.button(t("ud_delete", lang), key=f"ud_del_{la.name}"):
+        st.caption(escape_markdown(f"{la.title} · {la.feature_count} · {la.source_file} ({la.source_crs})"))
+        # The sidebar is narrow: the two buttons get a row of their own under the layer's line.
+        left, right = st.columns(2)
+        with left.popover(t("ud_style", lang), width="stretch"):
+            _style_form(lang, workspace, la, changed)
+        if right.button(t("ud_delete", lang), key=f"ud_del_{la.name}", width="stretch"):
             ss.ud_confirm = la.name
     pending = ss.get("ud_confirm")
     if pending and any(la.name == pending for la in user_layers):
@@ -151,6 +154,26 @@ def _layer_list(lang: str, workspace: Workspace, changed: Callable[[], None]) ->
             st.rerun()
 
 
+def _style_form(lang: str, workspace: Workspace, layer, changed: Callable[[], None]) -> None:
+    """Colour, point radius, line width and fill opacity of one user layer; the features stay as they are."""
+    old = layer.style
+    key = f"ud_style_{layer.name}"
+    color = st.color_picker(t("ud_color", lang), value=old.color, key=f"{key}_color")
+    radius = st.slider(t("ud_radius", lang), 1.0, 40.0, float(old.radius), 1.0, key=f"{key}_radius")
+    weight = st.slider(t("ud_weight", lang), 0.5, 20.0, float(old.weight), 0.5, key=f"{key}_weight")
+    opacity = st.slider(t("ud_fill_opacity", lang), 0.0, 1.0, float(old.fill_opacity), 0.05, key=f"{key}_fill")
+    if st.button(t("ud_apply", lang), key=f"{key}_apply", type="primary"):
+        try:
+            workspace.set_style(layer.name, LayerStyle(color=color, radius=radius, weight=weight,
+                                                       fill_opacity=opacity))
+        except UserDataError as err:
+            _say("error", str(err))
+        else:
+            _say("success", t("ud_restyled", lang, name=layer.name))
+        changed()
+        st.rerun()
+
+
 def _views(lang: str, workspace: Workspace, current_query: Callable[[], str],
            open_view: Callable[[str], None]) -> None:
     st.markdown(f"**{t('ud_views', lang)}**")
@@ -169,8 +192,17 @@ def _views(lang: str, workspace: Workspace, current_query: Callable[[], str],
         return
     if saved:
         choice = st.selectbox(t("ud_views", lang), list(saved), key="ud_view_pick", label_visibility="collapsed")
-        if st.button(t("ud_open_view", lang), key="ud_view_open"):
+        left, right = st.columns(2)
+        if left.button(t("ud_open_view", lang), key="ud_view_open", width="stretch"):
             open_view(saved[choice])
+            st.rerun()
+        if right.button(t("ud_delete_view", lang), key="ud_view_delete", width="stretch"):
+            try:
+                workspace.remove_view(choice)
+            except UserDataError as err:
+                _say("error", str(err))
+            else:
+                _say("success", t("ud_view_deleted", lang, name=choice))
             st.rerun()
 
 

@@ -10,6 +10,8 @@
     python -m layers import FILE --name NAME [--crs wgs84|cgcs2000|gcj02|bd09|EPSG:N] [--lon COL --lat COL]
                             [--encoding gbk] [--table NAME] [--replace]
     python -m layers workspace list|views|remove NAME [--yes]|export FILE|import FILE [--replace]
+    python -m layers workspace style NAME [--color #rrggbb] [--radius PX] [--weight PX] [--fill-opacity F]
+    python -m layers workspace remove-view NAME
 
 User layers live in the workspace (``$MYE_WORKSPACE`` or the user data folder);
 their ids are ``user.NAME`` and ``export`` takes the id or the bare name.
@@ -148,7 +150,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _workspace(args: argparse.Namespace) -> int:
-    from layers.userdata import Workspace
+    from layers.userdata import LayerStyle, Workspace
 
     workspace = Workspace()
     if args.action == "list":
@@ -168,6 +170,17 @@ def _workspace(args: argparse.Namespace) -> int:
                 return 1
         workspace.remove_layer(layer.name)
         print(f"removed {layer.name} from {workspace.path}")
+    elif args.action == "style":
+        old = workspace.layer(_one(args, "NAME")).style
+        new = LayerStyle(color=args.color or old.color, radius=old.radius if args.radius is None else args.radius,
+                         weight=old.weight if args.weight is None else args.weight,
+                         fill_opacity=old.fill_opacity if args.fill_opacity is None else args.fill_opacity)
+        layer = workspace.set_style(args.target, new)
+        print(f"{layer.name}: colour {layer.style.color}, radius {layer.style.radius:g} px, "
+              f"line {layer.style.weight:g} px, fill opacity {layer.style.fill_opacity:g}")
+    elif args.action == "remove-view":
+        workspace.remove_view(_one(args, "NAME"))
+        print(f"removed view {args.target} from {workspace.path}")
     elif args.action == "export":
         target = Path(_one(args, "FILE"))
         check_target(target, {".gpkg": "GPKG"})
@@ -238,9 +251,14 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--replace", action="store_true", help="replace a user layer of the same name")
     imp.set_defaults(func=_import)
 
-    ws = sub.add_parser("workspace", help="list, remove, export or import user layers and saved views")
-    ws.add_argument("action", choices=("list", "views", "remove", "export", "import"))
-    ws.add_argument("target", nargs="?", help="layer NAME (remove) or FILE.gpkg (export, import)")
+    ws = sub.add_parser("workspace", help="list, restyle, remove, export or import user layers and saved views")
+    ws.add_argument("action", choices=("list", "views", "style", "remove", "remove-view", "export", "import"))
+    ws.add_argument("target", nargs="?", help="layer NAME (style, remove), view NAME (remove-view) or FILE.gpkg "
+                                               "(export, import)")
+    ws.add_argument("--color", help="style: colour #rrggbb")
+    ws.add_argument("--radius", type=float, help="style: point radius, px (0-40)")
+    ws.add_argument("--weight", type=float, help="style: line width, px (0-20)")
+    ws.add_argument("--fill-opacity", type=float, help="style: fill opacity 0-1")
     ws.add_argument("--yes", action="store_true", help="remove without asking")
     ws.add_argument("--replace", action="store_true", help="import: replace layers and views of the same name")
     ws.set_defaults(func=_workspace)

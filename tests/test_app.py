@@ -150,3 +150,23 @@ def test_neighbouring_cores_are_named_in_english():
     at.radio(key="table_choice").set_value("matrix").run()
     matrix = next(el.value for el in at.dataframe if "Shanghai" in el.value.columns)
     assert "Wuhan" in matrix.index and "Guangzhou" in matrix.columns
+
+
+def test_my_data_restyles_a_layer_and_deletes_a_saved_view(tmp_path, monkeypatch):
+    from layers.userdata import Workspace, import_file
+
+    ws = Workspace(tmp_path / "ws.gpkg")
+    import_file(Path(__file__).parent / "fixtures" / "userdata" / "points_wgs84.csv", "点", workspace=ws)
+    ws.save_view("汇报", ViewState(lang="en").to_query())
+    monkeypatch.setenv("MYE_WORKSPACE", str(ws.path))
+    at = run(layers="provinces,user.点")
+    at.color_picker(key="ud_style_点_color").set_value("#123456")
+    at.slider(key="ud_style_点_radius").set_value(12.0)
+    at.button(key="ud_style_点_apply").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    style = ws.layer("点").style
+    assert (style.color, style.radius) == ("#123456", 12.0)
+    assert any("已更新样式：点" in s.value for s in at.success)
+    at.button(key="ud_view_delete").click().run()
+    assert ws.views() == {}
+    assert any("已删除视图：汇报" in s.value for s in at.success)

@@ -54,3 +54,44 @@ def test_uploaded_csv_is_drawn_and_kept(userdata_app, browser_page, artifacts):
     # Markup in the file's attributes reaches the page only as text.
     assert browser_page.dialogs == []
     assert browser_page.blocked == []
+
+
+def _marker_width(page, selector: str) -> float:
+    """Width in px of the first user marker on the map (0 if none is drawn yet)."""
+    for frame in page.frames:
+        try:
+            paths = frame.locator(selector)
+            if paths.count():
+                box = paths.first.bounding_box()
+                return box["width"] if box else 0.0
+        except Exception:  # frame detached while looking
+            continue
+    return 0.0
+
+
+def test_restyled_layer_is_redrawn_bigger(userdata_app, browser_page, artifacts):
+    """Runs after the upload test: the same layer, its marker radius raised from 6 to 12 px in the Style panel."""
+    url, ws_path = userdata_app
+    page = browser_page.page
+    page.goto(f"{url}/?layers=provinces,user.points_wgs84&lang=zh")
+    selector = "path[class*='mye-user.points_wgs84']"
+    deadline = time.monotonic() + WAIT_S
+    while _marker_width(page, selector) == 0 and time.monotonic() < deadline:
+        time.sleep(0.3)
+    before = _marker_width(page, selector)
+    assert before > 0
+    sidebar = page.locator("section[data-testid='stSidebar']")
+    sidebar.get_by_text("我的数据 · 导入与工作区", exact=True).click()
+    sidebar.get_by_role("button", name="样式").click()
+    thumb = page.locator("[data-testid='stPopoverBody'] [data-testid='stSlider'] input[type='range']").first
+    thumb.focus()
+    for _ in range(6):
+        thumb.press("ArrowRight")
+    page.locator("[data-testid='stPopoverBody']").get_by_role("button", name="应用").click()
+    deadline = time.monotonic() + WAIT_S
+    while _marker_width(page, selector) < before * 1.6 and time.monotonic() < deadline:
+        time.sleep(0.3)
+    page.screenshot(path=str(artifacts / "e2e_userdata_restyled.png"), full_page=True)
+    assert Workspace(ws_path).layer("points_wgs84").style.radius == 12
+    assert _marker_width(page, selector) >= before * 1.6
+    assert browser_page.blocked == []

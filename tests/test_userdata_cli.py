@@ -115,3 +115,20 @@ def test_workspace_export_and_import_on_the_cli(tmp_path):
     assert out.returncode == 0 and "imported 1 layers and 0 views" in out.stdout
     again = _run(dst, "workspace", "import", str(tmp_path / "all.gpkg"))
     assert again.returncode == 2 and "exists in the workspace already" in again.stderr
+
+
+def test_restyle_and_remove_view_on_the_cli(tmp_path):
+    ws = tmp_path / "ws.gpkg"
+    assert _run(ws, "import", str(FIXTURES / "points_wgs84.csv"), "--name", "点").returncode == 0
+    out = _run(ws, "workspace", "style", "点", "--color", "#0a0b0c", "--radius", "12")
+    assert out.returncode == 0, out.stderr
+    style = Workspace(ws).layer("点").style
+    assert (style.color, style.radius) == ("#0a0b0c", 12) and "#0a0b0c" in out.stdout
+    bad = _run(ws, "workspace", "style", "点", "--fill-opacity", "3")
+    assert bad.returncode == 2 and "fill opacity" in bad.stderr
+    assert Workspace(ws).layer("点").style.fill_opacity == style.fill_opacity
+    Workspace(ws).save_view("汇报", "layers=cities&lang=en")
+    assert _run(ws, "workspace", "remove-view", "汇报").returncode == 0
+    assert Workspace(ws).views() == {}
+    missing = _run(ws, "workspace", "remove-view", "汇报")
+    assert missing.returncode == 2 and "no saved view" in missing.stderr

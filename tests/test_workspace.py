@@ -164,3 +164,25 @@ def test_concurrent_writers_all_succeed(tmp_path):
     ws = Workspace(ws_path)
     assert sorted(la.name for la in ws.layers()) == sorted(f"w{k}-{i}" for k in range(3) for i in range(3))
     assert len(ws.views()) == 9 and ws.integrity() == "ok"
+
+
+def test_restyling_keeps_the_features_and_reaches_the_map_spec(tmp_path, monkeypatch):
+    from layers.userdata.errors import BadNameError
+    from layers.userdata.workspace import LayerStyle
+
+    ws = Workspace(tmp_path / "ws.gpkg")
+    import_file(FIXTURES / "parks_gbk.zip", "公园", workspace=ws)
+    before = ws.read("公园")
+    layer = ws.set_style("公园", LayerStyle(color="#123456", radius=9, weight=4, fill_opacity=0.6))
+    assert (layer.style.color, layer.style.radius, layer.style.weight, layer.style.fill_opacity) == ("#123456", 9, 4,
+                                                                                                     0.6)
+    assert ws.read("公园").equals(before)
+    monkeypatch.setenv("MYE_WORKSPACE", str(ws.path))
+    spec = next(s for s in user_specs() if s.id == "user.公园")
+    assert (spec.style.color, spec.style.fill_color, spec.style.weight, spec.style.fill_opacity) == (
+        "#123456", "#123456", 4, 0.6)
+    with pytest.raises(UnknownUserLayerError):
+        ws.set_style("nope", LayerStyle())
+    with pytest.raises(BadNameError):
+        ws.set_style("公园", LayerStyle(color="red"))
+    assert ws.layer("公园").style.color == "#123456" and ws.integrity() == "ok"

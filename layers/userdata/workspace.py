@@ -293,6 +293,14 @@ class Workspace:
                 raise UnknownUserLayerError(f"{self.path.name}: no user layer {name!r}")
             _drop_table(con, row[0])
 
+    def set_style(self, name: str, style: LayerStyle) -> UserLayer:
+        """Give user layer ``name`` a new look (its features are untouched); returns the updated record."""
+        with self._transaction() as con:
+            done = con.execute("UPDATE mye_layers SET style = ? WHERE name = ?", (json.dumps(asdict(style)), name))
+            if done.rowcount == 0:
+                raise UnknownUserLayerError(f"{self.path.name}: no user layer {name!r}")
+        return self.layer(name)
+
     # ---------------------------------------------------------------------------------------------- views
 
     def save_view(self, name: str, query: str) -> None:
@@ -310,6 +318,7 @@ class Workspace:
             return dict(con.execute("SELECT name, query FROM mye_views ORDER BY saved_at, rowid").fetchall())
 
     def remove_view(self, name: str) -> None:
+        """Delete the saved view ``name``."""
         with self._transaction() as con:
             if con.execute("DELETE FROM mye_views WHERE name = ?", (name,)).rowcount == 0:
                 raise UnknownUserLayerError(f"{self.path.name}: no saved view {name!r}")
