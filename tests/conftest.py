@@ -131,10 +131,9 @@ def chromium_context() -> Iterator[object]:
         ctx.close()
 
 
-@pytest.fixture
-def browser_page(chromium_context) -> Iterator[BrowserPage]:
+def _guarded_page(context) -> BrowserPage:
     """A new page in which every non-localhost request is aborted and recorded; JS dialogs are recorded."""
-    page = chromium_context.new_page()
+    page = context.new_page()
     result = BrowserPage(page)
 
     def route(r) -> None:
@@ -152,8 +151,23 @@ def browser_page(chromium_context) -> Iterator[BrowserPage]:
         d.dismiss()
 
     page.on("dialog", on_dialog)
+    return result
+
+
+@pytest.fixture
+def browser_page(chromium_context) -> Iterator[BrowserPage]:
+    """A guarded page (see :func:`_guarded_page`), closed after the test."""
+    result = _guarded_page(chromium_context)
     yield result
-    page.close()
+    result.page.close()
+
+
+@pytest.fixture
+def second_browser_page(chromium_context) -> Iterator[BrowserPage]:
+    """Another guarded page: a second tab is a second Streamlit session, as a colleague's browser would be."""
+    result = _guarded_page(chromium_context)
+    yield result
+    result.page.close()
 
 
 @pytest.fixture(scope="session")

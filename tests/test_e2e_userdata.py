@@ -95,3 +95,38 @@ def test_restyled_layer_is_redrawn_bigger(userdata_app, browser_page, artifacts)
     assert Workspace(ws_path).layer("points_wgs84").style.radius == 12
     assert _marker_width(page, selector) >= before * 1.6
     assert browser_page.blocked == []
+
+
+def test_two_sessions_import_at_once_and_both_layers_are_kept(userdata_app, browser_page, second_browser_page,
+                                                               tmp_path):
+    """Two tabs (two Streamlit sessions) click Import within moments of each other on one workspace."""
+    url, ws_path = userdata_app
+    files = {}
+    for name, lon in (("batch_a", 114.3), ("batch_b", 113.0)):
+        files[name] = tmp_path / f"{name}.csv"
+        files[name].write_text("name,lon,lat\n" + "".join(f"p{i},{lon + i / 10},{29.5 + i / 10}\n" for i in range(3)),
+                               encoding="utf-8")
+    pages = []
+    for bp, name in ((browser_page, "batch_a"), (second_browser_page, "batch_b")):
+        page = bp.page
+        page.goto(f"{url}/?layers=provinces&lang=zh")
+        sidebar = page.locator("section[data-testid='stSidebar']")
+        sidebar.get_by_text("我的数据 · 导入与工作区", exact=True).click()
+        sidebar.locator("input[type='file']").first.set_input_files(str(files[name]))
+        sidebar.get_by_role("button", name="导入", exact=True).wait_for()
+        pages.append(page)
+    for page in pages:  # no waiting in between: both imports run on the server together
+        page.locator("section[data-testid='stSidebar']").get_by_role("button", name="导入", exact=True).click()
+    wanted = set(files)
+    deadline = time.monotonic() + WAIT_S
+    while not wanted <= {la.name for la in Workspace(ws_path).layers()} and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert wanted <= {la.name for la in Workspace(ws_path).layers()}
+    assert Workspace(ws_path).integrity() == "ok"
+    # Each session sees the other's layer once it runs again.
+    for page in pages:
+        page.reload()
+        page.locator("section[data-testid='stSidebar']").get_by_text("我的数据 · 导入与工作区", exact=True).click()
+        for name in wanted:
+            page.locator("section[data-testid='stSidebar']").get_by_text(f"{name} · 3 ·", exact=False).wait_for()
+    assert browser_page.blocked == [] and second_browser_page.blocked == []
