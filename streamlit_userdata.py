@@ -31,6 +31,17 @@ def _say(kind: str, text: str) -> None:
     ss.setdefault("ud_messages", []).append((kind, text))
 
 
+def _act(action: Callable[[], object], success: str) -> bool:
+    """Make one workspace change; queue its one-line error, or ``success``, for the next run. True if done."""
+    try:
+        action()
+    except UserDataError as err:
+        _say("error", str(err))
+        return False
+    _say("success", success)
+    return True
+
+
 def _show_messages() -> None:
     for kind, text in ss.pop("ud_messages", []):
         {"error": st.error, "warning": st.warning, "success": st.success}[kind](escape_markdown(text))
@@ -139,12 +150,7 @@ def _layer_list(lang: str, workspace: Workspace, changed: Callable[[], None]) ->
         st.warning(escape_markdown(t("ud_confirm", lang, name=pending)))
         yes, no = st.columns(2)
         if yes.button(t("ud_yes", lang), key="ud_del_yes", type="primary"):
-            try:
-                workspace.remove_layer(pending)
-            except UserDataError as err:
-                _say("error", str(err))
-            else:
-                _say("success", t("ud_deleted", lang, name=pending))
+            if _act(lambda: workspace.remove_layer(pending), t("ud_deleted", lang, name=pending)):
                 ss.pop(f"layer_{layer_id(pending)}", None)
             ss.ud_confirm = None
             changed()
@@ -163,13 +169,10 @@ def _style_form(lang: str, workspace: Workspace, layer, changed: Callable[[], No
     weight = st.slider(t("ud_weight", lang), 0.5, 20.0, float(old.weight), 0.5, key=f"{key}_weight")
     opacity = st.slider(t("ud_fill_opacity", lang), 0.0, 1.0, float(old.fill_opacity), 0.05, key=f"{key}_fill")
     if st.button(t("ud_apply", lang), key=f"{key}_apply", type="primary"):
-        try:
-            workspace.set_style(layer.name, LayerStyle(color=color, radius=radius, weight=weight,
-                                                       fill_opacity=opacity))
-        except UserDataError as err:
-            _say("error", str(err))
-        else:
-            _say("success", t("ud_restyled", lang, name=layer.name))
+        def restyle() -> None:
+            workspace.set_style(layer.name, LayerStyle(color=color, radius=radius, weight=weight, fill_opacity=opacity))
+
+        _act(restyle, t("ud_restyled", lang, name=layer.name))
         changed()
         st.rerun()
 
@@ -197,12 +200,7 @@ def _views(lang: str, workspace: Workspace, current_query: Callable[[], str],
             open_view(saved[choice])
             st.rerun()
         if right.button(t("ud_delete_view", lang), key="ud_view_delete", width="stretch"):
-            try:
-                workspace.remove_view(choice)
-            except UserDataError as err:
-                _say("error", str(err))
-            else:
-                _say("success", t("ud_view_deleted", lang, name=choice))
+            _act(lambda: workspace.remove_view(choice), t("ud_view_deleted", lang, name=choice))
             st.rerun()
 
 
