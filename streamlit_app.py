@@ -25,20 +25,13 @@ from layers.circles import english_names
 from layers.i18n import LANG_NAMES, escape_markdown, fmt_minutes, fmt_number, t, widget_key
 from layers.spec import GROUP_TITLES, LayerSpec
 from layers.userdata import Workspace
-from layers.view import BASEMAPS, DEFAULT_LAYERS, MODES, YEARS, ViewState, parse_view
+from layers.view import BASEMAPS, DEFAULT_LAYERS, MODES, ROAD_FIELDS, YEARS, ViewState, parse_view
 from streamlit_userdata import sidebar as userdata_sidebar
 
 st.set_page_config(page_title="长江中游城市群 · Middle Yangtze Explorer", page_icon="🗺️", layout="wide")
 
 MAP_HEIGHT = 620  # CSS px
 FLY_ZOOM = 10
-ASSUMPTION_FIELDS = {  # widget key -> (default, min, max, step)
-    "speed_kmh": (60.0, 10.0, 200.0, 5.0),
-    "detour_factor": (1.3, 1.0, 3.0, 0.05),
-    "access_min": (15.0, 0.0, 120.0, 5.0),
-    "egress_min": (10.0, 0.0, 120.0, 5.0),
-    "max_access_km": (100.0, 5.0, 300.0, 5.0),
-}
 
 
 # ------------------------------------------------------------------------------------------- cached data
@@ -96,8 +89,8 @@ def _init_state(cities: pd.DataFrame) -> None:
         ss[f"layer_{spec.id}"] = spec.id in view.layers
     ss.origins = list(view.origins)
     ss.thresholds = ", ".join(f"{m / 60:g}" for m in view.minutes)
-    for key, (default, *_) in ASSUMPTION_FIELDS.items():
-        ss[key] = default
+    for key, value in zip(ROAD_FIELDS, view.road, strict=True):
+        ss[key] = value
     ss.map_origin = (view.basemap, view.center, view.zoom)
     ss.fly = ss.search = None
     ss._init = True
@@ -164,7 +157,7 @@ def _sidebar(cities: pd.DataFrame, lang: str) -> None:
         _language_widget(st.radio, "mode", lang, t("mode", lang), MODES, lambda m: t(f"mode_{m}", lang))
         _language_widget(st.selectbox, "year", lang, t("year", lang), YEARS, lambda y: t(f"year_{y}", lang))
         with st.popover(t("assumptions", lang), width="stretch"):
-            for key, (_, lo, hi, step) in ASSUMPTION_FIELDS.items():
+            for key, (_, lo, hi, step) in ROAD_FIELDS.items():
                 st.number_input(t(key, lang), min_value=lo, max_value=hi, step=step, key=key)
 
 
@@ -216,7 +209,7 @@ def _view(lang: str, center: tuple[float, float], zoom: int) -> ViewState:
     minutes, _ = _parse_hours(ss.thresholds)
     return ViewState(layers=tuple(s.id for s in SPECS if ss.get(f"layer_{s.id}", False)), origins=tuple(ss.origins),
                      minutes=minutes or ViewState().minutes, mode=ss.mode, year=ss.year, basemap=ss.basemap,
-                     lang=lang, center=center, zoom=zoom)
+                     lang=lang, center=center, zoom=zoom, road=tuple(float(ss[k]) for k in ROAD_FIELDS))
 
 
 def _sync_url(view: ViewState) -> None:
@@ -227,12 +220,9 @@ def _sync_url(view: ViewState) -> None:
 
 
 def _circle_candidates(view: ViewState) -> dict[str, Any]:
-    """Every parameter a circle layer may take, from the view and the assumption widgets."""
-    from geo.network import RoadModel
-
-    model = RoadModel(**{k: float(ss[k]) for k in ("speed_kmh", "detour_factor", "access_min", "egress_min",
-                                                    "max_access_km")})
-    return {"origins": view.origins, "minutes": view.minutes, "mode": view.mode, "year": view.year, "model": model}
+    """Every parameter a circle layer may take, from the view (its road assumptions included)."""
+    return {"origins": view.origins, "minutes": view.minutes, "mode": view.mode, "year": view.year,
+            "model": view.road_model()}
 
 
 def _visible(view: ViewState) -> list[tuple[LayerSpec, dict[str, Any]]]:
@@ -333,10 +323,8 @@ def _translated(df: pd.DataFrame, lang: str) -> pd.DataFrame:
 def _tables_panel(view: ViewState, lang: str) -> None:
     """Plan-target verdicts and the travel-time matrix: sortable tables, each downloadable as CSV."""
     st.subheader(t("tables", lang))
-    model = tuple((k, float(ss[k])) for k in ("speed_kmh", "detour_factor", "access_min", "egress_min",
-                                              "max_access_km"))
     try:
-        tables = _tables(view.year, model)
+        tables = _tables(view.year, tuple(zip(ROAD_FIELDS, view.road, strict=True)))
     except Exception as err:  # missing rail data must leave the map usable
         st.warning(escape_markdown(t("circles_unavailable", lang) + f" ({err})"))
         return

@@ -100,9 +100,10 @@ def layer_params(spec: LayerSpec, view: ViewState) -> dict[str, Any]:
 
     A parameterised layer declares them in ``spec.parameters`` (a subset of
     origins, minutes, mode, year); values are passed as :class:`ViewState`
-    holds them (tuples of names and of whole minutes, mode and year strings).
+    holds them (tuples of names and of whole minutes, mode and year strings),
+    plus ``model``, the view's road assumptions, to a build that takes it.
     """
-    return spec.params_from({name: getattr(view, name) for name in VIEW_PARAMS})
+    return spec.params_from({**{name: getattr(view, name) for name in VIEW_PARAMS}, "model": view.road_model()})
 
 
 def view_frames(
@@ -327,13 +328,13 @@ def travel_tables(view: ViewState, frames: Mapping[str, gpd.GeoDataFrame] | None
 
     Circle statistics are the attribute tables (no geometry) of the visible
     parameterised layers in ``frames`` (default: built from the view). The
-    matrix and targets use the view's network year.
+    matrix and targets use the view's network year and road assumptions.
     """
     from geo.traveltime import plan_targets, travel_time_matrix
 
-    year = engine_year(view.year)
-    tables: dict[str, pd.DataFrame] = {"matrix_door_min": travel_time_matrix(year=year, kind="door").round(1)}
-    targets = plan_targets(year=year)
+    kw = {"year": engine_year(view.year), "model": view.road_model()}
+    tables: dict[str, pd.DataFrame] = {"matrix_door_min": travel_time_matrix(kind="door", **kw).round(1)}
+    targets = plan_targets(**kw)
     tables["targets_core_commute"] = targets.core_commute
     tables["targets_member_pairs"] = targets.member_pairs
     tables["targets_neighbour_cores"] = targets.neighbour_cores

@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-__all__ = ["BASEMAPS", "LANGS", "MODES", "YEARS", "ViewState", "parse_view"]
+from geo.network import RoadModel
+
+__all__ = ["BASEMAPS", "LANGS", "MODES", "ROAD_FIELDS", "YEARS", "ViewState", "parse_view"]
 
 LANGS = ("zh", "en")
 MODES = ("rail", "road", "nominal")
@@ -25,6 +27,17 @@ DEFAULT_MINUTES = (60, 120, 180)
 MAX_MINUTES = 24 * 60
 DEFAULT_CENTER = (114.3, 28.9)  # lon, lat: the middle of the agglomeration
 DEFAULT_ZOOM = 7
+# The road-access assumptions behind the circles and tables, which a view carries so that a shared link,
+# a saved view and `--view` on the command line reproduce the same figures:
+# RoadModel field -> (URL key, min, max, step), in RoadModel's units (km/h, factor, minutes, km).
+ROAD_FIELDS = {
+    "speed_kmh": ("speed", 10.0, 200.0, 5.0),
+    "detour_factor": ("detour", 1.0, 3.0, 0.05),
+    "access_min": ("access", 0.0, 120.0, 5.0),
+    "egress_min": ("egress", 0.0, 120.0, 5.0),
+    "max_access_km": ("reach", 5.0, 300.0, 5.0),
+}
+DEFAULT_ROAD = tuple(float(getattr(RoadModel(), name)) for name in ROAD_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -40,7 +53,12 @@ class ViewState:
     lang: str = "zh"
     center: tuple[float, float] = DEFAULT_CENTER
     zoom: int = DEFAULT_ZOOM
+    road: tuple[float, ...] = DEFAULT_ROAD  # ROAD_FIELDS values, in that order
     notices: tuple[str, ...] = field(default=(), compare=False)
+
+    def road_model(self) -> RoadModel:
+        """The :class:`~geo.network.RoadModel` this view's circles and tables are computed with."""
+        return RoadModel(**dict(zip(ROAD_FIELDS, self.road, strict=True)))
 
     def to_query(self) -> str:
         """This view as a URL query string (without the leading ``?``)."""
@@ -53,6 +71,9 @@ class ViewState:
             "minutes": ",".join(str(m) for m in self.minutes), "mode": self.mode, "year": self.year,
             "basemap": self.basemap, "lang": self.lang,
             "lon": f"{self.center[0]:.4f}", "lat": f"{self.center[1]:.4f}", "zoom": str(self.zoom),
+            # Only assumptions that differ from the stated defaults, so ordinary links stay short.
+            **{key: f"{value:g}" for (key, *_), value, default in zip(ROAD_FIELDS.values(), self.road, DEFAULT_ROAD,
+                                                                      strict=True) if value != default},
         }
 
     def with_(self, **changes) -> ViewState:
@@ -115,6 +136,17 @@ def parse_view(
                 changes[key] = params[key]
             else:
                 notices.append(f"ignored {key}={params[key]!r}; expected one of {', '.join(choices)}")
+    road = list(view.road)
+    for i, (key, lo, hi, _) in enumerate(ROAD_FIELDS.values()):
+        if key in params:
+            try:
+                value = float(params[key])
+                if not lo <= value <= hi:
+                    raise ValueError
+                road[i] = value
+            except ValueError:
+                notices.append(f"ignored {key}={params[key]!r}; expected a number from {lo:g} to {hi:g}")
+    changes["road"] = tuple(road)
     try:
         lon = float(params.get("lon", view.center[0]))
         lat = float(params.get("lat", view.center[1]))

@@ -45,8 +45,10 @@ def test_default_view_fills_the_url(default_app):
 
 def test_url_round_trip_seeds_every_widget():
     view = ViewState(layers=("cities", "city_boundaries"), origins=("岳阳",), minutes=(45, 90), mode="road",
-                     year="2015", basemap="gaode", lang="en", center=(113.1234, 29.5), zoom=9)
+                     year="2015", basemap="gaode", lang="en", center=(113.1234, 29.5), zoom=9,
+                     road=(70.0, 1.2, 15.0, 10.0, 100.0))
     at = run(**view.to_params())
+    assert at.number_input(key="speed_kmh").value == 70 and at.number_input(key="detour_factor").value == 1.2
     assert at.radio(key="lang").value == "en"
     assert at.selectbox(key=widget_key("basemap", "en")).value == "gaode"
     assert at.radio(key=widget_key("mode", "en")).value == "road"
@@ -71,9 +73,10 @@ def test_widget_changes_reach_the_url(default_app):
     at.text_input(key="thresholds").set_value("0.5, 1.5").run()
     at.radio(key=widget_key("mode", "en")).set_value("road").run()
     at.selectbox(key=widget_key("year", "en")).set_value("planned").run()
+    at.number_input(key="speed_kmh").set_value(65.0).run()
     assert not at.exception
     got = params(at)
-    assert got["lang"] == "en" and got["mode"] == "road" and got["year"] == "planned"
+    assert got["lang"] == "en" and got["mode"] == "road" and got["year"] == "planned" and got["speed"] == "65"
     assert got["minutes"] == "30,90"
     assert "city_boundaries" in got["layers"].split(",")
     assert at.title[0].value == "Middle Yangtze Explorer"

@@ -146,3 +146,13 @@ def test_a_layer_that_fails_to_build_is_reported_not_fatal(monkeypatch):
     built, failures = view_frames(ViewState(), ("provinces", "cities"))
     assert list(built) == ["provinces"]
     assert failures[0].layer_id == "cities" and "FileNotFoundError" in failures[0].message
+
+
+def test_the_views_road_assumptions_reach_circles_and_tables():
+    """A slower road model (in the view, hence in a shared link or ``--view``) shrinks circles and lengthens trips."""
+    base = ViewState(layers=("isochrones",), origins=("武汉",), minutes=(60,))
+    slow = dataclasses.replace(base, road=(50.0, *base.road[1:]))
+    areas = [view_frames(v, ["isochrones"])[0]["isochrones"]["area_km2"].iloc[0] for v in (base, slow)]
+    assert areas[1] < 0.8 * areas[0]
+    door = [export_data.travel_tables(v, {})["matrix_door_min"].loc["武汉", "鄂州"] for v in (base, slow)]
+    assert door[1] > door[0]

@@ -1,0 +1,32 @@
+"""The shareable view state: the road assumptions travel in the URL and come back validated."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.network import RoadModel
+from layers.view import DEFAULT_LAYERS, DEFAULT_ROAD, ROAD_FIELDS, ViewState, parse_view
+
+KNOWN = DEFAULT_LAYERS
+
+
+def test_default_road_is_the_engines_stated_model_and_stays_out_of_the_url():
+    assert ViewState().road_model() == RoadModel()
+    assert not {key for key, *_ in ROAD_FIELDS.values()} & set(ViewState().to_params())
+
+
+def test_changed_assumptions_round_trip_through_the_url():
+    view = ViewState(road=(60.0, 1.5, 20.0, 5.0, 80.0))
+    query = view.to_query()
+    assert "speed=60" in query and "detour=1.5" in query and "reach=80" in query
+    back = parse_view(query, known_layers=KNOWN)
+    assert back.road == view.road and back.notices == ()
+    assert back.road_model() == RoadModel(speed_kmh=60, detour_factor=1.5, access_min=20, egress_min=5,
+                                          max_access_km=80)
+
+
+@pytest.mark.parametrize("query", ["speed=1000", "detour=abc", "reach=-5", "access=nan"])
+def test_bad_assumptions_are_ignored_with_a_notice(query):
+    view = parse_view(query, known_layers=KNOWN)
+    assert view.road == DEFAULT_ROAD
+    assert len(view.notices) == 1 and query.split("=")[0] in view.notices[0]
