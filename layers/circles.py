@@ -52,8 +52,11 @@ def build_isochrones(
     """
     if mode == "nominal":
         return build_nominal_rings(origins=origins, minutes=minutes)
-    origins = list(origins)
+    origins, model = list(origins), model or RoadModel()
     gdf = isochrones_many(origins, tuple(minutes), year=engine_year(year), mode=mode, model=model)
+    # The assumptions travel with the polygons into popups and exported files.
+    gdf["road_model"] = (f"{model.speed_kmh:g} km/h, ×{model.detour_factor:g}, {model.access_min:g}+"
+                         f"{model.egress_min:g} min, ≤{model.max_access_km:g} km")
     zh_mode, en_mode = _MODE_TITLES[mode]
     zh_year, en_year = SCENARIO_TITLES.get(str(year), (str(year), str(year)))
     english = np.repeat([_english(origin) for origin in origins], len(gdf) // len(origins))
@@ -105,10 +108,12 @@ ISOCHRONES = LayerSpec(
     build=build_isochrones, parameters=("origins", "minutes", "mode", "year"),
     style=Style(kind="polygon", color="#b30000", weight=1.5, fill_opacity=0.18, category_field="band",
                 categories=CIRCLE_COLORS),
-    fields=("origin", "minutes", "mode", "area_km2", "cities_reached", "population_reached"),
+    fields=("origin", "minutes", "mode", "area_km2", "cities_reached", "population_reached", "road_model"),
     field_titles={"origin": ("中心城市", "Origin"), "minutes": ("时间阈值 (分钟)", "Threshold (min)"),
                   "mode": ("方式", "Mode"), "cities_reached": ("覆盖城市 (分钟)", "Cities reached (min)"),
-                  "population_reached": ("覆盖人口 (2020)", "Population reached (2020)")},
+                  "population_reached": ("覆盖人口 (2020)", "Population reached (2020)"),
+                  "road_model": ("道路假设 (车速、绕行系数、进出站、接驳距离)",
+                                 "Road assumptions (speed, detour, board+leave, station reach)")},
     legend_fn=circle_legend, attribution=_SOURCE, default_visible=True,
 )
 
