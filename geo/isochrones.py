@@ -15,9 +15,9 @@ plane areas, and returned in EPSG:4326:
   many (48), inscribed in its Tissot ellipse: the image of the ground circle under the
   projection's local Jacobian at the station (:func:`tissot_frames`). For radii up to
   ``ELLIPSE_MAX_KM`` (150 km) the ellipse stays within ``ELLIPSE_TOLERANCE`` (0.25 %) of the
-  radius of the true geodesic circle at any station, from 成都 to 上海 and 广州 to 郑州, and its area is
-  exact, because the Jacobian of an equal-area projection has determinant 1. With a
-  larger ``max_access_km`` station discs are geodesic too.
+  radius of the true geodesic circle at any station, from 成都 to 上海 and 广州 to 郑州, and
+  its area is exact, because the Jacobian of an equal-area projection has determinant 1.
+  With a larger ``max_access_km`` station discs are geodesic too.
 - An inscribed n-gon lies at most ``r (1 - cos(pi/n))`` inside its curve (223 m for the
   185 km origin disc of 180 minutes, 214 m for a 100 km station disc) and its area is
   short by ``1 - sin(2 pi/n) / (2 pi/n)``: 0.16 % for 64 vertices, 0.29 % for 48. Every
@@ -28,13 +28,17 @@ plane areas, and returned in EPSG:4326:
 Thresholds nest by construction: each centre keeps one vertex count and one kind of disc
 at every threshold, so its polygons are scaled copies (ellipses) or lie on the same
 azimuth rays (geodesic), each inside the next, and a union of larger discs contains the
-union of smaller ones. Neither depends on which other thresholds are asked for, so a
-threshold's polygon is the same in any request. ``cities_reached`` uses the exact door-to-door times, not the
-polygon, so a seat within a few hundred metres of a boundary is judged exactly. The
-travel times behind the discs are cached per network and (origin, year, mode, model,
-transfer_min) (:func:`geo.traveltime.travel_times`), so repeated calls skip the routing;
-the geometry is computed on every call. :func:`isochrones_many` computes several origins
-in one pass, which is how the map layer asks for them.
+union of smaller ones. Back in lon/lat, straight edges bow away from the plane's by up to
+``CHORD_BOW x length²``; where a disc grows less than ten times that between two thresholds,
+the smaller polygon is unioned into the larger, so nesting holds there too. Nothing depends
+on which other thresholds are asked for, so a threshold's polygon is the same in any request.
+
+``cities_reached`` uses the exact door-to-door times, not the polygon, so a seat within a few
+hundred metres of a boundary is judged exactly. The travel times behind the discs are cached
+per network and (origin, year, mode, model, transfer_min) (:func:`geo.traveltime.travel_times`),
+so repeated calls skip the routing; the geometry is computed on every call.
+:func:`isochrones_many` computes several origins in one pass, which is how the map layer asks
+for them.
 """
 
 from __future__ import annotations
@@ -311,6 +315,7 @@ class _Discs:
 
 def _discs_of(org: Origin, station_min: np.ndarray, model: RoadModel, thresholds: tuple[float, ...],
               net: RailNetwork, n_azimuths: int) -> _Discs:
+    """One origin's discs at every threshold (radii in km), less those surely inside another."""
     t = np.asarray(thresholds)
     # Stations with no known position (outside the member cities) route but get no disc.
     reached = np.flatnonzero((station_min + model.egress_min < t[-1]) & np.isfinite(net.lon))
