@@ -277,6 +277,10 @@ def _circle_panel(visible: list[tuple[LayerSpec, dict[str, Any]]], lang: str) ->
             continue
         table = _circle_table(gdf, lang)
         st.dataframe(table, hide_index=True, width="stretch")
+        if "model" in params and params.get("mode") != "nominal":
+            m = params["model"]
+            st.caption(t("brief_road", lang, v=f"{m.speed_kmh:g}", d=f"{m.detour_factor:g}", a=f"{m.access_min:g}",
+                         e=f"{m.egress_min:g}", r=f"{m.max_access_km:g}"))
         st.download_button(t("download_csv", lang), table.to_csv(index=False).encode("utf-8-sig"),
                            file_name=f"{spec.id}.csv", mime="text/csv", key=f"dl_{spec.id}")
 

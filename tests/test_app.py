@@ -66,6 +66,12 @@ def test_url_round_trip_seeds_every_widget():
     assert at.title[0].value == "Middle Yangtze Explorer"
 
 
+def test_circle_panel_states_the_road_assumptions():
+    at = run(lang="en", speed="70")
+    captions = [c.value for c in at.caption]
+    assert "Road: 70 km/h, detour ×1.3, 15 min to board, 10 min to leave, stations within 100 km" in captions
+
+
 def test_widget_changes_reach_the_url(default_app):
     at = default_app
     at.radio(key="lang").set_value("en").run()
