@@ -21,7 +21,7 @@ import layers
 from data import load_cities
 from layers import folium_map as fm
 from layers import offline_assets
-from layers.circles import english_names
+from layers.circles import english_names, road_assumptions
 from layers.i18n import LANG_NAMES, escape_markdown, fmt_minutes, fmt_number, t, widget_key
 from layers.spec import GROUP_TITLES, LayerSpec
 from layers.userdata import Workspace
@@ -278,9 +278,7 @@ def _circle_panel(visible: list[tuple[LayerSpec, dict[str, Any]]], lang: str) ->
         table = _circle_table(gdf, lang)
         st.dataframe(table, hide_index=True, width="stretch")
         if "model" in params and params.get("mode") != "nominal":
-            m = params["model"]
-            st.caption(t("brief_road", lang, v=f"{m.speed_kmh:g}", d=f"{m.detour_factor:g}", a=f"{m.access_min:g}",
-                         e=f"{m.egress_min:g}", r=f"{m.max_access_km:g}"))
+            st.caption(road_assumptions(params["model"], lang))
         st.download_button(t("download_csv", lang), table.to_csv(index=False).encode("utf-8-sig"),
                            file_name=f"{spec.id}.csv", mime="text/csv", key=f"dl_{spec.id}")
 

@@ -47,6 +47,7 @@ from pyproj import CRS
 
 from data import read_derived
 from geo.crs import EQUAL_AREA, GEOD, WGS84, transformer
+from layers.circles import english_names, road_assumptions
 from layers.export import ExportError
 from layers.export_data import Download, layer_params
 from layers.fonts import choose_font
@@ -649,16 +650,9 @@ def default_titles(view: ViewState, specs: Sequence[LayerSpec], lang: str) -> tu
 
 
 @lru_cache(maxsize=1)
-def _english_names() -> dict[str, str]:
-    """Member-city Chinese name (bare and with 市) -> English name."""
-    cities = read_derived("cities")
-    names = dict(zip(cities["name_zh"], cities["name_en"], strict=True))
-    return names | {f"{zh}市": en for zh, en in names.items()}
-
-
 def _place_name(origin: str, lang: str) -> str:
     """An origin as the view holds it (usually a Chinese city name) in ``lang``; unknown names unchanged."""
-    return origin if lang == "zh" else _english_names().get(origin, origin)
+    return origin if lang == "zh" else english_names().get(origin, origin)
 
 
 def _year_label(year: str, lang: str) -> str:
@@ -672,9 +666,7 @@ def _footer_lines(credits: Sequence[str], view: ViewState, lang: str, when: date
     assumptions the circles were computed with), export date and projection."""
     unique = list(dict.fromkeys(c for c in credits if c))
     sources = t("brief_sources", lang) + "; ".join(unique)
-    m = view.road_model()
-    assumptions = [t("brief_road", lang, v=f"{m.speed_kmh:g}", d=f"{m.detour_factor:g}", a=f"{m.access_min:g}",
-                     e=f"{m.egress_min:g}", r=f"{m.max_access_km:g}")] if road else []
+    assumptions = [road_assumptions(view.road_model(), lang)] if road else []
     facts = "  ·  ".join((t("brief_network", lang, y=_year_label(view.year, lang)), *assumptions,
                           t("brief_exported", lang, d=when.isoformat()), t("brief_projection", lang),
                           t("brief_basemap", lang)))

@@ -12,11 +12,13 @@ from geo.crs import WGS84
 from geo.isochrones import isochrones_many, nominal_rings
 from geo.network import RoadModel, default_network
 from geo.traveltime import resolve_origin
+from layers.i18n import t
 from layers.scenario import SCENARIO_TITLES, engine_year
 from layers.spec import Group, LayerSpec, LegendItem, Style
 from layers.view import DEFAULT_MINUTES, DEFAULT_ORIGINS
 
-__all__ = ["CIRCLE_COLORS", "build_isochrones", "build_nominal_rings", "circle_legend", "english_names"]
+__all__ = ["CIRCLE_COLORS", "build_isochrones", "build_nominal_rings", "circle_legend", "english_names",
+           "road_assumptions"]
 
 # Bands by threshold rank, darker for the tighter circle (up to five thresholds get their own colour).
 CIRCLE_COLORS = (("0", "#b30000"), ("1", "#e34a33"), ("2", "#fdbb84"), ("3", "#fee8c8"), ("4", "#fff7ec"))
@@ -28,9 +30,17 @@ _MODE_TITLES = {"rail": ("公路+铁路", "road + rail"), "road": ("仅公路", 
 
 
 def english_names() -> dict[str, str]:
-    """English name of every member city and neighbouring core, by Chinese name (the engine's places)."""
+    """English name of every member city and neighbouring core, by Chinese name bare and with 市 (the engine's
+    places)."""
     places = default_network().places
-    return {zh: en for zh, en in zip(places["name_zh"], places["name_en"], strict=True) if en}
+    names = {zh: en for zh, en in zip(places["name_zh"], places["name_en"], strict=True) if en}
+    return names | {f"{zh}市": en for zh, en in names.items()}
+
+
+def road_assumptions(model: RoadModel, lang: str) -> str:
+    """The road model behind a circle's figures, in words (``lang`` zh or en), as the app and briefings state it."""
+    return t("brief_road", lang, v=f"{model.speed_kmh:g}", d=f"{model.detour_factor:g}", a=f"{model.access_min:g}",
+             e=f"{model.egress_min:g}", r=f"{model.max_access_km:g}")
 
 
 def _english(origin: str) -> str:
