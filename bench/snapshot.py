@@ -19,10 +19,10 @@ if __package__ in (None, ""):  # ``python bench/snapshot.py``: make the project 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import layers
-from layers.briefing import BriefingOptions, render_briefing
-from layers.export_data import export_layers, view_frames
-from layers.html_export import map_html
+from export.gis import export_layers, view_frames
 from layers.view import ViewState
+from render.briefing import BriefingOptions, render_briefing
+from render.offline_html import map_html
 
 TARGET_S = 3.0
 

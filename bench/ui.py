@@ -41,18 +41,17 @@ def component_payload_bytes(m, groups) -> int:
 def payload_figures() -> tuple[float, float]:
     """(default view, naive build) map payloads in MB (10^6 bytes)."""
     import layers
-    from layers import folium_map as fm
-    from layers.export_data import layer_params
+    from layers.frames import visible_layers
     from layers.view import ViewState
+    from render import webmap as fm
 
     view = ViewState()
-    specs = [s for s in layers.all_specs() if s.id in view.layers]
     m = fm.base_map(view.basemap, view.center, view.zoom)
-    groups, _ = fm.overlay_groups([(s, layer_params(s, view)) for s in specs], lang=view.lang,
+    groups, _ = fm.overlay_groups(visible_layers(view), lang=view.lang,
                                   tolerance=fm.detail_tolerance(view.zoom))
     default = component_payload_bytes(m, groups)
     m = fm.base_map(view.basemap, view.center, view.zoom)
-    groups, _ = fm.overlay_groups([(s, layer_params(s, view)) for s in layers.all_specs()], lang=view.lang,
+    groups, _ = fm.overlay_groups(visible_layers(view, tuple(s.id for s in layers.all_specs())), lang=view.lang,
                                   tolerance=None)
     naive = component_payload_bytes(m, groups)
     return default / 1e6, naive / 1e6

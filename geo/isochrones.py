@@ -43,6 +43,7 @@ for them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -251,7 +252,8 @@ def isochrones(
 
     Columns: origin, minutes, mode, year, area_km2 (equal-area), cities_reached (member cities
     whose seat is within the threshold, by time, '、'-joined as "name minutes": "武汉 0、孝感 47"),
-    n_cities_reached, population_reached (sum of population_2020 of those cities) and
+    reached (the same as JSON ``[[name_zh, door_min], …]``), n_cities_reached, population_reached
+    (sum of population_2020 of those cities) and
     population_unknown (how many of them have no population figure). Geometries are MultiPolygons.
     """
     return isochrones_many([origin], minutes, year=year, mode=mode, model=model, transfer_min=transfer_min,
@@ -382,11 +384,13 @@ def _reach(door_min: np.ndarray, thresholds: tuple[float, ...], net: RailNetwork
     order = np.argsort(door, kind="stable")
     n_hit = np.searchsorted(door[order], np.asarray(thresholds), side="right")  # door <= t, NaN/inf never
     labels = [f"{names[i]} {door[i]:.0f}" for i in order[:n_hit[-1]]]
+    pairs = [[str(names[i]), round(float(door[i]), 1)] for i in order[:n_hit[-1]]]
     pop_ranked = pop[order[:n_hit[-1]]]
     known = np.r_[0.0, np.cumsum(np.nan_to_num(pop_ranked))]
     unknown = np.r_[0, np.cumsum(np.isnan(pop_ranked))]
     return {
         "cities_reached": np.array(["、".join(labels[:h]) for h in n_hit], dtype=object),
+        "reached": np.array([json.dumps(pairs[:h], ensure_ascii=False) for h in n_hit], dtype=object),
         "n_cities_reached": n_hit.astype(np.int64),
         "population_reached": known[n_hit],
         "population_unknown": unknown[n_hit].astype(np.int64),
@@ -437,7 +441,9 @@ def nominal_rings(
     """Nominal comparison rings: geodesic circles of radius ``minutes x speed_kmh`` (km, EPSG:4326).
 
     No network, no detour: a ring says "t minutes at a steady speed_kmh as the crow flies".
-    Columns: origin, minutes, speed_kmh, radius_km, area_km2, label, cities_within ('、'-joined).
+    Columns: origin, minutes, speed_kmh, radius_km, area_km2, label, cities_within ('、'-joined),
+    cities_reached and population_reached (as :func:`isochrones`, by seat distance at the ring's speed), reached
+    (JSON ``[[name_zh, minutes at speed_kmh], …]``, nearest first).
     """
     if not (isinstance(speed_kmh, (int, float)) and np.isfinite(speed_kmh) and 0 < speed_kmh <= 1000):
         raise BadThresholdError(f"speed_kmh must be in (0, 1000] km/h, got {speed_kmh!r}")
@@ -449,6 +455,7 @@ def nominal_rings(
     _, _, m = GEOD.inv(np.full(len(members), org.lon), np.full(len(members), org.lat),
                        members["lon"].to_numpy(), members["lat"].to_numpy())
     seat_km = np.asarray(m) / 1000.0
+    nearest = sorted(zip(members["name_zh"], seat_km, strict=True), key=lambda pair: pair[1])
     discs = geodesic_discs(np.full(radius.size, org.lon), np.full(radius.size, org.lat), radius,
                            n_azimuths=n_azimuths)
     return gpd.GeoDataFrame(
@@ -461,6 +468,12 @@ def nominal_rings(
             "label": [f"nominal: {t:g} min at {speed_kmh:g} km/h = {r:g} km" for t, r in zip(thresholds, radius,
                                                                                             strict=True)],
             "cities_within": ["、".join(members["name_zh"][seat_km <= r]) for r in radius],
+            "cities_reached": ["、".join(f"{n} {k / speed_kmh * 60:.0f}" for n, k in nearest if k <= r)
+                               for r in radius],
+            "population_reached": [float(np.nansum(members["population_2020"].to_numpy(float)[seat_km <= r]))
+                                   for r in radius],
+            "reached": [json.dumps([[str(n), round(float(k) / speed_kmh * 60, 1)] for n, k in nearest if k <= r],
+                                   ensure_ascii=False) for r in radius],
         },
         geometry=discs,
         crs=WGS84,

@@ -3,28 +3,20 @@
 >>> import layers
 >>> layers.get("cities").title_en
 'Member cities'
+
+The planner's own layers join the catalogue when :mod:`workspace` is imported (it registers a provider).
 """
 
 from __future__ import annotations
 
-from layers import (
-    circles,
-    clusters,
-    context,
-    corridors,
-    cross_river,
-    economy,
-    rail,
-    transport_points,
-    userdata,
-    waterways,
-)
+from layers import catalogue  # noqa: F401  (registers the built-in layers)
 from layers.registry import UnknownLayerError, all_specs, by_group, get, register, register_provider
-from layers.spec import GROUP_TITLES, Group, LayerSpec, LegendItem, Style
+from layers.spec import GROUP_TITLES, Group, Kind, LayerSpec, LegendItem, Style
 
 __all__ = [
     "GROUP_TITLES",
     "Group",
+    "Kind",
     "LayerSpec",
     "LegendItem",
     "Style",
@@ -32,15 +24,6 @@ __all__ = [
     "all_specs",
     "by_group",
     "get",
+    "register",
+    "register_provider",
 ]
-
-# Drawing order: areas, then lines, then points (cities on top).
-register(
-    context.PROVINCES, clusters.AGGLOMERATION, clusters.SUBCLUSTERS, clusters.CITY_BOUNDARIES, economy.ZONES,
-    waterways.LAKES, *circles.SPECS, waterways.CHANNELS, waterways.RIVERS, corridors.CORRIDORS, rail.RAIL_LINES,
-    *cross_river.SPECS, rail.STATIONS,
-    transport_points.PORTS, transport_points.AIRPORTS, economy.INDUSTRIAL_CLUSTERS, economy.HITECH_ZONES,
-    clusters.CITIES,
-)
-# The planner's own layers (layers.userdata), read from the workspace at each lookup, drawn on top.
-register_provider(userdata.user_specs)

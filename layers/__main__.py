@@ -29,7 +29,8 @@ import sys
 from pathlib import Path
 
 import layers
-from layers.export import ExportError, check_target, write_layer
+import workspace as _workspace
+from export.files import ExportError, check_target, write_layer
 from layers.view import MODES, YEARS, ViewState, parse_view
 
 
@@ -92,7 +93,7 @@ def _out_path(text: str, suffixes: tuple[str, ...]) -> Path:
 
 
 def _snapshot(args: argparse.Namespace) -> int:
-    from layers.briefing import BriefingOptions, render_briefing
+    from render.briefing import BriefingOptions, render_briefing
 
     path = _out_path(args.out, (".png", ".pdf", ".svg"))
     default = tuple(s.id for s in layers.all_specs() if s.default_visible)
@@ -111,7 +112,8 @@ _DATA_SUFFIXES = {".gpkg": "gpkg", ".geojson": "geojson", ".kml": "kml", ".shp.z
 
 
 def _export_all(args: argparse.Namespace) -> int:
-    from layers.export_data import export_layers, export_tables, travel_tables, view_frames
+    from export.gis import export_layers, view_frames
+    from export.tables import export_tables, travel_tables
 
     path = _out_path(args.out, tuple(_DATA_SUFFIXES))
     fmt = next(f for suffix, f in _DATA_SUFFIXES.items() if path.name.lower().endswith(suffix))
@@ -135,7 +137,7 @@ def _export_all(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from layers.userdata import LayerStyle, ReadOptions, Workspace, import_file
+    from workspace import LayerStyle, ReadOptions, Workspace, import_file
 
     options = ReadOptions(crs=args.crs, lon=args.lon, lat=args.lat, encoding=args.encoding, table=args.table)
     style = LayerStyle(color=args.color) if args.color else None
@@ -150,7 +152,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _workspace(args: argparse.Namespace) -> int:
-    from layers.userdata import LayerStyle, Workspace
+    from workspace import LayerStyle, Workspace
 
     workspace = Workspace()
     if args.action == "list":
@@ -216,7 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("file")
     exp.set_defaults(func=_export)
 
-    from layers.briefing import DPIS, ORIENTATIONS, PAPERS_MM
+    from render.briefing import DPIS, ORIENTATIONS, PAPERS_MM
 
     snap = sub.add_parser("snapshot", help="print-ready briefing map (PNG, PDF or SVG)")
     snap.add_argument("--out", required=True, help="output file: .png, .pdf or .svg")

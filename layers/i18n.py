@@ -12,6 +12,8 @@ import math
 import string
 from collections.abc import Mapping
 
+from geo.network import CURRENT_YEAR
+
 __all__ = ["LANG_NAMES", "STRINGS", "escape_markdown", "fmt_minutes", "fmt_number", "t", "widget_key"]
 
 LANG_NAMES: Mapping[str, str] = {"zh": "中文", "en": "English"}
@@ -41,15 +43,16 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "origins": ("中心城市 (起点)", "Origins"),
     "thresholds": ("时间阈值 (小时)", "Thresholds (hours)"),
     "thresholds_help": ("以逗号分隔，例如 1, 2, 3；0–24 小时", "Comma-separated, e.g. 1, 2, 3; 0–24 h"),
-    "thresholds_bad": ("无法识别的时间阈值已忽略：{bad}", "Ignored thresholds I could not read: {bad}"),
+    "thresholds_bad": ("已忽略无法识别、超出 0–24 小时或超过 6 个的时间阈值：{bad}",
+                       "Ignored thresholds that are unreadable, outside 0–24 h or beyond the first 6: {bad}"),
     "mode": ("出行方式", "Mode"),
     "mode_rail": ("公路 + 铁路", "Road + rail"),
     "mode_road": ("仅公路", "Road only"),
     "mode_nominal": ("名义圈 (匀速直线)", "Nominal ring (steady speed)"),
     "year": ("路网年份", "Network year"),
-    "year_2015": ("2015 (规划编制年)", "2015 (plan year)"),
-    "year_now": ("现状", "Today"),
-    "year_planned": ("规划建成后", "With planned lines"),
+    "year_2015": ("2015 规划年路网", "2015 network (plan year)"),
+    "year_now": (f"{CURRENT_YEAR} 现状路网", f"{CURRENT_YEAR} network (today)"),
+    "year_planned": ("规划路网 (含在建)", "Planned network (incl. under construction)"),
     "assumptions": ("可达性模型假设", "Access-model assumptions"),
     "speed_kmh": ("道路车速 (km/h)", "Road speed (km/h)"),
     "detour_factor": ("道路绕行系数", "Road detour factor"),
@@ -63,6 +66,7 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "cities_reached": ("可达城市", "Cities reached"),
     "no_cities": ("无", "none"),
     "circles_off": ("交通圈图层未开启。", "The circles layer is off."),
+    "circles_no_origin": ("请选择至少一个中心城市以绘制交通圈。", "Choose at least one origin to draw the circles."),
     "circles_unavailable": ("交通圈计算模块尚不可用。", "The travel-time engine is not available."),
     "circle_error": ("无法计算 {origin} 的交通圈：{error}", "Could not compute circles for {origin}: {error}"),
     "tables": ("规划目标与出行时间", "Plan targets and travel times"),
@@ -115,7 +119,7 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "hours_minutes": ("{h} 小时 {m} 分", "{h} h {m} min"),
     "minutes_only": ("{m} 分钟", "{m} min"),
     "unreachable": ("不可达", "unreachable"),
-    # Briefing map (layers.briefing)
+    # Briefing map (render.briefing)
     "brief_region": ("长江中游城市群", "Middle Yangtze River Urban Agglomeration"),
     "brief_legend": ("图例", "Legend"),
     "brief_north": ("北", "N"),
@@ -133,7 +137,7 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "brief_circles": ("{origins} {minutes} 分钟{mode}交通圈", "{minutes}-min {mode} circles: {origins}"),
     "brief_no_legend": ("（无可见图层）", "(no visible layers)"),
     "brief_basemap": ("底图：自有矢量数据（省界、水系）", "Basemap: own vector data (provinces, water)"),
-    # My data (streamlit_userdata)
+    # My data (app.mydata)
     # key -> (zh, en)
     "ud_title": ("我的数据 · 导入与工作区", "My data · import and workspace"),
     "ud_file": ("导入文件 (CSV、XLSX、GeoJSON、KML、Shapefile.zip、GeoPackage)",

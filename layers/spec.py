@@ -18,7 +18,7 @@ import geopandas as gpd
 
 from geo.crs import require_wgs84
 
-__all__ = ["GROUP_TITLES", "REQUIRED_FIELDS", "Group", "LayerSpec", "LegendItem", "Style"]
+__all__ = ["GROUP_TITLES", "KIND_PARAMETERS", "REQUIRED_FIELDS", "Group", "Kind", "LayerSpec", "LegendItem", "Style"]
 
 REQUIRED_FIELDS = ("name_zh", "name_en", "source")
 
@@ -48,6 +48,22 @@ GROUP_TITLES: Mapping[Group, tuple[str, str]] = {
 }
 
 GeometryKind = Literal["polygon", "line", "point"]
+
+
+class Kind(StrEnum):
+    """What a layer's features depend on, and so which view parameters its ``build`` takes."""
+
+    STATIC = "static"  # fixed data: takes nothing
+    NETWORK = "network"  # the transport network of a network year
+    CIRCLES = "circles"  # travel circles: origins, thresholds, mode, network year and road model
+
+
+# The keyword parameters ``build`` takes, by kind; the names are ViewState's (``model`` is its RoadModel).
+KIND_PARAMETERS: Mapping[Kind, tuple[str, ...]] = {
+    Kind.STATIC: (),
+    Kind.NETWORK: ("year",),
+    Kind.CIRCLES: ("origins", "minutes", "mode", "year", "model"),
+}
 
 
 @dataclass(frozen=True)
@@ -97,9 +113,10 @@ class LayerSpec:
     ``build(**params)`` returns the layer's features as a GeoDataFrame in
     EPSG:4326 with at least ``name_zh``, ``name_en`` and ``source``;
     ``fields`` are the extra properties shown in tooltips and exported.
-    Parameterised layers (circles) list the keyword parameters ``build``
-    takes in ``parameters`` (e.g. ``("origins", "minutes", "mode", "year")``,
-    as in :class:`layers.view.ViewState`); static layers take none.
+    ``kind`` declares what the layer depends on; ``build`` takes exactly the
+    keyword parameters :data:`KIND_PARAMETERS` lists for it (checked here).
+    ``revision`` changes whenever the features may change without the id
+    doing so (a re-imported user layer), so caches keyed on it stay true.
     """
 
     id: str
@@ -108,13 +125,28 @@ class LayerSpec:
     group: Group
     build: Callable[..., gpd.GeoDataFrame]
     style: Style
+    kind: Kind = Kind.STATIC
     fields: tuple[str, ...] = ()
     field_titles: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     legend: tuple[LegendItem, ...] = ()
     attribution: str = ""
     default_visible: bool = False
-    parameters: tuple[str, ...] = ()
     legend_fn: Callable[..., tuple[LegendItem, ...]] | None = None
+    revision: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.kind, Kind):
+            raise ValueError(f"layer {self.id!r}: kind {self.kind!r} is not one of {', '.join(Kind)}")
+        signature = inspect.signature(self.build)
+        if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in signature.parameters.values()):
+            missing = [n for n in self.parameters if n not in signature.parameters]
+            if missing:
+                raise TypeError(f"layer {self.id!r} of kind {self.kind} needs build() to take {missing}")
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        """The keyword parameters ``build`` takes (see :data:`KIND_PARAMETERS`)."""
+        return KIND_PARAMETERS[self.kind]
 
     def title(self, lang: str) -> str:
         return self.title_zh if lang == "zh" else self.title_en
@@ -129,15 +161,11 @@ class LayerSpec:
         return self.legend or (LegendItem(self.title_zh, self.title_en, self.style),)
 
     def params_from(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        """The entries of ``values`` that ``build`` takes: the declared ``parameters`` plus any other
-        keyword its signature names (e.g. ``model``, the access-model assumptions). Static layers take none.
+        """The entries of ``values`` that ``build`` takes, by this layer's kind (a static layer takes none).
+
+        Raises KeyError naming a parameter the kind needs and ``values`` lacks.
         """
-        if not self.parameters:
-            return {}
-        names = set(self.parameters)
-        kinds = (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-        names |= {n for n, p in inspect.signature(self.build).parameters.items() if p.kind in kinds}
-        return {k: v for k, v in values.items() if k in names}
+        return {name: values[name] for name in self.parameters}
 
     def field_title(self, name: str, lang: str) -> str:
         zh, en = self.field_titles.get(name, _COMMON_FIELD_TITLES.get(name, (name, name)))

@@ -1,42 +1,59 @@
-"""The shareable state of a map view, and its round trip through a URL query string.
+"""The one view model: what a planner sees, and its round trip through a URL query string.
 
-The app keeps this in the URL so a colleague who opens the link sees the same
-map; the briefing command line accepts the same string (``--view``). Anything
-unknown or out of range in a query string is dropped with a notice, never
-executed and never an error.
+The app keeps a :class:`ViewState` in the URL so a colleague who opens the link sees
+the same map; saved views store the same query string, and the briefing command line
+accepts it (``--view``). :func:`parse_view` is the only parser: anything unknown, out of
+range, repeated or beyond the list bounds is dropped with a notice, never executed and
+never an error. The vocabularies (modes, network years, minute limits, road-model
+ranges) come from :mod:`geo.options`; basemaps, languages and the region's extent are
+declared here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from geo.network import RoadModel
+from geo.options import MAX_MINUTES, MAX_ORIGINS, MAX_THRESHOLDS, MIN_MINUTES, NETWORK_YEARS, ROAD_RANGES, CircleMode
 
-__all__ = ["BASEMAPS", "LANGS", "MODES", "ROAD_FIELDS", "YEARS", "ViewState", "parse_view"]
+__all__ = [
+    "BASEMAPS",
+    "LANGS",
+    "MAX_LAYERS",
+    "MAX_QUERY_CHARS",
+    "MODES",
+    "REGION_BOUNDS",
+    "ROAD_FIELDS",
+    "YEARS",
+    "ZOOM_RANGE",
+    "ViewState",
+    "bounded_minutes",
+    "finite_number",
+    "parse_view",
+]
 
 LANGS = ("zh", "en")
-MODES = ("rail", "road", "nominal")
-# Network scenarios: the plan year, today's network, and everything planned.
-YEARS = ("2015", "now", "planned")
+MODES = tuple(CircleMode)
+YEARS = NETWORK_YEARS
 BASEMAPS = ("offline", "osm", "carto", "gaode", "tianditu")
 DEFAULT_LAYERS = ("provinces", "agglomeration", "subclusters", "cities", "rivers", "isochrones")
 DEFAULT_ORIGINS = ("武汉", "长沙", "南昌")
 DEFAULT_MINUTES = (60, 120, 180)
-MAX_MINUTES = 24 * 60
 DEFAULT_CENTER = (114.3, 28.9)  # lon, lat: the middle of the agglomeration
 DEFAULT_ZOOM = 7
-# The road-access assumptions behind the circles and tables, which a view carries so that a shared link,
-# a saved view and `--view` on the command line reproduce the same figures:
-# RoadModel field -> (URL key, min, max, step), in RoadModel's units (km/h, factor, minutes, km).
-ROAD_FIELDS = {
-    "speed_kmh": ("speed", 10.0, 200.0, 5.0),
-    "detour_factor": ("detour", 1.0, 3.0, 0.05),
-    "access_min": ("access", 0.0, 120.0, 5.0),
-    "egress_min": ("egress", 0.0, 120.0, 5.0),
-    "max_access_km": ("reach", 5.0, 300.0, 5.0),
-}
+# Where a view's centre may lie (lon min, lat min, lon max, lat max; WGS-84) and how far it may zoom.
+REGION_BOUNDS = (90.0, 15.0, 135.0, 45.0)
+ZOOM_RANGE = (3, 18)
+MAX_LAYERS = 64
+MAX_QUERY_CHARS = 8_000  # longer query strings are cut before parsing (each list is bounded as well)
+# RoadModel field -> (URL key, min, max, step): the road-access assumptions a view carries so that a shared
+# link, a saved view and `--view` on the command line reproduce the same figures.
+_URL_KEYS = {"speed_kmh": "speed", "detour_factor": "detour", "access_min": "access", "egress_min": "egress",
+             "max_access_km": "reach"}
+ROAD_FIELDS = {name: (_URL_KEYS[name], *bounds) for name, bounds in ROAD_RANGES.items()}
 DEFAULT_ROAD = tuple(float(getattr(RoadModel(), name)) for name in ROAD_FIELDS)
 
 
@@ -84,6 +101,48 @@ def _split(value: str) -> list[str]:
     return [v.strip() for v in value.replace("，", ",").split(",") if v.strip()]
 
 
+def _shown(items: Iterable[object], most: int = 5) -> str:
+    """A few items for a notice (a hostile link can hold thousands)."""
+    items = [str(i)[:40] for i in items]
+    return ", ".join(items[:most]) + (f" … (+{len(items) - most})" if len(items) > most else "")
+
+
+def _bounded(values: list, limit: int, what: str, notices: list[str]) -> tuple:
+    """``values`` without repeats (first kept), at most ``limit`` of them; a notice says what was dropped."""
+    unique = list(dict.fromkeys(values))
+    if len(unique) < len(values):
+        notices.append(f"ignored repeated {what}")
+    if len(unique) > limit:
+        notices.append(f"kept the first {limit} {what}; ignored {_shown(unique[limit:])}")
+    return tuple(unique[:limit])
+
+
+def finite_number(text: str) -> float:
+    """A finite decimal number, as a person writes it (no ``1_000``, ``inf``, ``nan``); else ValueError."""
+    if "_" in text:
+        raise ValueError(text)
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
+
+
+def bounded_minutes(items: Iterable[object], notices: list[str]) -> tuple[int, ...]:
+    """Thresholds as sorted whole minutes within the limits; unreadable, out-of-range and surplus ones dropped
+    with a notice in ``notices``."""
+    good, bad = [], []
+    for item in items:
+        try:
+            value = round(finite_number(str(item)))
+        except ValueError:
+            bad.append(item)
+            continue
+        (good if MIN_MINUTES <= value <= MAX_MINUTES else bad).append(value)
+    if bad:
+        notices.append(f"ignored thresholds outside {MIN_MINUTES}–{MAX_MINUTES} minutes: {_shown(bad)}")
+    return tuple(sorted(_bounded(good, MAX_THRESHOLDS, "thresholds", notices)))
+
+
 def parse_view(
     query: str | Mapping[str, str | list[str]],
     *,
@@ -93,15 +152,19 @@ def parse_view(
     """A :class:`ViewState` from a URL, a query string or a parameter mapping.
 
     ``known_layers`` and ``known_origins`` are the ids and names to accept;
-    unknown or out-of-range values are dropped and described in ``notices``.
+    unknown, out-of-range or repeated values are dropped and described in ``notices``;
+    lists are cut to their bounds (:data:`MAX_LAYERS`, ``MAX_ORIGINS``, ``MAX_THRESHOLDS``).
     Missing parameters take their defaults.
     """
+    notices: list[str] = []
     if isinstance(query, str):
+        if len(query) > MAX_QUERY_CHARS:
+            notices.append(f"the link is longer than {MAX_QUERY_CHARS} characters; read only its start")
+            query = query[:MAX_QUERY_CHARS]
         text = urlsplit(query).query if "?" in query or "://" in query else query
         params = {k: v[-1] for k, v in parse_qs(text, keep_blank_values=True).items()}
     else:
-        params = {k: (v[-1] if isinstance(v, list) else v) for k, v in query.items()}
-    notices: list[str] = []
+        params = {str(k): str(v[-1] if isinstance(v, list) and v else v)[:MAX_QUERY_CHARS] for k, v in query.items()}
     view = ViewState()
     changes: dict = {}
 
@@ -109,49 +172,41 @@ def parse_view(
         wanted = _split(params["layers"])
         bad = [w for w in wanted if w not in known_layers]
         if bad:
-            notices.append(f"ignored unknown layers: {', '.join(bad)}")
-        changes["layers"] = tuple(w for w in wanted if w in known_layers)
+            notices.append(f"ignored unknown layers: {_shown(dict.fromkeys(bad))}")
+        changes["layers"] = _bounded([w for w in wanted if w in known_layers], MAX_LAYERS, "layers", notices)
     if "origins" in params:
         wanted = _split(params["origins"])
         bad = [w for w in wanted if known_origins and w not in known_origins]
         if bad:
-            notices.append(f"ignored unknown origins: {', '.join(bad)}")
-        changes["origins"] = tuple(w for w in wanted if w not in bad)
+            notices.append(f"ignored unknown origins: {_shown(dict.fromkeys(bad))}")
+        changes["origins"] = _bounded([w for w in wanted if w not in bad], MAX_ORIGINS, "origins", notices)
     if "minutes" in params:
-        good, bad = [], []
-        for item in _split(params["minutes"]):
-            try:
-                value = int(float(item))
-            except ValueError:
-                bad.append(item)
-                continue
-            (good if 0 < value <= MAX_MINUTES else bad).append(value)
-        if bad:
-            notices.append(f"ignored thresholds outside 1–{MAX_MINUTES} minutes: {', '.join(map(str, bad))}")
-        if good:
-            changes["minutes"] = tuple(sorted(set(good)))
+        minutes = bounded_minutes(_split(params["minutes"]), notices)
+        if minutes:
+            changes["minutes"] = minutes
     for key, choices in (("mode", MODES), ("year", YEARS), ("basemap", BASEMAPS), ("lang", LANGS)):
         if key in params:
             if params[key] in choices:
-                changes[key] = params[key]
+                changes[key] = str(params[key])
             else:
-                notices.append(f"ignored {key}={params[key]!r}; expected one of {', '.join(choices)}")
+                notices.append(f"ignored {key}={params[key][:40]!r}; expected one of {', '.join(choices)}")
     road = list(view.road)
     for i, (key, lo, hi, _) in enumerate(ROAD_FIELDS.values()):
         if key in params:
             try:
-                value = float(params[key])
+                value = finite_number(params[key])
                 if not lo <= value <= hi:
                     raise ValueError
                 road[i] = value
             except ValueError:
-                notices.append(f"ignored {key}={params[key]!r}; expected a number from {lo:g} to {hi:g}")
+                notices.append(f"ignored {key}={params[key][:40]!r}; expected a number from {lo:g} to {hi:g}")
     changes["road"] = tuple(road)
     try:
-        lon = float(params.get("lon", view.center[0]))
-        lat = float(params.get("lat", view.center[1]))
-        zoom = int(float(params.get("zoom", view.zoom)))
-        if not (90 <= lon <= 135 and 15 <= lat <= 45 and 3 <= zoom <= 18):
+        lon = finite_number(params.get("lon", str(view.center[0])))
+        lat = finite_number(params.get("lat", str(view.center[1])))
+        zoom = round(finite_number(params.get("zoom", str(view.zoom))))
+        west, south, east, north = REGION_BOUNDS
+        if not (west <= lon <= east and south <= lat <= north and ZOOM_RANGE[0] <= zoom <= ZOOM_RANGE[1]):
             raise ValueError
         changes["center"], changes["zoom"] = (lon, lat), zoom
     except ValueError:

@@ -151,18 +151,18 @@ def test_briefing_export_follows_the_chosen_paper_and_extent():
 def test_neighbouring_cores_are_named_in_english():
     """The 3-hour table and the matrix name 上海, 南京 … in English when the page is in English."""
     at = run(lang="en")
-    at.radio(key="table_choice").set_value("neighbour_cores").run()
+    at.radio(key=widget_key("table_choice", "en")).set_value("neighbour_cores").run()
     tables = [el.value for el in at.dataframe]
     cores = next(df for df in tables if "Neighbouring core" in df.columns)
     assert {"Shanghai", "Xi'an", "Chongqing"} <= set(cores["Neighbouring core"])
     assert not cores["Neighbouring core"].str.contains("[\u4e00-\u9fff]").any()
-    at.radio(key="table_choice").set_value("matrix").run()
+    at.radio(key=widget_key("table_choice", "en")).set_value("matrix").run()
     matrix = next(el.value for el in at.dataframe if "Shanghai" in el.value.columns)
     assert "Wuhan" in matrix.index and "Guangzhou" in matrix.columns
 
 
 def test_my_data_restyles_a_layer_and_deletes_a_saved_view(tmp_path, monkeypatch):
-    from layers.userdata import Workspace, import_file
+    from workspace import Workspace, import_file
 
     ws = Workspace(tmp_path / "ws.gpkg")
     import_file(Path(__file__).parent / "fixtures" / "userdata" / "points_wgs84.csv", "点", workspace=ws)

@@ -14,10 +14,10 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 import layers
-from layers import briefing, fonts
-from layers.briefing import BriefingOptions, render_briefing
-from layers.export import ExportError
+from export.files import ExportError
 from layers.view import ViewState
+from render import briefing, fonts
+from render.briefing import BriefingOptions, render_briefing
 
 STATIC = ("provinces", "agglomeration", "subclusters", "cities")
 VIEW = ViewState(layers=STATIC)
@@ -206,10 +206,10 @@ def test_default_title_names_the_circles_and_subtitle_the_layers():
 def test_a_broken_layer_is_left_out_and_reported(monkeypatch):
     real = briefing._layer_data
 
-    def broken(layer_id, params):
-        if layer_id == "subclusters":
+    def broken(spec, params):
+        if spec.id == "subclusters":
             raise FileNotFoundError("no derived file 'subclusters'")
-        return real(layer_id, params)
+        return real(spec, params)
 
     monkeypatch.setattr(briefing, "_layer_data", broken)
     result = render_briefing(VIEW, "png", BriefingOptions(dpi=150, title="咸岳九合作简报"))

@@ -142,7 +142,7 @@ def test_channels_are_sections_of_the_yangtze_line():
 def test_neighbouring_cores_are_named_and_coded_consistently():
     """Every neighbouring core has an English name unique in the project and an adcode whose Amap
     boundary holds the core's main station (so the code is the right city, not just a 6-digit string)."""
-    from data._cnmaps import boundary
+    from data.build.cnmaps import boundary
     from geo.network import NEIGHBOUR_CORES
 
     cores = read_source("neighbour_cores")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import streamlit_server
 
-from layers.userdata import Workspace
+from workspace import Workspace
 
 pytestmark = pytest.mark.browser
 

@@ -11,9 +11,12 @@ import pyogrio
 import pytest
 
 import layers
-from layers import export_data
-from layers.export import ExportError
-from layers.export_data import export_crs, export_layers, export_tables, layer_params, view_frames
+from export import gis
+from export.files import ExportError
+from export.gis import export_crs, export_layers, view_frames
+from export.tables import export_tables, travel_tables
+from layers.frames import layer_params
+from layers.spec import Kind
 from layers.view import ViewState
 
 IDS = ("provinces", "subclusters", "cities", "corridors", "airports")
@@ -130,19 +133,26 @@ def test_tables_as_xlsx_sheets_and_excel_friendly_csv(tmp_path):
         assert sorted(zf.namelist()) == ["circle/stats.csv", "matrix.csv"]
 
 
-def test_layer_params_come_from_the_view_only_for_parameterised_layers():
-    view = ViewState(origins=("武汉",), minutes=(90,), mode="road", year="2015")
+def test_layer_params_follow_the_declared_kind():
+    view = ViewState(origins=("武汉",), minutes=(90,), mode="road", year="2015", road=(70.0, 1.3, 15.0, 10.0, 100.0))
     assert layer_params(layers.get("cities"), view) == {}
-    circles = dataclasses.replace(layers.get("cities"), id="circles", parameters=("origins", "minutes", "mode"))
-    assert layer_params(circles, view) == {"origins": ("武汉",), "minutes": (90,), "mode": "road"}
+    assert layer_params(layers.get("rail_lines"), view) == {"year": "2015"}
+    got = layer_params(layers.get("isochrones"), view)
+    assert got == {"origins": ("武汉",), "minutes": (90,), "mode": "road", "year": "2015", "model": view.road_model()}
+    assert got["model"].speed_kmh == 70.0
+
+
+def test_a_kind_whose_parameters_build_does_not_take_is_refused():
+    with pytest.raises(TypeError, match="needs build"):
+        dataclasses.replace(layers.get("cities"), id="bad", kind=Kind.NETWORK)
 
 
 def test_a_layer_that_fails_to_build_is_reported_not_fatal(monkeypatch):
     def boom():
         raise FileNotFoundError("no derived file 'cities'")
 
-    broken = dataclasses.replace(layers.get("cities"), build=boom)
-    monkeypatch.setattr(export_data, "get", lambda lid: broken if lid == "cities" else layers.get(lid))
+    real = gis.layer_frame
+    monkeypatch.setattr(gis, "layer_frame", lambda spec, params: boom() if spec.id == "cities" else real(spec, params))
     built, failures = view_frames(ViewState(), ("provinces", "cities"))
     assert list(built) == ["provinces"]
     assert failures[0].layer_id == "cities" and "FileNotFoundError" in failures[0].message
@@ -156,5 +166,5 @@ def test_the_views_road_assumptions_reach_circles_and_tables():
     assert areas[1] < 0.8 * areas[0]
     slow_frame = view_frames(slow, ["isochrones"])[0]["isochrones"]
     assert slow_frame["road_model"].iloc[0] == "50 km/h, ×1.3, 15+10 min, ≤100 km"
-    door = [export_data.travel_tables(v, {})["matrix_door_min"].loc["武汉", "鄂州"] for v in (base, slow)]
+    door = [travel_tables(v, {})["matrix_door_min"].loc["武汉", "鄂州"] for v in (base, slow)]
     assert door[1] > door[0]

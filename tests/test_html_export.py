@@ -3,9 +3,9 @@
 import folium
 import pytest
 
-from layers.export import ExportError
-from layers.html_export import html_download, inline_map, map_html, remote_references
+from export.files import ExportError
 from layers.view import ViewState
+from render.offline_html import html_download, inline_map, map_html, remote_references
 
 VIEW = ViewState(layers=("provinces", "agglomeration", "subclusters", "cities"), basemap="offline")
 

@@ -1,4 +1,4 @@
-"""Tests for data._hydro (rivers, lakes, channels, datum check) and data._basemap_reader."""
+"""Tests for data.build.hydro (rivers, lakes, channels, datum check) and data.build.basemap_reader."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 import shapely
 from shapely.geometry import Point
 
-from data import _basemap_reader as br
-from data import _hydro as hydro
+from data.build import basemap_reader as br
+from data.build import hydro
 from geo import crs
 
 # City seats come from data/sources/cities.csv (seat_lon/seat_lat, shifted to WGS-84 by their

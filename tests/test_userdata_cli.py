@@ -11,8 +11,8 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 
-from layers.userdata import Workspace, import_file
-from layers.userdata.errors import UserDataError
+from workspace import Workspace, import_file
+from workspace.errors import UserDataError
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "userdata"

@@ -12,9 +12,9 @@ import shapely
 import layers
 from geo import chinacoords
 from geo.crs import GEOD
-from layers.userdata import ReadOptions, Workspace, guess_lonlat, import_file, read_file
-from layers.userdata.errors import BadNameError, LayerExistsError, NeedsTableError, UnknownCRSError
-from layers.userdata.reader import parse_source_crs
+from workspace import ReadOptions, Workspace, guess_lonlat, import_file, read_file, spec_for
+from workspace.errors import BadNameError, LayerExistsError, NeedsTableError, UnknownCRSError
+from workspace.reader import parse_source_crs
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "userdata"
 # The landmarks every fixture holds (tests/fixtures/userdata/make_fixtures.py), WGS-84 lon/lat.
@@ -165,7 +165,7 @@ def test_import_makes_a_user_layer_with_fields_style_and_popup_text(tmp_path):
     ws = Workspace(tmp_path / "ws.gpkg")
     report = import_file(FIXTURES / "points_wgs84.csv", "重点项目", workspace=ws)
     assert report.layer_id == "user.重点项目" and report.layer.kind == "point"
-    spec = layers.userdata.spec_for(report.layer, ws)
+    spec = spec_for(report.layer, ws)
     assert "备注" in spec.fields and spec.group is layers.Group.USER
     gdf = spec.frame()
     assert {"name_zh", "name_en", "source"} <= set(gdf.columns)
@@ -173,11 +173,11 @@ def test_import_makes_a_user_layer_with_fields_style_and_popup_text(tmp_path):
 
 
 def test_attribute_markup_is_escaped_in_popups(tmp_path):
-    from layers.folium_map import feature_collection
+    from render.webmap import feature_collection
 
     ws = Workspace(tmp_path / "ws.gpkg")
     report = import_file(FIXTURES / "points_wgs84.csv", "markup", workspace=ws)
-    spec = layers.userdata.spec_for(report.layer, ws)
+    spec = spec_for(report.layer, ws)
     payload = feature_collection(spec, spec.frame(), "zh")
     assert "<script>" not in payload and "<b>江南" not in payload
     popups = [f["properties"]["p"] for f in json.loads(payload.replace("<\\/", "</"))["data"]["features"]]
@@ -198,9 +198,9 @@ def test_names_are_checked(tmp_path):
 
 
 def test_user_layers_join_the_catalogue_exports_and_briefing(tmp_path, monkeypatch):
-    from layers.briefing import BriefingOptions, render_briefing
-    from layers.export_data import export_layers, view_frames
+    from export.gis import export_layers, view_frames
     from layers.view import ViewState, parse_view
+    from render.briefing import BriefingOptions, render_briefing
 
     monkeypatch.setenv("MYE_WORKSPACE", str(tmp_path / "ws.gpkg"))
     import_file(FIXTURES / "parks_gbk.zip", "公园")

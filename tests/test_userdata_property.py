@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from layers.userdata import Workspace, import_file
-from layers.userdata.errors import UserDataError
+from workspace import Workspace, import_file
+from workspace.errors import UserDataError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "userdata"
 GOOD_CSV = (FIXTURES / "points_wgs84.csv").read_bytes()

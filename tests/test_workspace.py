@@ -13,9 +13,9 @@ from pathlib import Path
 import pyogrio
 import pytest
 
-from layers.userdata import ReadOptions, Workspace, import_file, user_specs
-from layers.userdata.errors import LayerExistsError, UnknownUserLayerError, WorkspaceError
 from layers.view import ViewState
+from workspace import ReadOptions, Workspace, import_file, user_specs
+from workspace.errors import LayerExistsError, UnknownUserLayerError, WorkspaceError
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "userdata"
@@ -29,11 +29,11 @@ def _python(code: str, ws: Path, **kwargs) -> subprocess.Popen:
 
 def test_layers_and_views_survive_a_restart(tmp_path):
     ws = tmp_path / "ws.gpkg"
-    first = _python("from layers.userdata import import_file, Workspace\n"
+    first = _python("from workspace import import_file, Workspace\n"
                     f"import_file({str(FIXTURES / 'points_wgs84.csv')!r}, '项目')\n"
                     "Workspace().save_view('汇报', 'layers=cities,user.项目&lang=en')\n", ws)
     assert first.wait(120) == 0, first.stderr.read()
-    second = _python("import layers\nfrom layers.userdata import Workspace\n"
+    second = _python("import layers\nfrom workspace import Workspace\n"
                      "print(len(layers.get('user.项目').frame()), Workspace().views()['汇报'])\n", ws)
     out, err = second.communicate(timeout=120)
     assert second.returncode == 0, err
@@ -125,12 +125,12 @@ def test_a_killed_import_leaves_the_workspace_sound_and_the_earlier_layers(tmp_p
     import_file(FIXTURES / "points_wgs84.csv", "earlier", workspace=ws)
     marker = tmp_path / "inside"
     # The child pauses inside the write transaction, after the rows are copied: the worst moment to die.
-    code = ("import time, pathlib\nimport layers.userdata.workspace as w\n"
+    code = ("import time, pathlib\nimport workspace.store as w\n"
             "orig = w._insert_record\n"
             "def slow(con, layer):\n    orig(con, layer)\n"
             f"    pathlib.Path({str(marker)!r}).write_text('x')\n    time.sleep(120)\n"
             "w._insert_record = slow\n"
-            "from layers.userdata import import_file\n"
+            "from workspace import import_file\n"
             f"import_file({str(FIXTURES / 'parks_gbk.zip')!r}, 'doomed')\n")
     child = _python(code, ws_path)
     deadline = time.monotonic() + 120
@@ -153,7 +153,7 @@ def test_concurrent_writers_all_succeed(tmp_path):
     ws_path = tmp_path / "ws.gpkg"
     writers = []
     for k in range(3):
-        code = ("from layers.userdata import import_file, Workspace\n"
+        code = ("from workspace import import_file, Workspace\n"
                 f"for i in range(3):\n"
                 f"    import_file({str(FIXTURES / 'points_wgs84.csv')!r}, f'w{k}-{{i}}')\n"
                 f"    Workspace().save_view(f'v{k}-{{i}}', 'lang=en')\n")
@@ -167,8 +167,8 @@ def test_concurrent_writers_all_succeed(tmp_path):
 
 
 def test_restyling_keeps_the_features_and_reaches_the_map_spec(tmp_path, monkeypatch):
-    from layers.userdata.errors import BadNameError
-    from layers.userdata.workspace import LayerStyle
+    from workspace.errors import BadNameError
+    from workspace.store import LayerStyle
 
     ws = Workspace(tmp_path / "ws.gpkg")
     import_file(FIXTURES / "parks_gbk.zip", "公园", workspace=ws)

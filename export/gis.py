@@ -1,12 +1,11 @@
-"""Export the visible layers and the travel-time tables as GIS files and spreadsheets.
+"""Export the visible layers as GIS files.
 
 Everything a planner sees can leave the app in one download:
 
 * layers as one GeoPackage (one table per layer), GeoJSON, KML (one folder per
   layer; Google Earth, 奥维互动地图) or a zip of Shapefiles (UTF-8, with
   ``.cpg`` so Chinese names survive in ArcGIS/QGIS);
-* tables (travel-time matrix, plan targets, circle statistics) as CSV (UTF-8
-  with BOM so Excel shows Chinese) or XLSX (one sheet per table).
+* the tables are in :mod:`export.tables`.
 
 Layers are stored in EPSG:4326; on export they are reprojected to the chosen
 CRS: WGS-84 (default), CGCS2000 geographic (EPSG:4490) or the CGCS2000
@@ -24,33 +23,25 @@ import warnings
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 from pyproj import CRS
 
+from export.download import Download, stamp
+from export.files import ExportError
 from geo.crs import CGCS2000, WGS84, gk_zone_crs
-from layers.export import ExportError
-from layers.registry import all_specs, get
-from layers.scenario import engine_year
-from layers.spec import LayerSpec
+from layers.frames import layer_frame, visible_layers
 from layers.view import ViewState
 
 __all__ = [
     "CRS_CHOICES",
     "LAYER_FORMATS",
-    "TABLE_FORMATS",
-    "Download",
     "LayerFailure",
     "export_crs",
     "export_layers",
-    "export_tables",
-    "layer_params",
-    "travel_tables",
     "view_frames",
 ]
 
@@ -61,30 +52,14 @@ LAYER_FORMATS: Mapping[str, tuple[str, str]] = {
     "kml": (".kml", "application/vnd.google-earth.kml+xml"),
     "shp": (".shp.zip", "application/zip"),
 }
-TABLE_FORMATS: Mapping[str, tuple[str, str]] = {
-    "csv": (".csv", "text/csv"),
-    "xlsx": (".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-}
 # User-facing CRS choices (key -> bilingual label); "gk" is resolved from the extent.
 CRS_CHOICES: Mapping[str, tuple[str, str]] = {
     "wgs84": ("WGS-84 经纬度 (EPSG:4326)", "WGS-84 lon/lat (EPSG:4326)"),
     "cgcs2000": ("CGCS2000 经纬度 (EPSG:4490)", "CGCS2000 lon/lat (EPSG:4490)"),
     "gk": ("CGCS2000 高斯-克吕格 3度带 (按范围中心)", "CGCS2000 Gauss–Krüger 3° zone (from extent centre)"),
 }
-# The parameters a circle layer's build may take, and the ViewState field each comes from.
-VIEW_PARAMS = ("origins", "minutes", "mode", "year")
 # Shapefile/DBF limit; longer text is cut by the driver, so it is worth knowing.
 _SHP_MAX_FIELD = 10
-
-
-@dataclass(frozen=True)
-class Download:
-    """A file ready for ``st.download_button(data=..., file_name=..., mime=...)``."""
-
-    data: bytes
-    filename: str
-    mime: str
-    notices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,17 +68,6 @@ class LayerFailure:
 
     layer_id: str
     message: str
-
-
-def layer_params(spec: LayerSpec, view: ViewState) -> dict[str, Any]:
-    """The keyword parameters for ``spec.build`` taken from ``view`` (empty for static layers).
-
-    A parameterised layer declares them in ``spec.parameters`` (a subset of
-    origins, minutes, mode, year); values are passed as :class:`ViewState`
-    holds them (tuples of names and of whole minutes, mode and year strings),
-    plus ``model``, the view's road assumptions, to a build that takes it.
-    """
-    return spec.params_from({**{name: getattr(view, name) for name in VIEW_PARAMS}, "model": view.road_model()})
 
 
 def view_frames(
@@ -115,13 +79,11 @@ def view_frames(
     :class:`~layers.registry.UnknownLayerError`; a layer that fails to build is
     reported in the second return value instead of stopping the export.
     """
-    wanted = [get(i).id for i in (view.layers if layer_ids is None else layer_ids)]
-    specs = [get(s.id) for s in all_specs() if s.id in wanted]
     frames: dict[str, gpd.GeoDataFrame] = {}
     failures: list[LayerFailure] = []
-    for spec in specs:
+    for spec, params in visible_layers(view, None if layer_ids is None else tuple(layer_ids)):
         try:
-            frames[spec.id] = spec.frame(**layer_params(spec, view))
+            frames[spec.id] = layer_frame(spec, params)
         except Exception as err:  # one broken layer must not sink a whole briefing
             failures.append(LayerFailure(spec.id, f"{type(err).__name__}: {err}"))
     return frames, failures
@@ -167,10 +129,6 @@ def _plain_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                 if isinstance(v, (list, tuple, dict, set)) else v
             )
     return out
-
-
-def _stamp(stem: str, ext: str) -> str:
-    return f"{stem}_{date.today():%Y%m%d}{ext}"
 
 
 def export_layers(
@@ -221,9 +179,9 @@ def export_layers(
                 _write(gdf, paths[-1], driver="GeoJSON", layer=lid, **options)
             if len(paths) == 1:
                 data = paths[0].read_bytes()
-                return Download(data, _stamp(f"{stem}_{next(iter(out))}", ".geojson"), mime, tuple(notices))
+                return Download(data, stamp(f"{stem}_{next(iter(out))}", ".geojson"), mime, tuple(notices))
             data = _zip(paths)
-            return Download(data, _stamp(f"{stem}_geojson", ".zip"), "application/zip", tuple(notices))
+            return Download(data, stamp(f"{stem}_geojson", ".zip"), "application/zip", tuple(notices))
         else:
             paths = []
             for lid, gdf in out.items():
@@ -241,7 +199,7 @@ def export_layers(
                 if cut:
                     notices.append(f"{lid}: Shapefile text holds at most 254 bytes; longer {', '.join(cut)} is cut")
             data = _zip(paths)
-    return Download(data, _stamp(stem, ext), mime, tuple(notices))
+    return Download(data, stamp(stem, ext), mime, tuple(notices))
 
 
 def _write(gdf: gpd.GeoDataFrame, path: Path, *, driver: str, layer: str | None = None, **options: str) -> None:
@@ -282,64 +240,3 @@ def _zip(paths: Iterable[Path]) -> bytes:
     return buf.getvalue()
 
 
-def _sheet_name(name: str, used: set[str]) -> str:
-    """An Excel sheet name: at most 31 characters, none of ``[]:*?/\\``, unique."""
-    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in name)[:31] or "table"
-    candidate, n = clean, 2
-    while candidate.lower() in used:
-        candidate = f"{clean[:28]}_{n}"
-        n += 1
-    used.add(candidate.lower())
-    return candidate
-
-
-def export_tables(tables: Mapping[str, pd.DataFrame], fmt: str = "xlsx", *, stem: str = "middle_yangtze") -> Download:
-    """Tables as a download: ``xlsx`` (one sheet per table) or ``csv`` (one file, or a zip of several).
-
-    CSV is UTF-8 with a byte-order mark, which Excel needs to show Chinese
-    text; a named index (e.g. a matrix's ``from``) is written as a column.
-    """
-    if fmt not in TABLE_FORMATS:
-        raise ExportError(f"unknown table format {fmt!r}; use {', '.join(TABLE_FORMATS)}")
-    if not tables:
-        raise ExportError("no tables to export")
-    ext, mime = TABLE_FORMATS[fmt]
-    keep_index = {name: any(n is not None for n in df.index.names) for name, df in tables.items()}
-    if fmt == "xlsx":
-        buf = io.BytesIO()
-        used: set[str] = set()
-        with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-            for name, df in tables.items():
-                df.to_excel(writer, sheet_name=_sheet_name(name, used), index=keep_index[name])
-        return Download(buf.getvalue(), _stamp(stem, ext), mime)
-    texts = {name: df.to_csv(index=keep_index[name]).encode("utf-8-sig") for name, df in tables.items()}
-    if len(texts) == 1:
-        name, data = next(iter(texts.items()))
-        return Download(data, _stamp(f"{stem}_{name}", ext), mime)
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name, data in texts.items():
-            zf.writestr(f"{name}.csv", data)
-    return Download(buf.getvalue(), _stamp(f"{stem}_tables", ".zip"), "application/zip")
-
-
-def travel_tables(view: ViewState, frames: Mapping[str, gpd.GeoDataFrame] | None = None) -> dict[str, pd.DataFrame]:
-    """The tables behind a view: door-to-door matrix (minutes), plan-target checks, circle statistics.
-
-    Circle statistics are the attribute tables (no geometry) of the visible
-    parameterised layers in ``frames`` (default: built from the view). The
-    matrix and targets use the view's network year and road assumptions.
-    """
-    from geo.traveltime import plan_targets, travel_time_matrix
-
-    kw = {"year": engine_year(view.year), "model": view.road_model()}
-    tables: dict[str, pd.DataFrame] = {"matrix_door_min": travel_time_matrix(kind="door", **kw).round(1)}
-    targets = plan_targets(**kw)
-    tables["targets_core_commute"] = targets.core_commute
-    tables["targets_member_pairs"] = targets.member_pairs
-    tables["targets_neighbour_cores"] = targets.neighbour_cores
-    frames = view_frames(view)[0] if frames is None else frames
-    for lid, gdf in frames.items():
-        if layer_params(get(lid), view):
-            tables[f"{lid}_stats"] = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
-    return tables

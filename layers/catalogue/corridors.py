@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from layers._derived import derived
+from layers.catalogue._derived import derived
 from layers.spec import Group, LayerSpec, LegendItem, Style
 
 _AXIS_COLORS = (("horizontal", "#b7791f"), ("vertical", "#6b46c1"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from layers._derived import derived
+from layers.catalogue._derived import derived
 from layers.spec import Group, LayerSpec, LegendItem, Style
 
 _CLUSTER_COLORS = (("automotive", "#2b6cb0"), ("shipbuilding", "#2c7a7b"),

@@ -18,9 +18,9 @@ import pandas as pd
 
 from layers.registry import builtin_ids
 from layers.spec import REQUIRED_FIELDS, Group, LayerSpec, Style
-from layers.userdata.errors import BadNameError, LayerExistsError, UserDataError
-from layers.userdata.reader import ReadOptions, read_file
-from layers.userdata.workspace import LayerStyle, UserLayer, Workspace, check_name
+from workspace.errors import BadNameError, LayerExistsError, UserDataError
+from workspace.reader import ReadOptions, read_file
+from workspace.store import LayerStyle, UserLayer, Workspace, check_name
 
 __all__ = ["USER_PREFIX", "ImportReport", "import_file", "layer_id", "prepare_frame", "spec_for", "user_specs"]
 
@@ -82,7 +82,7 @@ def import_file(path: str | os.PathLike, name: str, *, options: ReadOptions | No
     """Read, check and store one file as user layer ``name``; the workspace is untouched on any error.
 
     ``source_name`` is the file name to record and show (the app's upload has a temporary path).
-    Raises :class:`~layers.userdata.errors.UserDataError` subclasses with one-line messages.
+    Raises :class:`~workspace.errors.UserDataError` subclasses with one-line messages.
     """
     workspace = workspace or Workspace()
     name = check_name(name)
@@ -109,11 +109,11 @@ def spec_for(layer: UserLayer, workspace: Workspace) -> LayerSpec:
                   fill_opacity=s.fill_opacity if layer.kind != "line" else 0.0)
     return LayerSpec(id=layer_id(layer.name), title_zh=layer.title, title_en=layer.title, group=Group.USER,
                      build=partial(_build, workspace, layer.table), style=style, fields=layer.fields,
-                     attribution=layer.source_file)
+                     attribution=layer.source_file, revision=f"{layer.imported_at}|{s}")
 
 
 def user_specs(workspace: Workspace | None = None) -> tuple[LayerSpec, ...]:
-    """Specs for every layer in ``workspace`` (default: :func:`~layers.userdata.workspace.default_path`).
+    """Specs for every layer in ``workspace`` (default: :func:`~workspace.store.default_path`).
 
     A damaged or foreign workspace file is logged and yields no layers, so the plan's layers still work.
     """

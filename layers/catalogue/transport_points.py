@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from layers._derived import derived
+from layers.catalogue._derived import derived
 from layers.spec import Group, LayerSpec, LegendItem, Style
 
 _AIRPORT_ROLES = (("hub", "#9b2c2c"), ("regional_hub", "#dd6b20"), ("regional", "#4a5568"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from layers._derived import derived
+from layers.catalogue._derived import derived
 from layers.spec import Group, LayerSpec, LegendItem, Style
 
 SUBCLUSTER_COLORS = (("武汉城市圈", "#d1495b"), ("环长株潭城市群", "#2e8b57"), ("环鄱阳湖城市群", "#2f6db5"))

@@ -10,7 +10,7 @@ assets the explorer never uses (jQuery, Bootstrap, Font Awesome, awesome
 markers). A CDN URL without a local copy raises :class:`MissingAssetError`, so
 a new plugin cannot silently bring a CDN back.
 
-    python -m layers.offline_assets   # copy the assets (run by set-up; the app also does it at start)
+    python -m render.assets   # copy the assets (run by set-up; the app also does it at start)
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ def ensure_assets(target: Path = VENDOR_DIR) -> list[Path]:
         paths.append(path)
     ignore = target / ".gitignore"
     if not ignore.exists():
-        ignore.write_text("# Copied from the folium-offline package by layers/offline_assets.py\n*\n!.gitignore\n")
+        ignore.write_text("# Copied from the folium-offline package by render/assets.py\n*\n!.gitignore\n")
     return paths
 
 
@@ -114,7 +114,7 @@ def local_url(url: str, base: str = ASSET_URL_BASE) -> str:
         tail = url.removeprefix(ASSET_URL_BASE).removeprefix("vendor:")
         name = tail if tail in _LOCAL_NAMES else None
     if name is None:
-        raise MissingAssetError(f"no local copy of {url}; add it to layers.offline_assets.NEEDED")
+        raise MissingAssetError(f"no local copy of {url}; add it to render.assets.NEEDED")
     return base + name
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from layers._derived import derived
+from layers.catalogue._derived import derived
 from layers.spec import Group, LayerSpec, Style
 
 PROVINCES = LayerSpec(

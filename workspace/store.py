@@ -39,7 +39,7 @@ import shapely
 from platformdirs import user_data_dir
 
 from geo.crs import WGS84
-from layers.userdata.errors import (
+from workspace.errors import (
     BadNameError,
     FileTooLargeError,
     LayerExistsError,
@@ -346,7 +346,7 @@ class Workspace:
 
         Names already here raise :class:`LayerExistsError` unless ``replace``. Returns (layer names, view names).
         """
-        from layers.userdata.reader import max_bytes as default_limit
+        from workspace.reader import max_bytes as default_limit
 
         src_path = Path(path)
         label = src_path.name

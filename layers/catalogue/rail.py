@@ -10,8 +10,8 @@ import shapely
 
 from geo.crs import WGS84
 from geo.network import default_network
-from layers.scenario import engine_year
-from layers.spec import Group, LayerSpec, LegendItem, Style
+from geo.options import engine_year
+from layers.spec import Group, Kind, LayerSpec, LegendItem, Style
 
 _KIND_COLORS = (("hsr", "#2d3748"), ("intercity", "#4a5568"), ("conventional", "#718096"))
 _STATUS_STYLE = {"open": None, "construction": "6 4", "planned": "2 4"}
@@ -71,7 +71,7 @@ def build_stations(*, year: str | int = "now") -> gpd.GeoDataFrame:
 
 RAIL_LINES = LayerSpec(
     id="rail_lines", title_zh="铁路网", title_en="Rail network", group=Group.TRANSPORT,
-    build=build_rail_lines, parameters=("year",),
+    build=build_rail_lines, kind=Kind.NETWORK,
     style=Style(kind="line", color="#2d3748", weight=2.5, category_field="kind", categories=_KIND_COLORS),
     fields=("line_id", "minutes", "minutes_basis", "opened", "status"),
     field_titles={"line_id": ("线路", "Line"), "minutes": ("最快运行时间 (分钟)", "Fastest time (min)"),
@@ -85,7 +85,7 @@ RAIL_LINES = LayerSpec(
 
 STATIONS = LayerSpec(
     id="stations", title_zh="铁路车站", title_en="Rail stations", group=Group.TRANSPORT,
-    build=build_stations, parameters=("year",),
+    build=build_stations, kind=Kind.NETWORK,
     style=Style(kind="point", color="#2d3748", fill_color="#ffffff", fill_opacity=1.0, radius=3, weight=1.5),
     fields=("city_zh", "main", "coord_imputed"),
     field_titles={"city_zh": ("城市", "City"), "main": ("主要车站", "Main station"),

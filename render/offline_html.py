@@ -1,11 +1,11 @@
 """The interactive map as one self-contained HTML file that opens offline.
 
-The page is built by the app's own renderer (:mod:`layers.folium_map`) with the
+The page is built by the app's own renderer (:mod:`render.webmap`) with the
 same layers, legend and language as the screen, on the offline vector basemap
 (provinces drawn from our data; tile basemaps would need the network). Leaflet
-and its plugins are inlined by :func:`layers.offline_assets.inline_html`, and
+and its plugins are inlined by :func:`render.assets.inline_html`, and
 the result is checked: a page that still references a remote script,
-stylesheet or image is an :class:`~layers.export.ExportError`, never a file
+stylesheet or image is an :class:`~export.files.ExportError`, never a file
 that silently breaks on an intranet.
 """
 
@@ -18,11 +18,12 @@ from datetime import date
 
 import folium
 
-from layers import folium_map, offline_assets
-from layers.export import ExportError
-from layers.export_data import Download, layer_params
-from layers.registry import all_specs, get
+from export.download import Download
+from export.files import ExportError
+from layers.frames import visible_layers
 from layers.view import ViewState
+from render import assets as offline_assets
+from render import webmap as folium_map
 
 __all__ = ["html_download", "inline_map", "map_html", "remote_references"]
 
@@ -82,16 +83,13 @@ def map_html(view: ViewState, *, layer_ids: Sequence[str] | None = None) -> tupl
     circles with the view's origins, minutes, mode and year; the map opens at
     the view's centre and zoom.
     """
-    wanted = list(view.layers if layer_ids is None else layer_ids)
-    for lid in wanted:
-        get(lid)  # unknown ids raise UnknownLayerError with suggestions
-    specs = [s for s in all_specs() if s.id in wanted]
+    visible = visible_layers(view, None if layer_ids is None else tuple(layer_ids))
     notices: list[str] = []
     if view.basemap != "offline":
         notices.append(f"the {view.basemap} tiles need the network; the HTML uses the offline vector basemap")
     m = folium_map.base_map("offline", view.center, view.zoom, height="100vh")
     groups, errors = folium_map.overlay_groups(
-        [(spec, layer_params(spec, view)) for spec in specs], lang=view.lang, datum="wgs84",
+        visible, lang=view.lang, datum="wgs84",
         tolerance=folium_map.detail_tolerance(view.zoom),
     )
     for group in groups:

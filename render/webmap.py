@@ -41,9 +41,10 @@ import layers
 from data import read_derived
 from geo import chinacoords
 from geo.crs import shift_geometry
-from layers import offline_assets
+from layers.frames import layer_frame
 from layers.i18n import fmt_number
 from layers.spec import LayerSpec, Style
+from render import assets as offline_assets
 
 __all__ = [
     "MAX_ZOOM",
@@ -51,12 +52,10 @@ __all__ = [
     "Basemap",
     "base_map",
     "basemaps",
-    "clear_caches",
     "datum_for",
     "detail_tolerance",
     "feature_collection",
     "latlon",
-    "layer_frame",
     "legend_html",
     "overlay_groups",
     "prepare",
@@ -332,16 +331,6 @@ def prepare(gdf: gpd.GeoDataFrame, *, tolerance: float | None, datum: str = "wgs
 # ------------------------------------------------------------------------------------------- layer building
 
 
-@lru_cache(maxsize=96)
-def _cached_frame(layer_id: str, params: tuple[tuple[str, Any], ...]) -> gpd.GeoDataFrame:
-    return layers.get(layer_id).frame(**dict(params))
-
-
-def layer_frame(spec: LayerSpec, params: Mapping[str, Any] | None = None) -> gpd.GeoDataFrame:
-    """``spec.frame(**params)``, cached per (layer, params); params must be hashable. Do not mutate the result."""
-    return _cached_frame(spec.id, tuple(sorted((params or {}).items())))
-
-
 def _fmt_value(value: Any, lang: str) -> str | None:
     """A property value as display text (not yet escaped); None for missing values."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
@@ -525,10 +514,10 @@ L.circleMarker([%(lat).6f, %(lon).6f], {radius: 14, color: '#ff7f00', weight: 3,
 
 
 @lru_cache(maxsize=256)
-def _payload(layer_id: str, params: tuple[tuple[str, Any], ...], lang: str, datum: str,
+def _payload(layer_id: str, revision: str, params: tuple[tuple[str, Any], ...], lang: str, datum: str,
              tolerance: float | None) -> str:
     spec = layers.get(layer_id)
-    gdf = prepare(_cached_frame(layer_id, params), tolerance=tolerance, datum=datum)
+    gdf = prepare(layer_frame(spec, dict(params)), tolerance=tolerance, datum=datum)
     return feature_collection(spec, gdf, lang)
 
 
@@ -548,7 +537,7 @@ def overlay_groups(
     groups, drawn, errors = [], [], []
     for spec, params in specs:
         try:
-            payload = _payload(spec.id, tuple(sorted(params.items())), lang, datum, tolerance)
+            payload = _payload(spec.id, spec.revision, tuple(sorted(params.items())), lang, datum, tolerance)
         except Exception as err:  # a layer whose data is missing must not take the whole map down
             errors.append((spec.id, f"{type(err).__name__}: {err}"))
             continue
@@ -566,9 +555,3 @@ def overlay_groups(
         furniture.add_child(_Script(_FLY_MARKER_JS % {"lat": lat, "lon": lon}))
     groups.append(furniture)
     return groups, errors
-
-
-def clear_caches() -> None:
-    """Forget cached layer frames and map payloads (they are keyed by layer id, and a user layer can change)."""
-    _payload.cache_clear()
-    _cached_frame.cache_clear()

@@ -5,7 +5,7 @@ and GeoPackage. The format is decided by the content, and a known extension
 that contradicts it is an error. The user states the source coordinate system
 (WGS-84, CGCS2000, GCJ-02 as in 高德/腾讯, BD-09 as in 百度, or an EPSG code);
 files that declare their own CRS (.prj, GeoPackage) are read in it unless the
-user says otherwise. Every problem is a :class:`~layers.userdata.errors.UserDataError`
+user says otherwise. Every problem is a :class:`~workspace.errors.UserDataError`
 with a one-line message naming the file; likely mistakes that still give a
 usable layer are returned as warnings.
 
@@ -42,7 +42,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from geo.crs import CGCS2000, GEOD, WGS84, shift_geometry
-from layers.userdata.errors import (
+from workspace.errors import (
     BadCoordinatesError,
     BadGeometryError,
     CoordinateColumnsError,
@@ -814,7 +814,7 @@ def _isnan(value: object) -> bool:
 def read_file(path: str | os.PathLike, options: ReadOptions | None = None) -> ReadResult:
     """Read and check one file; the result's frame is in EPSG:4326.
 
-    Raises a :class:`~layers.userdata.errors.UserDataError` subclass with a one-line
+    Raises a :class:`~workspace.errors.UserDataError` subclass with a one-line
     message naming the file for anything that cannot be imported.
     """
     path = Path(path)

@@ -28,7 +28,8 @@ from scipy.spatial import cKDTree
 from shapely import ops
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 
-from data import _basemap_reader as br
+from data import SOURCES_DIR
+from data.build import basemap_reader as br
 from geo import crs
 
 __all__ = [
@@ -57,7 +58,7 @@ BANK_M = 200.0
 # Yangtze line cuts the lake's outlet at Hukou and leaves the lake as a separate part.
 POYANG_CUT_KM = 2.0
 
-_SOURCES = Path(__file__).with_name("sources")
+_SOURCES = SOURCES_DIR
 _WAYPOINTS = _SOURCES / "river_waypoints.csv"
 _CHANNEL_ENDS = _SOURCES / "channel_ends.csv"
 

@@ -1,0 +1,122 @@
+"""The panels beside and below the map: circle statistics, plan-target verdicts and the travel-time matrix."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from geo.network import RoadModel
+from geo.options import engine_year
+from layers.catalogue.circles import english_names, road_assumptions
+from layers.frames import layer_frame
+from layers.i18n import escape_markdown, fmt_minutes, fmt_number, t, widget_key
+from layers.spec import Kind, LayerSpec
+from layers.view import ROAD_FIELDS, ViewState
+
+__all__ = ["circle_panel", "circle_table", "tables_panel"]
+
+TARGETS = ("core_commute", "member_pairs", "neighbour_cores")
+_TABLE_COLUMNS = ("core", "city", "city_a", "city_b", "neighbour", "door_min", "door_ok", "rail_min", "rail_ok")
+
+
+@st.cache_data(show_spinner=False)
+def _tables(year: str, model_items: tuple[tuple[str, float], ...]) -> dict[str, pd.DataFrame]:
+    """Plan-target verdicts and door/rail matrices (minutes) for a network year and access model."""
+    from geo.traveltime import plan_targets, travel_time_matrix
+
+    kw = {"year": engine_year(year), "model": RoadModel(**dict(model_items))}
+    targets = plan_targets(**kw)
+    return {"core_commute": targets.core_commute, "member_pairs": targets.member_pairs,
+            "neighbour_cores": targets.neighbour_cores,
+            "door": travel_time_matrix(kind="door", **kw), "rail": travel_time_matrix(kind="rail", **kw)}
+
+
+def circle_panel(visible: list[tuple[LayerSpec, dict[str, Any]]], view: ViewState, lang: str) -> None:
+    """Beside the map: each circle's area, the cities it reaches (with times) and the population reached."""
+    st.subheader(t("circle_summary", lang))
+    circle_layers = [(s, p) for s, p in visible if s.kind is Kind.CIRCLES]
+    if not circle_layers:
+        st.info(t("circles_off", lang) if view.origins else t("circles_no_origin", lang))
+        return
+    for spec, params in circle_layers:
+        try:
+            gdf = layer_frame(spec, params)
+        except Exception as err:  # the engine reports bad input as exceptions with a readable message
+            st.warning(escape_markdown(t("layer_error", lang, layer=spec.title(lang), error=err)))
+            continue
+        table = circle_table(gdf, lang)
+        st.dataframe(table, hide_index=True, width="stretch")
+        if params["mode"] != "nominal":
+            st.caption(road_assumptions(params["model"], lang))
+        st.download_button(t("download_csv", lang), table.to_csv(index=False).encode("utf-8-sig"),
+                           file_name=f"{spec.id}.csv", mime="text/csv", key=f"dl_{spec.id}")
+
+
+def circle_table(gdf: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One row per circle with translated headers; cities as "name (time)" nearest first, in ``lang``."""
+    en = english_names()
+
+    def name(zh: str) -> str:
+        return zh if lang == "zh" else en.get(zh, zh)
+
+    rows = []
+    for _, r in gdf.sort_values(["origin", "minutes"], kind="stable").iterrows():
+        reached = json.loads(r["reached"])
+        cities = "、".join(f"{name(c)} ({fmt_minutes(m, lang)})" for c, m in reached)
+        rows.append({
+            t("col_origin", lang): name(str(r["origin"])),
+            t("col_minutes", lang): int(r["minutes"]),
+            t("col_area_km2", lang): round(float(r["area_km2"])),
+            t("col_n_cities", lang): len(reached),
+            t("col_population", lang): fmt_number(r.get("population_reached"), lang),
+            t("col_cities", lang): cities or t("no_cities", lang),
+        })
+    return pd.DataFrame(rows)
+
+
+def _translated(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    en = english_names()
+    out = df.copy()
+    for col in ("core", "city", "city_a", "city_b", "neighbour"):
+        if col in out and lang == "en":
+            out[col] = out[col].map(lambda n: en.get(n, n))
+    for col in ("door_min", "rail_min"):
+        if col in out:
+            out[col] = out[col].round(0)
+    return out.rename(columns={c: t(f"col_{c}", lang) for c in _TABLE_COLUMNS if c in out})
+
+
+def tables_panel(view: ViewState, lang: str) -> None:
+    """Plan-target verdicts and the travel-time matrix: sortable tables, each downloadable as CSV."""
+    st.subheader(t("tables", lang))
+    try:
+        tables = _tables(view.year, tuple(zip(ROAD_FIELDS, view.road, strict=True)))
+    except Exception as err:  # missing rail data must leave the map usable
+        st.warning(escape_markdown(t("circles_unavailable", lang) + f" ({err})"))
+        return
+    # The choice's labels are fixed per language (a keyed widget keeps its labels); the verdict counts, which
+    # change with the network year and the road model, are shown under it.
+    choice = st.radio(t("tables", lang), [*TARGETS, "matrix"], key=widget_key("table_choice", lang),
+                      horizontal=True, label_visibility="collapsed",
+                      format_func=lambda k: t(f"target_{k}", lang) if k in TARGETS else t("matrix", lang))
+    if choice == "matrix":
+        kind = st.radio(t("matrix_kind", lang), ("door", "rail"), format_func=lambda k: t(f"matrix_{k}", lang),
+                        horizontal=True, key=widget_key("matrix_kind", lang))
+        shown = tables[kind].round(0)
+        if lang == "en":
+            en = english_names()
+            shown = shown.rename(index=lambda n: en.get(n, n), columns=lambda n: en.get(n, n))
+        st.dataframe(shown, width="stretch", height=380)
+        csv, name = shown.to_csv(), f"matrix_{kind}_{view.year}.csv"
+    else:
+        df = tables[choice]
+        ok = df["door_ok" if "door_ok" in df else "rail_ok"]
+        st.caption(t("targets_met", lang, ok=int(ok.sum()), n=len(df)))
+        shown = _translated(df, lang)
+        st.dataframe(shown, hide_index=True, width="stretch", height=300)
+        csv, name = shown.to_csv(index=False), f"targets_{choice}_{view.year}.csv"
+    st.download_button(t("download_csv", lang), csv.encode("utf-8-sig"), file_name=name, mime="text/csv",
+                       key="dl_table")

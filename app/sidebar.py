@@ -1,0 +1,65 @@
+"""The sidebar: language, city search, basemap, layers by group, My data, and the circle settings."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import layers
+from app import state
+from app.mydata import sidebar as mydata_sidebar
+from layers.i18n import LANG_NAMES, escape_markdown, t
+from layers.spec import GROUP_TITLES
+from layers.view import BASEMAPS, DEFAULT_LAYERS, MODES, ROAD_FIELDS, YEARS
+from render import webmap as fm
+from workspace import Workspace
+
+__all__ = ["sidebar"]
+
+ss = st.session_state
+
+
+def _fly(cities: pd.DataFrame) -> None:
+    """Search callback: centre the map on the chosen city."""
+    hit = cities[cities["name_zh"] == ss.search]
+    ss.fly = None if hit.empty else (float(hit["lon"].iloc[0]), float(hit["lat"].iloc[0]))
+
+
+def sidebar(cities: pd.DataFrame, lang: str, workspace: Workspace) -> None:
+    """All controls, drawn after the map (their values are already in session state when the script starts)."""
+    sb = st.sidebar
+    sb.radio(t("language", lang), list(LANG_NAMES), format_func=LANG_NAMES.get, key="lang", horizontal=True)
+    names = {r.name_zh: (r.name_zh if lang == "zh" else r.name_en) + (f" · {r.name_en}" if lang == "zh"
+                                                                       else f" · {r.name_zh}")
+             for r in cities.itertuples()}
+    state.language_widget(sb.selectbox, "search", lang, t("search", lang), list(names), names.get,
+                          placeholder=t("search_placeholder", lang), then=lambda: _fly(cities))
+    available = fm.basemaps()
+    state.language_widget(sb.selectbox, "basemap", lang, t("basemap", lang), [b for b in BASEMAPS if b in available],
+                          lambda b: t(f"basemap_{b}", lang))
+    if ss.basemap == "gaode":
+        sb.caption(t("basemap_gcj_note", lang))
+    elif ss.basemap != "offline":
+        sb.caption(t("basemap_online_note", lang))
+
+    sb.subheader(t("layers", lang))
+    for group, specs in layers.by_group().items():
+        with sb.expander(GROUP_TITLES[group][0 if lang == "zh" else 1],
+                         expanded=any(s.id in DEFAULT_LAYERS for s in specs)):
+            for spec in specs:
+                # Titles of user layers come from files: shown as plain text, never as Markdown.
+                st.checkbox(escape_markdown(spec.title(lang)), key=f"layer_{spec.id}")
+    known_origins = tuple(cities["name_zh"])
+    mydata_sidebar(sb, lang, workspace, open_view=lambda q: state.open_view(q, known_origins),
+                   current_query=lambda: state.current_view().to_query())
+
+    with sb.expander(t("circles", lang), expanded=True):
+        state.language_widget(st.multiselect, "origins", lang, t("origins", lang), list(names), names.get,
+                              max_selections=state.MAX_ORIGINS)
+        st.text_input(t("thresholds", lang), key="thresholds", help=t("thresholds_help", lang))
+        state.language_widget(st.radio, "mode", lang, t("mode", lang), list(MODES), lambda m: t(f"mode_{m}", lang))
+        state.language_widget(st.selectbox, "year", lang, t("year", lang), list(YEARS),
+                              lambda y: t(f"year_{y}", lang))
+        with st.popover(t("assumptions", lang), width="stretch"):
+            for key, (_, lo, hi, step) in ROAD_FIELDS.items():
+                st.number_input(t(key, lang), min_value=lo, max_value=hi, step=step, key=key)

@@ -1,0 +1,75 @@
+"""The engine's vocabularies, each with its valid values, in one place.
+
+Every front end (the app, the URL view, the command lines, the exporters) reads its
+choices and limits from here, so a mode, a network year or a threshold that one of
+them accepts is accepted by all of them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from enum import StrEnum
+
+from geo.errors import BadOptionError, BadThresholdError
+from geo.network import CURRENT_YEAR, PLAN_YEAR, PLANNED, Year
+
+__all__ = [
+    "MAX_MINUTES",
+    "MAX_ORIGINS",
+    "MAX_THRESHOLDS",
+    "MIN_MINUTES",
+    "NETWORK_YEARS",
+    "ROAD_RANGES",
+    "CircleMode",
+    "check_minutes",
+    "engine_year",
+]
+
+
+class CircleMode(StrEnum):
+    """How a travel circle is drawn: on the network (road + rail, or road only), or as a fixed-speed ring."""
+
+    RAIL = "rail"
+    ROAD = "road"
+    NOMINAL = "nominal"
+
+
+# Network years a view can ask for: the plan year, today's network, and everything planned.
+NETWORK_YEARS = ("2015", "now", "planned")
+_ENGINE_YEARS: Mapping[str, Year] = {"2015": PLAN_YEAR, "now": CURRENT_YEAR, "planned": PLANNED}
+
+MIN_MINUTES, MAX_MINUTES = 1, 24 * 60  # whole minutes a circle threshold may take
+# Bounds on the lists a view carries (a shared link can hold thousands of items; each costs a circle).
+MAX_ORIGINS = 8
+MAX_THRESHOLDS = 6
+
+# RoadModel field -> (min, max, step), in RoadModel's units (km/h, factor, minutes, minutes, km).
+ROAD_RANGES: Mapping[str, tuple[float, float, float]] = {
+    "speed_kmh": (10.0, 200.0, 5.0),
+    "detour_factor": (1.0, 3.0, 0.05),
+    "access_min": (0.0, 120.0, 5.0),
+    "egress_min": (0.0, 120.0, 5.0),
+    "max_access_km": (5.0, 300.0, 5.0),
+}
+
+
+def engine_year(token: str | int) -> Year:
+    """The engine year for a network year token (``"2015"``, ``"now"``, ``"planned"``); an integer passes through."""
+    key = str(token)
+    if key in _ENGINE_YEARS:
+        return _ENGINE_YEARS[key]
+    if key.isdigit():
+        return int(key)
+    raise BadOptionError(f"unknown network year {token!r}; expected one of {', '.join(NETWORK_YEARS)} or a year")
+
+
+def check_minutes(value: object) -> int:
+    """A threshold as whole minutes in [MIN_MINUTES, MAX_MINUTES]; anything else raises BadThresholdError."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise BadThresholdError(f"threshold {value!r} is not a number of minutes") from None
+    if not math.isfinite(number) or not MIN_MINUTES <= round(number) <= MAX_MINUTES:
+        raise BadThresholdError(f"threshold {value!r} must be {MIN_MINUTES}–{MAX_MINUTES} minutes")
+    return round(number)

@@ -1,0 +1,24 @@
+"""The built-in layers, registered in drawing order (areas below lines below points)."""
+
+from __future__ import annotations
+
+from layers.catalogue import (
+    circles,
+    clusters,
+    context,
+    corridors,
+    cross_river,
+    economy,
+    rail,
+    transport_points,
+    waterways,
+)
+from layers.registry import register
+
+register(
+    context.PROVINCES, clusters.AGGLOMERATION, clusters.SUBCLUSTERS, clusters.CITY_BOUNDARIES, economy.ZONES,
+    waterways.LAKES, *circles.SPECS, waterways.CHANNELS, waterways.RIVERS, corridors.CORRIDORS, rail.RAIL_LINES,
+    *cross_river.SPECS, rail.STATIONS,
+    transport_points.PORTS, transport_points.AIRPORTS, economy.INDUSTRIAL_CLUSTERS, economy.HITECH_ZONES,
+    clusters.CITIES,
+)
