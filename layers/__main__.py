@@ -29,7 +29,7 @@ import sys
 from pathlib import Path
 
 import layers
-import workspace as _workspace
+import workspace.specs as _user_layers  # noqa: F401  (importing workspace registers the planner's layers)
 from export.files import ExportError, check_target, write_layer
 from layers.view import MODES, YEARS, ViewState, parse_view
 
