@@ -52,34 +52,73 @@ def test_every_dependency_is_pinned_in_the_lock():
     assert not missing, f"not pinned in requirements.lock: {sorted(missing)}"
 
 
-def test_geometry_and_layer_code_never_import_streamlit():
-    offenders = []
-    for folder in ("geo", "layers", "data"):
-        for path in (ROOT / folder).rglob("*.py"):
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-            for node in ast.walk(tree):
-                names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-                    [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
-                if any(n.split(".")[0] in {"streamlit", "streamlit_folium"} for n in names):
-                    offenders.append(str(path.relative_to(ROOT)))
-    assert not offenders, f"geometry/layer code imports Streamlit: {offenders}"
+# Which project packages each package may import: data flows one way, data -> geo -> layers -> export/render ->
+# app. The command lines (``__main__``) are entry points and may use whatever they drive.
+ALLOWED = {
+    "data": set(),
+    "geo": {"data"},
+    "layers": {"data", "geo"},
+    "workspace": {"data", "geo", "layers"},
+    "export": {"data", "geo", "layers"},
+    "render": {"data", "geo", "layers", "export"},
+    "app": {"data", "geo", "layers", "export", "render", "workspace"},
+}
+PROJECT = set(ALLOWED)
 
 
-def _imported_packages(path: Path) -> set[str]:
-    names: set[str] = set()
+def _imports(path: Path) -> list[tuple[str, str]]:
+    """(module, first imported name) of every absolute import in ``path``."""
+    out = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            names |= {a.name.split(".")[0] for a in node.names}
+            out += [(a.name, "") for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
-    return names
+            out += [(node.module, a.name) for a in node.names]
+    return out
 
 
-def test_data_flows_one_way_data_geo_layers():
-    # Build-time helpers of data/ (the build script and its private modules) may use geo's CRS tools;
-    # what the app loads from data/ at run time may not, and geo never reaches up into layers/.
-    runtime_data = [p for p in (ROOT / "data").glob("*.py") if not p.name.startswith("_") and p.name != "build.py"]
-    runtime_data.append(ROOT / "data" / "__init__.py")
-    assert all(not _imported_packages(p) & {"geo", "layers"} for p in runtime_data)
-    offenders = [p.name for p in (ROOT / "geo").glob("*.py") if "layers" in _imported_packages(p)]
-    assert not offenders, f"geo/ imports layers/: {offenders}"
+def _package_files(package: str) -> list[Path]:
+    return [p for p in (ROOT / package).rglob("*.py") if p.name != "__main__.py"]
+
+
+def test_every_package_imports_only_the_packages_below_it():
+    offenders = []
+    for package, allowed in ALLOWED.items():
+        for path in _package_files(package):
+            if package == "data" and "build" in path.relative_to(ROOT / "data").parts:
+                allowed_here = {"geo"}  # the build (and only the build) measures and converts with geo
+            else:
+                allowed_here = allowed
+            for module, _ in _imports(path):
+                top = module.split(".")[0]
+                if top in PROJECT and top != package and top not in allowed_here:
+                    offenders.append(f"{path.relative_to(ROOT)} imports {module}")
+    assert not offenders, offenders
+
+
+def test_only_the_app_imports_streamlit():
+    offenders = [f"{path.relative_to(ROOT)}" for package in PROJECT - {"app"} for path in _package_files(package)
+                 if any(m.split(".")[0] in {"streamlit", "streamlit_folium"} for m, _ in _imports(path))]
+    assert not offenders, offenders
+    assert (ROOT / "streamlit_app.py").read_text(encoding="utf-8").count("\n") < 40
+
+
+def test_no_module_imports_another_packages_private_names():
+    offenders = []
+    for package in PROJECT:
+        for path in _package_files(package):
+            for module, name in _imports(path):
+                top = module.split(".")[0]
+                private = any(part.startswith("_") and part != "__future__" for part in module.split(".")[1:])
+                if top in PROJECT and top != package and (private or (name.startswith("_") and name != "*")):
+                    offenders.append(f"{path.relative_to(ROOT)}: {module}.{name}")
+    assert not offenders, offenders
+
+
+def test_readme_layout_table_names_every_package():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for package in (*PROJECT, "tests", "bench"):
+        assert f"| `{package}/` |" in readme, package
+    for sub in (ROOT / "tests").iterdir():
+        if sub.is_dir() and sub.name not in ("fixtures", "bad_inputs", "__pycache__"):
+            assert sub.name in PROJECT | {"e2e"}, f"tests/{sub.name} mirrors no package"

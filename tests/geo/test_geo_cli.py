@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from test_network import write_sources
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess:

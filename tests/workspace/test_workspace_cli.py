@@ -14,7 +14,7 @@ import pytest
 from workspace import Workspace, import_file
 from workspace.errors import UserDataError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "userdata"
 BAD = ROOT / "tests" / "bad_inputs"
 EXPECTED = json.loads((BAD / "expected.json").read_text(encoding="utf-8"))

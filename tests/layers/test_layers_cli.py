@@ -9,7 +9,7 @@ import pytest
 
 import layers
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 REQUIRED_IDS = {"cities", "city_boundaries", "provinces", "subclusters", "agglomeration", "cross_river_pairs",
                 "rivers", "lakes", "channels", "ports", "corridors", "zones", "industrial_clusters", "hitech_zones",
                 "airports"}

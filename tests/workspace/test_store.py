@@ -17,7 +17,7 @@ from layers.view import ViewState
 from workspace import ReadOptions, Workspace, import_file, user_specs
 from workspace.errors import LayerExistsError, UnknownUserLayerError, WorkspaceError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "userdata"
 
 

@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import streamlit_server
 
+from tests.conftest import streamlit_server
 from workspace import Workspace
 
 pytestmark = pytest.mark.browser
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "userdata"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "userdata"
 WAIT_S = 60.0
 
 

@@ -11,7 +11,7 @@ import layers
 from layers.i18n import widget_key
 from layers.view import DEFAULT_LAYERS, ViewState
 
-APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 TIMEOUT_S = 120
 
 
@@ -165,7 +165,7 @@ def test_my_data_restyles_a_layer_and_deletes_a_saved_view(tmp_path, monkeypatch
     from workspace import Workspace, import_file
 
     ws = Workspace(tmp_path / "ws.gpkg")
-    import_file(Path(__file__).parent / "fixtures" / "userdata" / "points_wgs84.csv", "点", workspace=ws)
+    import_file(Path(__file__).parents[1] / "fixtures" / "userdata" / "points_wgs84.csv", "点", workspace=ws)
     ws.save_view("汇报", ViewState(lang="en").to_query())
     monkeypatch.setenv("MYE_WORKSPACE", str(ws.path))
     at = run(layers="provinces,user.点")

@@ -16,7 +16,7 @@ from workspace import ReadOptions, Workspace, guess_lonlat, import_file, read_fi
 from workspace.errors import BadNameError, LayerExistsError, NeedsTableError, UnknownCRSError
 from workspace.reader import parse_source_crs
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "userdata"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "userdata"
 # The landmarks every fixture holds (tests/fixtures/userdata/make_fixtures.py), WGS-84 lon/lat.
 KNOWN = {"黄鹤楼": (114.3022, 30.5446), "岳麓书院": (112.9343, 28.1823), "滕王阁": (115.8797, 28.6818)}
 KNOWN_EN = {"Yellow Crane Tower": "黄鹤楼", "Yuelu Academy": "岳麓书院", "Tengwang Pavilion": "滕王阁"}

@@ -12,7 +12,7 @@ from PIL import Image
 
 import layers
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 APP_URL = "http://localhost:8501/?layers=cities,subclusters&lang=en&lon=114.3000&lat=30.6000&zoom=8"
 
 

@@ -19,7 +19,7 @@ from geo import crs
 # seat_datum). Places that are not prefecture seats there (river towns and ports) are approximate
 # WGS-84 positions from general reference maps, rounded to 0.01°.
 NEAR_KM = 5.0
-CITIES_CSV = Path(__file__).resolve().parents[1] / "data" / "sources" / "cities.csv"
+CITIES_CSV = Path(__file__).resolve().parents[2] / "data" / "sources" / "cities.csv"
 APPROX = {
     "城陵矶": (113.14, 29.43),
     "安庆": (117.05, 30.53),

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from workspace import Workspace, import_file
 from workspace.errors import UserDataError
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "userdata"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "userdata"
 GOOD_CSV = (FIXTURES / "points_wgs84.csv").read_bytes()
 GOOD_GEOJSON = (FIXTURES / "points.geojson").read_bytes()
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
