@@ -49,8 +49,7 @@ def sidebar(cities: pd.DataFrame, lang: str, workspace: Workspace) -> None:
             for spec in specs:
                 # Titles of user layers come from files: shown as plain text, never as Markdown.
                 st.checkbox(escape_markdown(spec.title(lang)), key=f"layer_{spec.id}")
-    known_origins = tuple(cities["name_zh"])
-    mydata_sidebar(sb, lang, workspace, open_view=lambda q: state.open_view(q, known_origins),
+    mydata_sidebar(sb, lang, workspace, open_view=state.open_view,
                    current_query=lambda: state.current_view().to_query())
 
     with sb.expander(t("circles", lang), expanded=True):

@@ -56,12 +56,11 @@ def seed(view: ViewState) -> None:
     ss._init = True
 
 
-def open_view(query: str, known_origins: tuple[str, ...] = ()) -> None:
-    """Show a saved view: seed every widget from it (the map remounts at its extent)."""
-    view = parse_view(query, known_layers=known_layers(), known_origins=known_origins)
-    st.query_params.from_dict(view.to_params())
-    seed(view)
-    ss.map_generation = ss.get("map_generation", 0) + 1
+def open_view(query: str) -> None:
+    """Show a saved view: put it in the URL; the next run seeds every widget from it (the map remounts at its
+    extent). Widgets drawn in this run cannot change their values any more, so the caller reruns."""
+    st.query_params.from_dict(parse_view(query, known_layers=known_layers()).to_params())
+    ss._init = False
 
 
 def map_extent() -> tuple[tuple[float, float], int]:

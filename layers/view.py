@@ -48,7 +48,7 @@ DEFAULT_ZOOM = 7
 REGION_BOUNDS = (90.0, 15.0, 135.0, 45.0)
 ZOOM_RANGE = (3, 18)
 MAX_LAYERS = 64
-MAX_QUERY_CHARS = 8_000  # longer query strings are cut before parsing (each list is bounded as well)
+MAX_QUERY_CHARS = 200_000  # longer query strings are cut before parsing (then each list is bounded)
 # RoadModel field -> (URL key, min, max, step): the road-access assumptions a view carries so that a shared
 # link, a saved view and `--view` on the command line reproduce the same figures.
 _URL_KEYS = {"speed_kmh": "speed", "detour_factor": "detour", "access_min": "access", "egress_min": "egress",

@@ -10,8 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from pyproj import CRS
-from test_network import MODEL, km, write_sources
+from test_network import MODEL, write_sources
 
 from geo.crs import EQUAL_AREA, GEOD, WGS84, area_km2, transformer
 from geo.errors import BadThresholdError, OutsideRegionError, UnknownCityError, UnreachableError
@@ -113,7 +112,6 @@ def test_nominal_rings(net: RailNetwork) -> None:
     assert list(rings["radius_km"]) == [60.0, 120.0]
     assert rings.loc[1, "area_km2"] == pytest.approx(math.pi * 120**2 * INSCRIBED_64, rel=0.003)
     assert "nominal" in rings.loc[0, "label"]
-    assert 60 < km((114, 30), (115.2, 30)) < 120
     assert list(rings["cities_within"]) == ["武汉", "武汉、鄂州"]
 
 
@@ -134,21 +132,6 @@ def test_isochrone_errors(net: RailNetwork) -> None:
         isochrones("武汉", [60, 2000], network=net)
     with pytest.raises(BadThresholdError):
         nominal_rings("武汉", speed_kmh=0, network=net)
-
-
-def test_baseline_projection_error_below_one_percent() -> None:
-    """The benchmark's planar baseline (azimuthal equidistant per origin) keeps distances within 1 %."""
-    lon0, lat0 = 114.3, 30.6  # 武汉
-    aeqd = CRS.from_dict({"proj": "aeqd", "lon_0": lon0, "lat_0": lat0, "ellps": "WGS84", "units": "m"})
-    fwd = transformer(WGS84, aeqd)
-    lon, lat = np.meshgrid(np.linspace(108, 119, 12), np.linspace(24, 33, 10))
-    lon, lat = lon.ravel(), lat.ravel()
-    az = np.linspace(0, 360, lon.size, endpoint=False)
-    lon2, lat2, _ = GEOD.fwd(lon, lat, az, np.full(lon.size, 150_000.0))  # 150 km disc radius
-    x1, y1 = fwd.transform(lon, lat)
-    x2, y2 = fwd.transform(lon2, lat2)
-    planar = np.hypot(x2 - x1, y2 - y1)
-    assert np.max(np.abs(planar / 150_000.0 - 1)) < 0.01
 
 
 def test_tissot_ellipses_stay_within_tolerance_of_geodesic_circles() -> None:
@@ -291,6 +274,8 @@ def test_union_keeps_holes_and_islands() -> None:
 
 def test_repeated_calls_are_cached_and_identical(net: RailNetwork) -> None:
     a = isochrones("武汉", [60, 120], model=MODEL, network=net)
+    cached = [k for k in net._memo if k[0] == "travel_times"]
+    assert cached, "the routing of the first call is not memoised"
     b = isochrones("武汉市", [60, 120], model=MODEL, network=net)
     assert a.drop(columns="geometry").equals(b.drop(columns="geometry"))
     assert all(x.equals_exact(y, 0) for x, y in zip(a.geometry, b.geometry, strict=True))
@@ -305,3 +290,4 @@ def test_repeated_calls_are_cached_and_identical(net: RailNetwork) -> None:
     assert np.all(limited.station_min[np.isfinite(limited.station_min)] <= 20 + MODEL.access_min + 100)
     c = isochrones("武汉", [60, 120], model=MODEL, network=net)
     assert c.drop(columns="geometry").equals(a.drop(columns="geometry"))
+    assert [k for k in net._memo if k[0] == "travel_times"] == cached  # answered from the memo, no new entry

@@ -279,12 +279,11 @@ def test_bad_options(net: RailNetwork) -> None:
         net.graph(2026, transfer_min=-1)
 
 
-def test_default_road_model_is_intercity() -> None:
-    """Default road legs: 80 km/h over a road 1.3 x the geodesic distance (hand-computable)."""
-    model = RoadModel()
-    assert (model.speed_kmh, model.detour_factor) == (80.0, 1.3)
-    assert model.km_per_min == pytest.approx(80 / 1.3 / 60)
-    assert float(model.road_min(80.0)) == pytest.approx(78.0)  # 80 km x 1.3 = 104 road km at 80 km/h
+def test_road_legs_are_detoured_distance_over_speed() -> None:
+    """Hand-computed: 40 geodesic km x 1.5 detour = 60 road km, at 60 km/h = 60 minutes."""
+    model = RoadModel(speed_kmh=60.0, detour_factor=1.5)
+    assert float(model.road_min(40.0)) == pytest.approx(60.0)
+    assert model.km_per_min == pytest.approx(40.0 / 60.0)
 
 
 def test_the_real_network_serves_every_member_city_and_neighbouring_core():

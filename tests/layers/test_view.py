@@ -30,3 +30,26 @@ def test_bad_assumptions_are_ignored_with_a_notice(query):
     view = parse_view(query, known_layers=KNOWN)
     assert view.road == DEFAULT_ROAD
     assert len(view.notices) == 1 and query.split("=")[0] in view.notices[0]
+
+
+def test_lists_are_deduplicated_and_bounded_with_a_notice():
+    from geo.options import MAX_ORIGINS, MAX_THRESHOLDS
+
+    many = ",".join(["武汉"] * 12_000 + ["长沙", "南昌", "九江", "岳阳", "黄石", "孝感", "咸宁", "鄂州", "黄冈"])
+    view = parse_view(f"origins={many}&minutes={','.join(str(m) for m in range(10, 200, 10))}&layers=cities,cities",
+                      known_layers=("cities",))
+    assert view.origins[:3] == ("武汉", "长沙", "南昌") and len(view.origins) == MAX_ORIGINS
+    assert view.minutes == (10, 20, 30, 40, 50, 60)[:MAX_THRESHOLDS]
+    assert view.layers == ("cities",)
+    text = " ".join(view.notices)
+    assert "ignored repeated origins" in text and f"kept the first {MAX_ORIGINS} origins" in text
+    assert "kept the first 6 thresholds" in text and "ignored repeated layers" in text
+    assert len(text) < 1_000
+
+
+@pytest.mark.parametrize("query", ["minutes=inf", "minutes=1e999", "minutes=nan", "zoom=1e999", "lon=inf",
+                                   "speed=1_00", "minutes=1_20", "zoom=-inf"])
+def test_non_finite_and_underscored_numbers_are_refused_with_a_notice(query):
+    view = parse_view(query, known_layers=())
+    assert view.notices and view.minutes == ViewState().minutes and view.zoom == ViewState().zoom
+    assert view.road == DEFAULT_ROAD

@@ -193,14 +193,14 @@ def test_svg_parses_and_has_the_sheet_size():
 
 
 def test_default_title_names_the_circles_and_subtitle_the_layers():
-    circle_spec = next((s for s in layers.all_specs() if "origins" in s.parameters), None)
-    specs = [layers.get("cities")] + ([circle_spec] if circle_spec else [])
+    specs = [layers.get("cities"), layers.get("isochrones")]
     view = ViewState(origins=("武汉", "长沙"), minutes=(60, 120))
     title, subtitle = briefing.default_titles(view, specs, "zh")
     assert title.startswith("长江中游城市群")
     assert "成员城市" in subtitle and "路网" in subtitle
-    if circle_spec:
-        assert "武汉、长沙" in title and "60/120" in title
+    assert "武汉、长沙" in title and "60/120" in title
+    plain, _ = briefing.default_titles(view, [layers.get("cities")], "zh")
+    assert "武汉" not in plain
 
 
 def test_a_broken_layer_is_left_out_and_reported(monkeypatch):
@@ -259,3 +259,30 @@ def test_footer_states_the_road_assumptions_behind_the_circles(tmp_path):
     text = footer_text(circles)
     assert "Road: 65 km/h, detour ×1.3, 15 min to board, 10 min to leave, stations within 100 km" in text
     assert "Road:" not in footer_text(ViewState(layers=("provinces", "cities"), lang="en"))
+
+
+def test_a_hole_wound_like_its_shell_stays_open():
+    """Structure defect 6: the briefing filled such a hole (matplotlib fills by the non-zero rule); the web map
+    did not."""
+    import geopandas as gpd
+
+    from layers.registry import _SPECS, register
+    from layers.spec import Group, LayerSpec, Style
+
+    shell = [(113.0, 29.0), (116.0, 29.0), (116.0, 32.0), (113.0, 32.0)]
+    hole = [(114.0, 30.0), (115.0, 30.0), (115.0, 31.0), (114.0, 31.0)]  # counter-clockwise, like the shell
+    frame = gpd.GeoDataFrame({"name_zh": ["环"], "name_en": ["ring"], "source": ["test"]},
+                             geometry=[shapely.Polygon(shell, [hole])], crs="EPSG:4326")
+    spec = LayerSpec(id="wound_hole", title_zh="环", title_en="ring", group=Group.USER, build=lambda: frame,
+                     style=Style(kind="polygon", color="#000000", fill_color="#000000", fill_opacity=1.0))
+    register(spec)
+    try:
+        view = ViewState(layers=("wound_hole",), center=(114.5, 30.5), zoom=8)
+        result = render_briefing(view, "png", BriefingOptions(dpi=150, title="hole"))
+    finally:
+        _SPECS.pop("wound_hole")
+    img = _pixels(result.data)
+    left, top, right, bottom = result.frames_px["map"]
+    centre = img[(top + bottom) // 2 - 3:(top + bottom) // 2 + 3, (left + right) // 2 - 3:(left + right) // 2 + 3]
+    assert _near(centre, "#000000", tol=30) == 0, "the hole is filled"
+    assert _near(_crop(img, result.frames_px["map"]), "#000000", tol=30) > 1000, "the shell is not filled"

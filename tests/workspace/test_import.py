@@ -73,6 +73,9 @@ def test_gbk_csv_is_detected_and_the_combined_coordinate_column_is_split():
     result = read_file(FIXTURES / "points_gcj02_amap.csv", ReadOptions(crs="gcj02"))
     assert result.encoding == "gb18030"
     assert result.crs_label == "gcj02"
+    names = result.frame[next(c for c in result.frame.columns if result.frame[c].isin(list(KNOWN)).any())]
+    for name, point in zip(names, result.frame.geometry, strict=True):
+        assert _metres((point.x, point.y), KNOWN[name]) < 5.0, name  # split, read as GCJ-02, back to WGS-84
 
 
 def test_explicit_encoding_is_honoured():

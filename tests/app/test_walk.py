@@ -1,0 +1,168 @@
+"""The app walked as a planner clicks it (Streamlit AppTest): every layer alone and all together, every mode ×
+network year × language, saved views of each kind, and the structure issue's defects, each reproduced."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import layers
+from layers.i18n import t, widget_key
+from layers.spec import Kind
+from layers.view import MODES, YEARS, ViewState
+
+APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
+TIMEOUT_S = 180
+CJK = re.compile("[\u4e00-\u9fff]")
+
+
+def start(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    errors = [w.value for w in at.warning if "无法加载" in w.value or "could not be loaded" in w.value]
+    assert not errors, errors
+    return at
+
+
+def params(at: AppTest) -> dict[str, str]:
+    return {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+
+
+def circle_rows(at: AppTest, lang: str) -> int:
+    tables = [d.value for d in at.dataframe if t("col_cities", lang) in d.value.columns]
+    return sum(len(df) for df in tables)
+
+
+def test_every_layer_alone_then_all_together():
+    at = ok(start(layers="provinces"))
+    ids = [s.id for s in layers.all_specs()]
+    for lid in ids:
+        for other in ids:
+            at.checkbox(key=f"layer_{other}").set_value(other == lid)
+        ok(at.run())
+        assert params(at)["layers"] == lid
+        assert circle_rows(at, "zh") == (9 if layers.get(lid).kind is Kind.CIRCLES else 0), lid
+    for lid in ids:
+        at.checkbox(key=f"layer_{lid}").check()
+    ok(at.run())
+    assert params(at)["layers"].split(",") == ids
+    assert circle_rows(at, "zh") == 9
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_mode_and_network_year(lang):
+    at = ok(start(lang=lang))
+    for mode in MODES:
+        for year in YEARS:
+            at.radio(key=widget_key("mode", lang)).set_value(mode)
+            at.selectbox(key=widget_key("year", lang)).set_value(year)
+            ok(at.run())
+            got = params(at)
+            assert (got["mode"], got["year"]) == (mode, year)
+            assert circle_rows(at, lang) == 9, (mode, year)
+            choice = at.radio(key=widget_key("table_choice", lang))
+            assert len(choice.options) == 4 and any(t("export", lang) in e.label for e in at.expander)
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+def test_a_saved_view_of_each_kind_opens(tmp_path, monkeypatch, kind):
+    from workspace import Workspace
+
+    lid = next(s.id for s in layers.all_specs() if s.kind is kind)
+    ws = Workspace(tmp_path / "ws.gpkg")
+    saved = ViewState(layers=("provinces", lid), origins=("岳阳",), minutes=(45, 90), mode="road", year="2015",
+                      lang="en", center=(113.1, 29.4), zoom=9)
+    ws.save_view("汇报", saved.to_query())
+    monkeypatch.setenv("MYE_WORKSPACE", str(ws.path))
+    at = ok(start())
+    at.button(key="ud_view_open").click()
+    ok(at.run())
+    got = params(at)
+    assert set(got["layers"].split(",")) == {"provinces", lid}
+    assert (got["lang"], got["year"], got["mode"], got["lon"], got["zoom"]) == ("en", "2015", "road", "113.1000", "9")
+    assert circle_rows(at, "en") == (2 if kind is Kind.CIRCLES else 0)
+
+
+# ------------------------------------------------------------------------------------- the structure defects
+
+
+def test_rail_layers_beside_the_circles_are_not_taken_for_circles():
+    """Defect 1: ticking 铁路网 or 车站 raised KeyError 'origin' in the circle panel."""
+    at = ok(start(layers="provinces,rail_lines,stations,isochrones"))
+    assert circle_rows(at, "zh") == 9
+    at.multiselect(key=widget_key("origins", "zh")).set_value([])
+    ok(at.run())
+    assert circle_rows(at, "zh") == 0
+    assert set(params(at)["layers"].split(",")) == {"provinces", "rail_lines", "stations", "isochrones"}
+    assert any(t("circles_no_origin", "zh") in i.value for i in at.info)
+
+
+def test_rail_layers_are_drawn_without_origins_and_get_no_circle_statistics():
+    from export.tables import travel_tables
+    from layers.frames import visible_layers
+
+    view = ViewState(layers=("rail_lines", "stations", "isochrones"), origins=())
+    assert [s.id for s, _ in visible_layers(view)] == ["rail_lines", "stations"]
+    tables = travel_tables(view)
+    assert not any(name.endswith("_stats") for name in tables)
+    tables = travel_tables(view.with_(origins=("武汉",)))
+    assert [name for name in tables if name.endswith("_stats")] == ["isochrones_stats"]
+
+
+def test_a_new_network_year_then_english_keeps_the_tables():
+    """Defect 2: KeyError '中心城市 1 小时通勤 · 达标 6 / 90' after changing the year, then the language."""
+    at = ok(start())
+    at.selectbox(key=widget_key("year", "zh")).set_value("2015")
+    ok(at.run())
+    at.radio(key="lang").set_value("en")
+    ok(at.run())
+    assert at.radio(key=widget_key("table_choice", "en")).value == "core_commute"
+    assert any("met" in c.value for c in at.caption)
+    assert any("Export" in e.label for e in at.expander)
+
+
+def test_the_nominal_mode_draws_rings_with_the_circle_table():
+    """Defect 3: mode 名义圈 showed a ValueError twice and emptied the panel; one control, not two."""
+    at = ok(start(mode="nominal"))
+    assert circle_rows(at, "zh") == 9
+    assert "nominal_rings" not in [s.id for s in layers.all_specs()]
+    assert not any(w.value for w in at.warning)
+
+
+def test_the_extent_on_screen_is_the_one_shared():
+    """Defect 4: after a widget change the URL's lon/lat/zoom jumped back to the session's first view."""
+    at = ok(start())
+    # What the map component reports after the planner pans and zooms (Leaflet's lat/lng).
+    at.session_state["map"] = {"center": {"lat": 30.55, "lng": 114.32}, "zoom": 10}
+    at.checkbox(key="layer_city_boundaries").check()
+    ok(at.run())
+    got = params(at)
+    assert (got["lon"], got["lat"], got["zoom"]) == ("114.3200", "30.5500", "10")
+
+
+def test_the_extent_reported_on_a_gaode_map_is_stored_in_wgs84():
+    from render.webmap import GCJ_DELTA
+
+    at = ok(start(basemap="gaode"))
+    at.session_state["map"] = {"center": {"lat": 30.55 + GCJ_DELTA[1], "lng": 114.32 + GCJ_DELTA[0]}, "zoom": 9}
+    at.checkbox(key="layer_city_boundaries").check()
+    ok(at.run())
+    assert (params(at)["lon"], params(at)["lat"]) == ("114.3200", "30.5500")
+
+
+def test_english_circle_table_names_every_city_in_english():
+    """Defect 5: in English the cities column showed "南昌 0"."""
+    at = ok(start(lang="en"))
+    tables = [d.value for d in at.dataframe if "Cities reached (min)" in d.value.columns]
+    cells = [c for df in tables for c in df["Cities reached (min)"]] + [c for df in tables for c in df["Origin"]]
+    assert cells and not any(CJK.search(c) for c in cells), cells
+    assert any(c.startswith("Nanchang (0 min)") for c in cells)
