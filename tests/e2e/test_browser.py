@@ -152,3 +152,58 @@ def test_gaode_basemap_screenshot(app_url, browser_page, artifacts):
     # The tile requests go to Gaode and are blocked here; the overlays still draw.
     assert any("autonavi" in u for u in browser_page.blocked)
     page.screenshot(path=str(artifacts / "e2e_gaode.png"), full_page=True)
+
+
+def test_pan_then_click_shares_saves_and_exports_the_view_on_screen(app_url, browser_page, artifacts, tmp_path):
+    """Structure defect 4: after a widget change the URL's extent jumped back to the session's first view, so a
+    copied link, a saved view and "export the current view" got the wrong extent."""
+    import shutil
+    import subprocess
+
+    from workspace import Workspace
+
+    page = browser_page.page
+    page.goto(f"{app_url}/?layers=provinces,cities&lang=zh&origins=&zoom=7")
+    frame = map_frame(page)
+    assert wait_count(frame, "path.mye-cities", n_features("cities")) == n_features("cities")
+    frame.evaluate("() => window.map.setView([29.37, 113.13], 10, {animate: false})")  # 岳阳
+    page.wait_for_timeout(1500)
+    sidebar_checkbox(page, layers.get("city_boundaries").title_zh).click()
+    n = n_features("city_boundaries")
+    assert wait_count(frame, "path.mye-city_boundaries", n) == n
+    page.wait_for_timeout(1500)  # the rerun writes the URL
+    query = parse_qs(urlsplit(page.url).query)
+    assert (query["lon"], query["lat"], query["zoom"]) == (["113.1300"], ["29.3700"], ["10"])
+    assert "city_boundaries" in query["layers"][0]
+    lon, lat, zoom = map_view(frame)
+    assert zoom == 10 and abs(lon - 113.13) < 1e-3 and abs(lat - 29.37) < 1e-3  # the map stayed where it was put
+
+    sidebar = page.locator("section[data-testid='stSidebar']")
+    sidebar.get_by_text("我的数据 · 导入与工作区").click()
+    name = f"岳阳汇报-{tmp_path.name[-6:]}"
+    sidebar.get_by_label("视图名称").fill(name)
+    sidebar.get_by_label("视图名称").press("Enter")
+    sidebar.get_by_role("button", name="保存当前视图").click()
+    page.get_by_text(name, exact=False).first.wait_for(timeout=WAIT_S * 1000)
+    saved = parse_qs(Workspace().views()[name])
+    assert (saved["lon"], saved["lat"], saved["zoom"]) == (["113.1300"], ["29.3700"], ["10"])
+
+    page.get_by_text("导出 / Export").click()
+    fmt = page.locator("[data-testid='stSelectbox']").filter(has_text="PNG / PDF / SVG")
+    fmt.wait_for(timeout=WAIT_S * 1000)
+    fmt.locator("input").click()
+    page.keyboard.type("pdf")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="导出 PDF").click(timeout=WAIT_S * 1000)
+    with page.expect_download(timeout=120_000) as download:
+        page.locator("[data-testid='stDownloadButton']").filter(has_text=".pdf").first.click(timeout=120_000)
+    pdf = tmp_path / "brief.pdf"
+    download.value.save_as(pdf)
+    page.screenshot(path=str(artifacts / "e2e_panned_export.png"), full_page=True)
+    if shutil.which("pdftotext") is None:
+        pytest.fail("poppler-utils (pdftotext) is needed to read the briefing")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    # The briefing shows the extent on screen (zoom 10 around 岳阳), not the session's first view (zoom 7):
+    scale = int(re.search(r"1:([\d,]+)", text).group(1).replace(",", ""))
+    assert 300_000 < scale < 1_500_000, scale
+    assert "29°N" in text and "31°N" not in text and "27°N" not in text
