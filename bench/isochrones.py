@@ -80,7 +80,7 @@ def baseline_isochrones(origin: str, net: RailNetwork, model: RoadModel, *, year
     km = net.place_station_km[org.place]
     source = "origin"
     for s in np.flatnonzero(graph.open_station & (km <= model.max_access_km)):
-        g.add_edge(source, int(graph.hub_node[s]), weight=float(model.road_min(km[s]) + model.access_min))
+        g.add_edge(source, int(graph.hub_node[s]), weight=float(model.road_min(km[s], ends=1) + model.access_min))
     dist = nx.single_source_dijkstra_path_length(g, source, weight="weight")
     station_of = np.repeat(np.arange(len(graph.node_start)), np.diff(np.r_[graph.node_start, graph.csr.shape[0]]))
     arrival = np.full(len(graph.node_start), np.inf)
@@ -95,9 +95,9 @@ def baseline_isochrones(origin: str, net: RailNetwork, model: RoadModel, *, year
                                                          net.place_lat[net.place_member]), crs=WGS84)
     rows = []
     for t in MINUTES:
-        area = shapely.Point(0.0, 0.0).buffer(t * model.km_per_min * 1000.0, quad_segs=16)
+        area = shapely.Point(0.0, 0.0).buffer(float(model.reach_km(t)) * 1000.0, quad_segs=16)
         for _, st in stations.iterrows():
-            r_km = min((t - st["arrival"] - model.egress_min) * model.km_per_min, model.max_access_km)
+            r_km = min(float(model.reach_km(t - st["arrival"] - model.egress_min, ends=1)), model.max_access_km)
             if r_km > 0:
                 area = area.union(st.geometry.buffer(r_km * 1000.0, quad_segs=16))
         poly = gpd.GeoSeries([area], crs=proj).to_crs(WGS84)

@@ -4,6 +4,7 @@
                             [--mode rail|road] --out FILE.geojson|FILE.gpkg
     python -m geo matrix [--year Y] [--kind rail|door] --out FILE.csv
     python -m geo targets [--year Y]
+    python -m geo gtfs [--year Y] --out FEED.zip      # the year's rail network as a GTFS feed
 
 Origins: Chinese or English city name, adcode, station id, or "lon,lat" (WGS-84).
 Bad input prints one ``error:`` line on stderr and exits with status 2.
@@ -19,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.errors import BadOptionError, GeoInputError
+from geo.gtfs import write_feed
 from geo.isochrones import DEFAULT_MINUTES, isochrones_many
 from geo.network import CURRENT_YEAR, DEFAULT_TRANSFER_MIN, RoadModel, check_year, default_network
 from geo.traveltime import MODES, plan_targets, travel_time_matrix
@@ -40,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--transfer-min", type=float, default=DEFAULT_TRANSFER_MIN, help="line-change penalty")
     common.add_argument("--road-speed", type=float, default=RoadModel.speed_kmh, help="road speed, km/h")
     common.add_argument("--detour", type=float, default=RoadModel.detour_factor, help="road km per geodesic km")
+    common.add_argument("--town-min", type=float, default=RoadModel.ends_min,
+                        help="minutes of town driving at the two ends of a road trip between city centres")
 
     p = argparse.ArgumentParser(prog="python -m geo", description="Middle Yangtze travel-time engine")
     sub = p.add_subparsers(dest="command", required=True)
@@ -53,12 +57,14 @@ def _parser() -> argparse.ArgumentParser:
     mat.add_argument("--kind", choices=("door", "rail"), default="door")
     mat.add_argument("--out", type=Path, required=True, help="output .csv")
     sub.add_parser("targets", parents=[common], help="print the plan-target verdict tables")
+    gtfs = sub.add_parser("gtfs", parents=[common], help="write the year's rail network as a GTFS feed (zip)")
+    gtfs.add_argument("--out", type=Path, required=True, help="output .zip")
     return p
 
 
 def _run(args: argparse.Namespace) -> None:
     net = default_network(sources_dir=args.sources)
-    model = RoadModel(speed_kmh=args.road_speed, detour_factor=args.detour)
+    model = RoadModel(speed_kmh=args.road_speed, detour_factor=args.detour, ends_min=args.town_min)
     kw = {"year": args.year, "model": model, "transfer_min": args.transfer_min, "network": net}
     if args.command == "isochrone":
         driver = _VECTOR_DRIVERS.get(args.out.suffix.lower())
@@ -73,6 +79,11 @@ def _run(args: argparse.Namespace) -> None:
         if args.out.suffix.lower() != ".csv":
             raise BadOptionError(f"--out must end in .csv, got {args.out.name!r}")
         travel_time_matrix(kind=args.kind, **kw).round(1).to_csv(args.out, encoding="utf-8")
+        print(f"wrote {args.out}")
+    elif args.command == "gtfs":
+        if args.out.suffix.lower() != ".zip":
+            raise BadOptionError(f"--out must end in .zip, got {args.out.name!r}")
+        write_feed(net, args.out, args.year)
         print(f"wrote {args.out}")
     else:
         _print_targets(plan_targets(**kw))

@@ -2,9 +2,9 @@
 
 An isochrone for ``t`` minutes is the set of points whose door-to-door time
 (:mod:`geo.traveltime`) is at most ``t``: the union of geodesic discs around the
-origin (radius ``t x km_per_min``, road only) and, in rail mode, around every
-reached station (radius ``(t - arrival - egress_min) x km_per_min``, capped at
-``max_access_km``).
+origin (the road reach of ``t``, :meth:`~geo.network.RoadModel.reach_km`, road only) and, in
+rail mode, around every reached station (the road reach of ``t - arrival - egress_min`` with one
+urban end, capped at ``max_access_km``).
 
 Geometry is built in :data:`geo.crs.EQUAL_AREA` (Albers, metres), so areas are exact
 plane areas, and returned in EPSG:4326:
@@ -327,7 +327,8 @@ def _discs_of(org: Origin, station_min: np.ndarray, model: RoadModel, thresholds
     d_km[0, 0] = 0.0
     spare = np.r_[0.0, station_min[reached] + model.egress_min]
     cap = np.r_[np.inf, np.full(reached.size, model.max_access_km)]
-    radius = np.minimum((t[:, None] - spare[None, :]) * model.km_per_min, cap[None, :])  # thresholds x centres
+    ends = np.r_[2.0, np.ones(reached.size)]  # a road-only trip has two urban ends, a station leg one
+    radius = np.minimum(model.reach_km(t[:, None] - spare[None, :], ends[None, :]), cap[None, :])
     # One vertex count and one kind of disc per centre, whatever the thresholds: they then nest.
     n = np.r_[n_azimuths, np.full(reached.size, station_azimuths(n_azimuths))]
     geodesic = np.r_[True, np.full(reached.size, model.max_access_km > ELLIPSE_MAX_KM)]

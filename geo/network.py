@@ -5,11 +5,14 @@ Model assumptions (all user-adjustable through :class:`RoadModel` and the
 every coordinate WGS-84 lon/lat, EPSG:4326):
 
 * Road legs (home -> station, station -> destination, and road-only trips) take
-  ``geodesic distance x detour_factor / speed_kmh``; the detour factor turns the
-  ellipsoidal straight line into a road distance. The defaults assume intercity
-  driving: an average 80 km/h door to door (expressways between cities, slower
-  urban streets at both ends) over a road 1.3 x the geodesic distance, i.e.
-  80 / 1.3 = 61.5 geodesic km per hour (about 1.03 km per minute).
+  ``geodesic distance x detour_factor / speed_kmh`` plus ``ends_min / 2`` for each
+  urban end they touch (both ends for a trip between city centres, one for a leg
+  to a station, whose station end is ``access_min``/``egress_min``), phased in over
+  the first ``URBAN_RAMP_KM``. The detour factor turns the ellipsoidal straight
+  line into a road distance. The defaults (120 km/h over a road 1.3 x the
+  geodesic distance, 17 minutes of town driving per trip) are fitted to published
+  free-flow driving times between the member cities' seats; ``bench/validate.py``
+  reports the error.
 * Taking a train adds a fixed ``access_min`` at the departure station (arriving
   early, security check, boarding) and ``egress_min`` at the arrival station.
 * A road leg to or from a station is at most ``max_access_km`` (geodesic) long,
@@ -81,6 +84,7 @@ PLANNED = "planned"
 DEFAULT_TRANSFER_MIN = 10.0
 AVG_TO_DESIGN_SPEED = 0.75
 STATION_LINK_KMH = 25.0
+URBAN_RAMP_KM = 20.0  # a road trip shorter than this pays its urban ends in proportion (see RoadModel.road_min)
 DEFAULT_STATION_LINK_MIN = 40.0
 NEIGHBOUR_CORES = ("上海", "南京", "杭州", "合肥", "郑州", "重庆", "成都", "广州", "深圳", "福州", "贵阳", "西安")
 _MIN_YEAR, _MAX_YEAR = 1900, 2100
@@ -90,10 +94,15 @@ Year = int | Literal["planned"]
 
 @dataclass(frozen=True)
 class RoadModel:
-    """Road legs and terminal times (km/h, minutes, km); see the module docstring for the model."""
+    """Road legs and terminal times (km/h, minutes, km); see the module docstring for the model.
 
-    speed_kmh: float = 80.0  # average intercity road speed (expressway + urban ends), see module docstring
+    The defaults are calibrated against published free-flow driving times between city seats
+    (``data/sources/validation/road_pairs.csv``; ``bench/validate.py`` reports the error).
+    """
+
+    speed_kmh: float = 120.0  # running speed on the detoured road between cities (expressway)
     detour_factor: float = 1.3
+    ends_min: float = 17.0  # minutes lost in town at the two ends of a trip between city centres
     access_min: float = 15.0
     egress_min: float = 10.0
     max_access_km: float = 100.0
@@ -102,6 +111,7 @@ class RoadModel:
         checks = {
             "speed_kmh": 0 < self.speed_kmh <= 400,
             "detour_factor": 1 <= self.detour_factor <= 5,
+            "ends_min": 0 <= self.ends_min <= 120,
             "access_min": 0 <= self.access_min <= 240,
             "egress_min": 0 <= self.egress_min <= 240,
             "max_access_km": 0 < self.max_access_km <= 1000,
@@ -110,7 +120,7 @@ class RoadModel:
         if bad:
             raise BadThresholdError(
                 f"RoadModel out of range: {', '.join(bad)} (need 0<speed_kmh<=400, 1<=detour_factor<=5, "
-                "0<=access_min,egress_min<=240, 0<max_access_km<=1000)"
+                "0<=ends_min<=120, 0<=access_min,egress_min<=240, 0<max_access_km<=1000)"
             )
 
     @property
@@ -118,9 +128,22 @@ class RoadModel:
         """Geodesic km covered per minute of road travel (speed / detour / 60)."""
         return self.speed_kmh / self.detour_factor / 60.0
 
-    def road_min(self, km: np.ndarray | float) -> np.ndarray:
-        """Road minutes for a geodesic distance in km."""
-        return np.asarray(km, dtype=float) / self.km_per_min
+    def road_min(self, km: np.ndarray | float, ends: float = 2) -> np.ndarray:
+        """Road minutes for a geodesic distance in km touching ``ends`` urban ends (2 between two city centres,
+        1 for a leg to or from a station, whose own end is in ``access_min``/``egress_min``).
+
+        Running time over the detoured road at ``speed_kmh``, plus ``ends_min / 2`` per urban end, phased in
+        linearly over the first :data:`URBAN_RAMP_KM` so that a trip of no length takes no time.
+        """
+        km = np.asarray(km, dtype=float)
+        return km / self.km_per_min + self.ends_min * ends / 2 * np.minimum(1.0, km / URBAN_RAMP_KM)
+
+    def reach_km(self, minutes: np.ndarray | float, ends: np.ndarray | float = 2) -> np.ndarray:
+        """The geodesic km :meth:`road_min` covers in ``minutes`` (its inverse; 0 or less: nothing)."""
+        t = np.asarray(minutes, dtype=float)
+        lost = self.ends_min * np.asarray(ends, dtype=float) / 2
+        ramp = URBAN_RAMP_KM / (URBAN_RAMP_KM / self.km_per_min + lost)  # km per minute within the ramp
+        return np.maximum(t * ramp, (t - lost) * self.km_per_min)
 
 
 def check_year(year: object) -> Year:
@@ -185,6 +208,8 @@ class RailNetwork:
         lines: pd.DataFrame | None = None,
         transfers: pd.DataFrame | None = None,
         neighbours: pd.DataFrame | None = None,
+        services: pd.DataFrame | None = None,
+        service_stops: pd.DataFrame | None = None,
     ) -> None:
         self.stations = stations.reset_index(drop=True).copy()
         self.station_ids = self.stations["station_id"].astype(str).to_numpy()
@@ -205,6 +230,7 @@ class RailNetwork:
         self.place_mains = [np.flatnonzero((self.station_city == p) & self.station_main) for p in self.place_names]
         self.segments = self._timed_segments(segments, lines)
         self.transfers = self._station_links(transfers)
+        self.services, self.service_stops = self._indexed_services(services, service_stops)
         self._graphs: dict[tuple[Year, float], RailGraph] = {}
         # Per-query results keyed by their full inputs (see geo.traveltime); the network is immutable.
         self._memo: OrderedDict[tuple, object] = OrderedDict()
@@ -220,7 +246,8 @@ class RailNetwork:
         # data) is read directly from its cities.csv.
         cities = load_cities() if sources_dir is None else read_member_cities(sources_dir=sources_dir)
         return cls(src.stations, src.segments, cities, lines=src.lines, transfers=src.transfers,
-                   neighbours=read_neighbour_cores(sources_dir=sources_dir))
+                   neighbours=read_neighbour_cores(sources_dir=sources_dir), services=src.services,
+                   service_stops=src.service_stops)
 
     # -- tables -----------------------------------------------------------------------------------
 
@@ -269,6 +296,27 @@ class RailNetwork:
                        DEFAULT_STATION_LINK_MIN)
         links["minutes"] = links["minutes"].fillna(pd.Series(est, index=links.index))
         return links
+
+    def _indexed_services(self, services: pd.DataFrame | None,
+                          stops: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        if services is None or stops is None:
+            return (pd.DataFrame({"service_id": [], "years": []}),
+                    pd.DataFrame({"service_id": [], "station_idx": [], "arrive_min": [], "depart_min": []}))
+        stops = stops.copy()
+        idx = stops["station_id"].astype(str).map(self._station_index)
+        if idx.isna().any():
+            raise RailDataError(f"service_stops: unknown station(s) {sorted(set(stops.loc[idx.isna(), 'station_id']))}")
+        stops["station_idx"] = idx.astype(np.int64)
+        return services.reset_index(drop=True), stops.sort_values(["service_id", "seq"], kind="stable")
+
+    def usable_services(self, year: Year) -> pd.DataFrame:
+        """Stops of the service patterns that run in ``year``: the plan year's timetable (2015), today's
+        (:data:`CURRENT_YEAR` and later) or today's plus the planned lines (``"planned"``); none in other years."""
+        year = check_year(year)
+        wanted = {"now", "planned"} if year == PLANNED else {"2015"} if year == PLAN_YEAR else (
+            {"now"} if year >= CURRENT_YEAR else set())
+        ids = self.services.loc[self.services["years"].map(lambda ys: bool(wanted & set(ys))), "service_id"]
+        return self.service_stops[self.service_stops["service_id"].isin(set(ids))]
 
     @staticmethod
     def _members(cities: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -389,10 +437,14 @@ class RailNetwork:
         n = len(self.station_ids)
         a, b = seg["from_idx"].to_numpy(), seg["to_idx"].to_numpy()
         lines = seg["line_id"].to_numpy()
-        # Nodes: every station's hub, plus one node per (station, line) it is served by.
+        # Nodes: every station's hub, plus one node per (station, line) it is served by, plus an arrival and a
+        # departure node per stop of every service pattern in each direction (see _service_edges).
         pairs = pd.DataFrame({"station": np.r_[a, b], "line": np.r_[lines, lines]}).drop_duplicates()
         hubs = pd.DataFrame({"station": np.arange(n), "line": ""})
-        nodes = pd.concat([hubs, pairs]).sort_values(["station", "line"], kind="stable").reset_index(drop=True)
+        stops = self.usable_services(year)
+        calls = _service_calls(stops)
+        nodes = pd.concat([hubs, pairs, calls[["station", "line"]]]).sort_values(["station", "line"], kind="stable")
+        nodes = nodes.reset_index(drop=True)
         node_id = pd.Series(nodes.index.to_numpy(), index=pd.MultiIndex.from_frame(nodes))
         st = nodes["station"].to_numpy()
         node_start = np.flatnonzero(np.r_[True, st[1:] != st[:-1]])
@@ -404,19 +456,62 @@ class RailNetwork:
         tr = self.transfers
         ta, tb = hub_node[tr["from_idx"].to_numpy()], hub_node[tr["to_idx"].to_numpy()]
         minutes = seg["minutes"].to_numpy(float)
-        rows = np.r_[na, nb, hub_node[st[line_nodes]], line_nodes, ta, tb]
-        cols = np.r_[nb, na, line_nodes, hub_node[st[line_nodes]], tb, ta]
+        sr, sc, sw = _service_edges(calls, node_id, hub_node, transfer_min)
+        rows = np.r_[na, nb, hub_node[st[line_nodes]], line_nodes, ta, tb, sr]
+        cols = np.r_[nb, na, line_nodes, hub_node[st[line_nodes]], tb, ta, sc]
         w = np.r_[minutes, minutes, np.zeros(line_nodes.size), np.full(line_nodes.size, transfer_min),
-                  tr["minutes"].to_numpy(float), tr["minutes"].to_numpy(float)]
+                  tr["minutes"].to_numpy(float), tr["minutes"].to_numpy(float), sw]
         # Parallel edges (duplicate rows, transfer links listed both ways) keep their minimum;
         # building the CSR from COO would otherwise sum them.
         edges = pd.DataFrame({"r": rows, "c": cols, "w": w}).groupby(["r", "c"], sort=False)["w"].min()
         r, c = (edges.index.get_level_values(k).to_numpy() for k in (0, 1))
         csr = sp.csr_matrix((edges.to_numpy(), (r, c)), shape=(len(nodes), len(nodes)))
         open_station = np.zeros(n, dtype=bool)
-        open_station[np.r_[a, b]] = True
+        open_station[np.r_[a, b, stops["station_idx"].to_numpy(np.int64)]] = True
         return RailGraph(year=year, transfer_min=transfer_min, csr=csr, hub_node=hub_node,
                          node_start=node_start, open_station=open_station)
+
+
+def _service_calls(stops: pd.DataFrame) -> pd.DataFrame:
+    """Every stop of every service, in both directions (trains run both ways on the same schedule), as rows
+    (station, line, service, direction, order, arrive, depart); ``line`` names the call's arrival or departure
+    node: ``~service>direction>order>a`` or ``…>d`` (the tilde sorts after the hub's empty name)."""
+    rows = []
+    for sid, group in stops.groupby("service_id", sort=False):
+        station = group["station_idx"].to_numpy(np.int64)
+        arrive, depart = group["arrive_min"].to_numpy(float), group["depart_min"].to_numpy(float)
+        end = depart[-1]
+        # The way back: the same runs and dwells in reverse order, timed from the last stop's departure.
+        for direction, (st, arr, dep) in enumerate(((station, arrive, depart),
+                                                    (station[::-1], (end - depart)[::-1], (end - arrive)[::-1]))):
+            for k in range(len(st)):
+                for kind in ("a", "d"):
+                    rows.append((int(st[k]), f"~{sid}>{direction}>{k:03d}>{kind}", sid, direction, k, arr[k], dep[k]))
+    calls = pd.DataFrame(rows, columns=["station", "line", "service", "direction", "order", "arrive", "depart"])
+    return calls.astype({"station": np.int64, "direction": np.int64, "order": np.int64, "arrive": float,
+                         "depart": float})
+
+
+def _service_edges(calls: pd.DataFrame, node_id: pd.Series, hub_node: np.ndarray,
+                   transfer_min: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Edges of the service patterns: board (hub -> departure, free), dwell (arrival -> departure of the same
+    call), run (departure -> next stop's arrival) and alight (arrival -> hub, ``transfer_min``). A trip on one
+    train ends at an arrival node and so never pays the penalty; a change of trains pays it once."""
+    if calls.empty:
+        empty = np.empty(0)
+        return empty.astype(np.int64), empty.astype(np.int64), empty
+    node = node_id.reindex(pd.MultiIndex.from_frame(calls[["station", "line"]])).to_numpy()
+    arr, dep = calls[calls["line"].str.endswith(">a")], calls[calls["line"].str.endswith(">d")]
+    arr_node, dep_node = node[arr.index.to_numpy()], node[dep.index.to_numpy()]
+    hubs = hub_node[arr["station"].to_numpy()]
+    nxt = (arr["service"].to_numpy()[1:] == arr["service"].to_numpy()[:-1]) & (
+        arr["direction"].to_numpy()[1:] == arr["direction"].to_numpy()[:-1])
+    run = arr["arrive"].to_numpy()[1:] - dep["depart"].to_numpy()[:-1]
+    dwell = dep["depart"].to_numpy() - arr["arrive"].to_numpy()
+    rows = np.r_[hubs, arr_node, dep_node[:-1][nxt], arr_node]
+    cols = np.r_[dep_node, dep_node, arr_node[1:][nxt], hubs]
+    w = np.r_[np.zeros(len(hubs)), dwell, run[nxt], np.full(len(hubs), transfer_min)]
+    return rows.astype(np.int64), cols.astype(np.int64), w
 
 
 _DEFAULT: dict[str, RailNetwork] = {}

@@ -44,10 +44,11 @@ MIN_MINUTES, MAX_MINUTES = 1, 24 * 60  # whole minutes a circle threshold may ta
 MAX_ORIGINS = 8
 MAX_THRESHOLDS = 6
 
-# RoadModel field -> (min, max, step), in RoadModel's units (km/h, factor, minutes, minutes, km).
+# RoadModel field -> (min, max, step), in RoadModel's units (km/h, factor, minutes, minutes, minutes, km).
 ROAD_RANGES: Mapping[str, tuple[float, float, float]] = {
     "speed_kmh": (10.0, 200.0, 5.0),
     "detour_factor": (1.0, 3.0, 0.05),
+    "ends_min": (0.0, 60.0, 1.0),
     "access_min": (0.0, 120.0, 5.0),
     "egress_min": (0.0, 120.0, 5.0),
     "max_access_km": (5.0, 300.0, 5.0),

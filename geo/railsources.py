@@ -45,6 +45,9 @@ _LINE_COLS = ("line_id", "name_zh", "kind", "design_speed_kmh")
 _STATION_COLS = ("station_id", "name_zh", "city_zh", "main", "lon", "lat", "datum")
 _SEGMENT_COLS = ("line_id", "from_station", "to_station", "minutes", "distance_km", "opened", "status")
 _TRANSFER_COLS = ("from_station", "to_station", "minutes")
+_SERVICE_COLS = ("service_id", "name_zh", "years", "trains_per_day", "source", "source_date")
+_STOP_COLS = ("service_id", "seq", "station_id", "arrive_min", "depart_min", "time_basis")
+SERVICE_YEARS = ("2015", "now", "planned")
 _CITY_COLS = ("name_zh", "name_en", "adcode", "role", "seat_lon", "seat_lat", "seat_datum", "population_2020")
 
 
@@ -56,6 +59,8 @@ class RailSources:
     stations: gpd.GeoDataFrame
     segments: pd.DataFrame
     transfers: pd.DataFrame
+    services: pd.DataFrame
+    service_stops: pd.DataFrame
 
 
 def load_rail(*, sources_dir: Path | str | None = None) -> RailSources:
@@ -71,14 +76,21 @@ def load_rail(*, sources_dir: Path | str | None = None) -> RailSources:
         if transfers_path.exists()
         else pd.DataFrame({c: pd.Series(dtype=object) for c in _TRANSFER_COLS})
     )
+    services_path, stops_path = rail_dir / "services.csv", rail_dir / "service_stops.csv"
+    services = (_read(services_path, _SERVICE_COLS, problems) if services_path.exists()
+                else pd.DataFrame({c: pd.Series(dtype=object) for c in _SERVICE_COLS}))
+    stops = (_read(stops_path, _STOP_COLS, problems) if stops_path.exists()
+             else pd.DataFrame({c: pd.Series(dtype=object) for c in _STOP_COLS}))
     _raise(problems, rail_dir)
 
     lines = _check_lines(lines, problems)
     stations = _check_stations(stations, problems)
     segments = _check_segments(segments, set(lines["line_id"]), set(stations["station_id"]), problems)
     transfers = _check_transfers(transfers, set(stations["station_id"]), problems)
+    services, stops = _check_services(services, stops, set(stations["station_id"]), problems)
     _raise(problems, rail_dir)
-    return RailSources(lines=lines, stations=_to_wgs84_points(stations), segments=segments, transfers=transfers)
+    return RailSources(lines=lines, stations=_to_wgs84_points(stations), segments=segments, transfers=transfers,
+                       services=services, service_stops=stops)
 
 
 def read_member_cities(*, sources_dir: Path | str | None = None) -> gpd.GeoDataFrame:
@@ -240,6 +252,39 @@ def _check_transfers(df: pd.DataFrame, station_ids: set[str], problems: list[str
     df["minutes"] = _numeric(df, "minutes", "transfers.csv", "_where", problems, required=False)
     problems += [f"transfers.csv: {w}: minutes must be >= 0" for w in df.loc[df["minutes"] < 0, "_where"]]
     return df.drop(columns="_where")
+
+
+def _check_services(services: pd.DataFrame, stops: pd.DataFrame, station_ids: set[str],
+                    problems: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Service patterns: unique ids, network years from :data:`SERVICE_YEARS`, at least two stops each, known
+    stations, minutes after the first departure that never go back and a positive run between stops."""
+    services, stops = services.copy(), stops.copy()
+    _check_unique(services, "service_id", "services.csv", problems)
+    years = services["years"].fillna("").str.split(";")
+    bad = [(s, y) for s, ys in zip(services["service_id"], years, strict=True) for y in ys if y not in SERVICE_YEARS]
+    problems += [f"services.csv: {s}: year {y!r} not in {'|'.join(SERVICE_YEARS)}" for s, y in bad]
+    services["years"] = years.map(tuple)
+    services["trains_per_day"] = _numeric(services, "trains_per_day", "services.csv", "service_id", problems,
+                                          required=False)
+    unknown = ~stops["service_id"].isin(set(services["service_id"]))
+    problems += [f"service_stops.csv: unknown service {v!r}" for v in sorted(set(stops.loc[unknown, "service_id"]))]
+    bad_station = ~stops["station_id"].isin(station_ids)
+    problems += [f"service_stops.csv: {s}: unknown station {v!r}"
+                 for s, v in stops.loc[bad_station, ["service_id", "station_id"]].values]
+    stops["_where"] = stops["service_id"] + " #" + stops["seq"].astype(str)
+    for col in ("seq", "arrive_min", "depart_min"):
+        stops[col] = _numeric(stops, col, "service_stops.csv", "_where", problems, required=True)
+    stops = stops.sort_values(["service_id", "seq"], kind="stable").reset_index(drop=True)
+    for sid, group in stops.groupby("service_id", sort=False):
+        arrive, depart = group["arrive_min"].to_numpy(float), group["depart_min"].to_numpy(float)
+        if len(group) < 2:
+            problems.append(f"service_stops.csv: {sid}: a service needs at least two stops")
+        elif (depart < arrive).any() or (arrive[1:] <= depart[:-1]).any() or arrive[0] != 0:
+            problems.append(f"service_stops.csv: {sid}: times must start at 0, never go back, and every run take "
+                            "more than 0 minutes")
+        if group["station_id"].duplicated().any():
+            problems.append(f"service_stops.csv: {sid}: a station appears twice")
+    return services, stops.drop(columns="_where")
 
 
 def _to_wgs84_points(df: pd.DataFrame) -> gpd.GeoDataFrame:

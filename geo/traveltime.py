@@ -157,7 +157,7 @@ class TravelTimes:
 def _access(km: np.ndarray, graph: RailGraph, model: RoadModel) -> np.ndarray:
     """Road + terminal minutes from a point to each station at ``km``; inf if closed or out of range."""
     ok = graph.open_station & (km <= model.max_access_km)
-    return np.where(ok, model.road_min(km) + model.access_min, np.inf)
+    return np.where(ok, model.road_min(km, ends=1) + model.access_min, np.inf)
 
 
 def travel_times(
@@ -282,8 +282,8 @@ def _egress_min(net: RailNetwork, graph: RailGraph, model: RoadModel) -> np.ndar
     Neighbouring cores are reached only at their main stations (egress_min, no road leg).
     """
     km = net.place_station_km
-    egress = np.where(graph.open_station & (km <= model.max_access_km), model.road_min(km) + model.egress_min,
-                      np.inf)
+    egress = np.where(graph.open_station & (km <= model.max_access_km),
+                      model.road_min(km, ends=1) + model.egress_min, np.inf)
     for i in np.flatnonzero(~net.place_member):
         egress[i] = np.inf
         egress[i, net.place_mains[i]] = model.egress_min

@@ -51,8 +51,8 @@ MAX_LAYERS = 64
 MAX_QUERY_CHARS = 200_000  # longer query strings are cut before parsing (then each list is bounded)
 # RoadModel field -> (URL key, min, max, step): the road-access assumptions a view carries so that a shared
 # link, a saved view and `--view` on the command line reproduce the same figures.
-_URL_KEYS = {"speed_kmh": "speed", "detour_factor": "detour", "access_min": "access", "egress_min": "egress",
-             "max_access_km": "reach"}
+_URL_KEYS = {"speed_kmh": "speed", "detour_factor": "detour", "ends_min": "ends", "access_min": "access",
+             "egress_min": "egress", "max_access_km": "reach"}
 ROAD_FIELDS = {name: (_URL_KEYS[name], *bounds) for name, bounds in ROAD_RANGES.items()}
 DEFAULT_ROAD = tuple(float(getattr(RoadModel(), name)) for name in ROAD_FIELDS)
 

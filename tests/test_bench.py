@@ -16,3 +16,20 @@ def test_isochrone_benchmark_prints_its_figures_and_matches_the_baseline():
     assert list(figures)[-1] == "speedup_vs_baseline"
     assert float(figures["area_diff_max_pct"]) < 0.5  # identical results, as the issue asks
     assert all(float(v) > 0 for v in figures.values())
+
+
+def test_the_validation_prints_each_pair_and_meets_the_rail_goal():
+    """bench/validate.py against the published figures (data/sources/validation). Rail: at least 90 % of the
+    fastest times within 10 % and none beyond 20 %. Road: the calibrated model's measured 50 of 64 (78 %) is kept
+    as a floor; the goal of 80 % is not reached yet (see README)."""
+    out = subprocess.run([sys.executable, "bench/validate.py"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.strip().splitlines()
+    rail_ok, rail_n = map(int, lines[-2].removeprefix("rail_within_10pct: ").split("/"))
+    road_ok, road_n = map(int, lines[-1].removeprefix("road_within_15pct: ").split("/"))
+    assert lines[-2].startswith("rail_within_10pct: ") and lines[-1].startswith("road_within_15pct: ")
+    assert rail_n >= 30 and rail_ok >= 0.9 * rail_n
+    assert "rail_beyond_20pct: 0" in lines
+    assert road_n >= 15 and road_ok >= 50
+    assert sum(" zhengzhou_east " in line for line in lines) >= 2  # each pair is printed

@@ -166,7 +166,23 @@ def provinces(out: Path) -> None:
     write(outline, out, "china")
 
 
-STEPS: tuple[Callable[[Path], None], ...] = (cities, city_boundaries, provinces, *_features.STEPS)
+def gtfs_feeds(out: Path) -> None:
+    """The rail network of each network year as a GTFS feed (``gtfs_2015.zip``, ``gtfs_now.zip``,
+    ``gtfs_planned.zip``), from data/sources/rail."""
+    from geo.gtfs import write_feed
+    from geo.network import CURRENT_YEAR, PLAN_YEAR, PLANNED, RailNetwork
+
+    net = RailNetwork.from_sources()
+    for label, year in (("2015", PLAN_YEAR), ("now", CURRENT_YEAR), ("planned", PLANNED)):
+        write_feed(net, out / f"gtfs_{label}.zip", year)
+
+
+STEPS: tuple[Callable[[Path], None], ...] = (cities, city_boundaries, provinces, *_features.STEPS, gtfs_feeds)
+DERIVED_PATTERNS = ("*.geojson", "gtfs_*.zip")
+
+
+def _derived_names(folder: Path) -> list[str]:
+    return sorted(p.name for pattern in DERIVED_PATTERNS for p in folder.glob(pattern))
 
 
 def build_all(out_dir: Path) -> list[str]:
@@ -174,13 +190,13 @@ def build_all(out_dir: Path) -> list[str]:
     out_dir.mkdir(parents=True, exist_ok=True)
     for step in STEPS:
         step(out_dir)
-    return sorted(p.name for p in out_dir.glob("*.geojson"))
+    return _derived_names(out_dir)
 
 
 def _check() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         written = build_all(Path(tmp))
-        committed = sorted(p.name for p in DERIVED_DIR.glob("*.geojson"))
+        committed = _derived_names(DERIVED_DIR)
         _, mismatch, errors = filecmp.cmpfiles(Path(tmp), DERIVED_DIR, written, shallow=False)
         extra = sorted(set(committed) - set(written))
     problems = [f"differs: {n}" for n in mismatch] + [f"missing: {n}" for n in errors] + [
@@ -200,7 +216,3 @@ def main(argv: list[str] | None = None) -> int:
     for name in build_all(DERIVED_DIR):
         print(f"wrote data/derived/{name}")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -38,7 +38,8 @@ def english_names() -> dict[str, str]:
 
 def road_assumptions(model: RoadModel, lang: str) -> str:
     """The road model behind a circle's figures, in words (``lang`` zh or en), as the app and briefings state it."""
-    return t("brief_road", lang, v=f"{model.speed_kmh:g}", d=f"{model.detour_factor:g}", a=f"{model.access_min:g}",
+    return t("brief_road", lang, v=f"{model.speed_kmh:g}", d=f"{model.detour_factor:g}", u=f"{model.ends_min:g}",
+             a=f"{model.access_min:g}",
              e=f"{model.egress_min:g}", r=f"{model.max_access_km:g}")
 
 
@@ -64,8 +65,8 @@ def build_isochrones(
     origins, model = list(origins), model or RoadModel()
     gdf = isochrones_many(origins, tuple(minutes), year=engine_year(year), mode=mode, model=model)
     # The assumptions travel with the polygons into popups and exported files.
-    gdf["road_model"] = (f"{model.speed_kmh:g} km/h, ×{model.detour_factor:g}, {model.access_min:g}+"
-                         f"{model.egress_min:g} min, ≤{model.max_access_km:g} km")
+    gdf["road_model"] = (f"{model.speed_kmh:g} km/h, ×{model.detour_factor:g}, {model.ends_min:g} min in town, "
+                         f"{model.access_min:g}+{model.egress_min:g} min, ≤{model.max_access_km:g} km")
     zh_mode, en_mode = t(f"mode_{mode}", "zh"), t(f"mode_{mode}", "en")
     zh_year, en_year = t(f"year_{year}", "zh"), t(f"year_{year}", "en")
     english = np.repeat([_english(origin) for origin in origins], len(gdf) // len(origins))

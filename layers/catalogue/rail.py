@@ -6,6 +6,7 @@ from functools import cache
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from geo.crs import WGS84
@@ -18,23 +19,41 @@ _STATUS_STYLE = {"open": None, "construction": "6 4", "planned": "2 4"}
 _SOURCE = "Rail: data/sources/rail (OSM stations, ODbL; times from published timetables or derived)"
 
 
-def build_rail_lines(*, year: str | int = "now") -> gpd.GeoDataFrame:
-    """Segments usable in the scenario's year as straight station-to-station lines (EPSG:4326)."""
-    net = default_network()
+def _hops(net, year: str | int) -> pd.DataFrame:
+    """Consecutive stops of the service patterns running in ``year`` that no segment already joins."""
+    stops = net.usable_services(engine_year(year))
     seg = net.usable_segments(engine_year(year))
+    joined = set(zip(seg["from_idx"], seg["to_idx"], strict=True)) | set(zip(seg["to_idx"], seg["from_idx"],
+                                                                            strict=True))
+    services = net.services.set_index("service_id")
+    rows = []
+    for sid, group in stops.groupby("service_id", sort=False):
+        idx, basis = group["station_idx"].to_numpy(), group["time_basis"].to_numpy()
+        arrive, depart = group["arrive_min"].to_numpy(float), group["depart_min"].to_numpy(float)
+        for k in range(len(idx) - 1):
+            if (idx[k], idx[k + 1]) not in joined:
+                rows.append({"line_id": sid, "from_idx": idx[k], "to_idx": idx[k + 1],
+                             "minutes": arrive[k + 1] - depart[k], "minutes_basis": f"service pattern: {basis[k + 1]}",
+                             "opened": np.nan, "status": "open", "source": services.loc[sid, "source"]})
+    return pd.DataFrame(rows, columns=["line_id", "from_idx", "to_idx", "minutes", "minutes_basis", "opened",
+                                       "status", "source"])
+
+
+def build_rail_lines(*, year: str | int = "now") -> gpd.GeoDataFrame:
+    """Segments and service-pattern hops running in the network year, as straight station-to-station lines
+    (EPSG:4326); a hop is drawn only where no segment joins the two stations."""
+    net = default_network()
+    seg = pd.concat([net.usable_segments(engine_year(year)), _hops(net, year)], ignore_index=True)
     # A station outside the member cities with no sourced position cannot be drawn.
     seg = seg[np.isfinite(net.lon[seg["from_idx"]]) & np.isfinite(net.lon[seg["to_idx"]])]
-    geoms = shapely.linestrings(np.stack([
-        np.column_stack([net.lon[seg["from_idx"]], net.lat[seg["from_idx"]]]),
-        np.column_stack([net.lon[seg["to_idx"]], net.lat[seg["to_idx"]]]),
-    ], axis=1))
-    names = net.stations.set_index("station_id")[["name_zh", "name_en"]]
+    a, b = seg["from_idx"].to_numpy(np.int64), seg["to_idx"].to_numpy(np.int64)
+    geoms = shapely.linestrings(np.stack([np.column_stack([net.lon[a], net.lat[a]]),
+                                          np.column_stack([net.lon[b], net.lat[b]])], axis=1))
+    zh, en = net.stations["name_zh"].to_numpy(), net.stations["name_en"].to_numpy()
     return gpd.GeoDataFrame({
         "line_id": seg["line_id"].to_numpy(),
-        "name_zh": (names.loc[seg["from_station"], "name_zh"].to_numpy() + "—"
-                    + names.loc[seg["to_station"], "name_zh"].to_numpy()),
-        "name_en": (names.loc[seg["from_station"], "name_en"].to_numpy() + " – "
-                    + names.loc[seg["to_station"], "name_en"].to_numpy()),
+        "name_zh": zh[a] + "—" + zh[b],
+        "name_en": en[a] + " – " + en[b],
         "kind": seg["line_id"].map(_line_kinds()).fillna("hsr").to_numpy(),
         "minutes": seg["minutes"].round(0).to_numpy(),
         "minutes_basis": seg["minutes_basis"].to_numpy(),
@@ -55,7 +74,8 @@ def build_stations(*, year: str | int = "now") -> gpd.GeoDataFrame:
     """Stations served in the scenario's year (EPSG:4326); unlocated ones sit at their city's seat (flagged)."""
     net = default_network()
     seg = net.usable_segments(engine_year(year))
-    served = np.unique(np.concatenate([seg["from_idx"].to_numpy(), seg["to_idx"].to_numpy()]))
+    served = np.unique(np.concatenate([seg["from_idx"].to_numpy(), seg["to_idx"].to_numpy(),
+                                       net.usable_services(engine_year(year))["station_idx"].to_numpy()]))
     st = net.stations.iloc[served]
     located = np.isfinite(net.lon[served])
     return gpd.GeoDataFrame({

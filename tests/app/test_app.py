@@ -46,7 +46,7 @@ def test_default_view_fills_the_url(default_app):
 def test_url_round_trip_seeds_every_widget():
     view = ViewState(layers=("cities", "city_boundaries"), origins=("岳阳",), minutes=(45, 90), mode="road",
                      year="2015", basemap="gaode", lang="en", center=(113.1234, 29.5), zoom=9,
-                     road=(70.0, 1.2, 15.0, 10.0, 100.0))
+                     road=(70.0, 1.2, 17.0, 15.0, 10.0, 100.0))
     at = run(**view.to_params())
     assert at.number_input(key="speed_kmh").value == 70 and at.number_input(key="detour_factor").value == 1.2
     assert at.radio(key="lang").value == "en"
@@ -69,7 +69,8 @@ def test_url_round_trip_seeds_every_widget():
 def test_circle_panel_states_the_road_assumptions():
     at = run(lang="en", speed="70")
     captions = [c.value for c in at.caption]
-    assert "Road: 70 km/h, detour ×1.3, 15 min to board, 10 min to leave, stations within 100 km" in captions
+    assert ("Road: 70 km/h, detour ×1.3, 17 min in town, 15 min to board, 10 min to leave, stations within 100 km"
+            in captions)
 
 
 def test_widget_changes_reach_the_url(default_app):

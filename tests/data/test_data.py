@@ -116,8 +116,8 @@ def test_agglomeration_area_is_reported_against_the_plan():
 @pytest.mark.slow
 def test_rebuilding_reproduces_the_committed_derived_files(tmp_path):
     written = build_all(tmp_path)
-    committed = sorted(p.name for p in DERIVED_DIR.glob("*.geojson"))
-    assert written == committed
+    committed = sorted(p.name for pattern in ("*.geojson", "gtfs_*.zip") for p in DERIVED_DIR.glob(pattern))
+    assert written == committed and "gtfs_now.zip" in written
     for name in written:
         assert (tmp_path / name).read_bytes() == (DERIVED_DIR / name).read_bytes(), f"{name} differs from a rebuild"
 
@@ -159,3 +159,12 @@ def test_neighbouring_cores_are_named_and_coded_consistently():
         area = boundary(core.adcode)
         assert all(area.contains(shapely.Point(float(x), float(y))) for x, y in zip(own["lon"], own["lat"],
                                                                                       strict=True)), core.name_zh
+
+
+def test_the_build_runs_as_a_module():
+    import subprocess
+    import sys
+
+    res = subprocess.run([sys.executable, "-m", "data.build", "--help"], cwd=DERIVED_DIR.parents[1],
+                         capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0 and "--check" in res.stdout, res.stderr

@@ -134,7 +134,8 @@ def test_tables_as_xlsx_sheets_and_excel_friendly_csv(tmp_path):
 
 
 def test_layer_params_follow_the_declared_kind():
-    view = ViewState(origins=("武汉",), minutes=(90,), mode="road", year="2015", road=(70.0, 1.3, 15.0, 10.0, 100.0))
+    view = ViewState(origins=("武汉",), minutes=(90,), mode="road", year="2015",
+                     road=(70.0, 1.3, 17.0, 15.0, 10.0, 100.0))
     assert layer_params(layers.get("cities"), view) == {}
     assert layer_params(layers.get("rail_lines"), view) == {"year": "2015"}
     got = layer_params(layers.get("isochrones"), view)
@@ -165,6 +166,6 @@ def test_the_views_road_assumptions_reach_circles_and_tables():
     areas = [view_frames(v, ["isochrones"])[0]["isochrones"]["area_km2"].iloc[0] for v in (base, slow)]
     assert areas[1] < 0.8 * areas[0]
     slow_frame = view_frames(slow, ["isochrones"])[0]["isochrones"]
-    assert slow_frame["road_model"].iloc[0] == "50 km/h, ×1.3, 15+10 min, ≤100 km"
+    assert slow_frame["road_model"].iloc[0] == "50 km/h, ×1.3, 17 min in town, 15+10 min, ≤100 km"
     door = [travel_tables(v, {})["matrix_door_min"].loc["武汉", "鄂州"] for v in (base, slow)]
     assert door[1] > door[0]

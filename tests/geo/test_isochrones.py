@@ -172,10 +172,10 @@ def _reference_isochrones(origin: str, minutes: list[float], net: RailNetwork, m
     org = resolve_origin(origin, network=net)
     out = []
     for t in minutes:
-        r = np.minimum((t - tt.station_min - model.egress_min) * model.km_per_min, model.max_access_km)
+        r = np.minimum(model.reach_km(t - tt.station_min - model.egress_min, ends=1), model.max_access_km)
         ok = (r > 0) & np.isfinite(net.lon)
         discs = geodesic_discs(np.r_[org.lon, net.lon[ok]], np.r_[org.lat, net.lat[ok]],
-                               np.r_[t * model.km_per_min, r[ok]], n_azimuths=1024)
+                               np.r_[model.reach_km(t), r[ok]], n_azimuths=1024)
         out.append(shapely.union_all(discs))
     return out
 

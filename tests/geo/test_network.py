@@ -35,7 +35,7 @@ from geo.network import RailNetwork, RoadModel, check_year, geodesic_km
 from geo.railsources import load_rail, read_member_cities
 from geo.traveltime import plan_targets, resolve_origin, travel_time_matrix, travel_times
 
-MODEL = RoadModel(speed_kmh=60.0, detour_factor=1.0, access_min=5.0, egress_min=5.0, max_access_km=100.0)
+MODEL = RoadModel(speed_kmh=60.0, detour_factor=1.0, ends_min=0.0, access_min=5.0, egress_min=5.0, max_access_km=100.0)
 
 _LINES = [
     ("L1", "甲高铁", "Line 1", "hsr", "350"),
@@ -281,9 +281,21 @@ def test_bad_options(net: RailNetwork) -> None:
 
 def test_road_legs_are_detoured_distance_over_speed() -> None:
     """Hand-computed: 40 geodesic km x 1.5 detour = 60 road km, at 60 km/h = 60 minutes."""
-    model = RoadModel(speed_kmh=60.0, detour_factor=1.5)
+    model = RoadModel(speed_kmh=60.0, detour_factor=1.5, ends_min=0.0)
     assert float(model.road_min(40.0)) == pytest.approx(60.0)
     assert model.km_per_min == pytest.approx(40.0 / 60.0)
+
+
+def test_urban_ends_are_paid_in_full_beyond_the_ramp_and_in_proportion_below() -> None:
+    """Hand-computed: 120 km/h over 1.2 x the geodesic distance = 100 geodesic km/h, 20 min in town per trip."""
+    model = RoadModel(speed_kmh=120.0, detour_factor=1.2, ends_min=20.0)
+    assert float(model.road_min(100.0)) == pytest.approx(60.0 + 20.0)
+    assert float(model.road_min(100.0, ends=1)) == pytest.approx(60.0 + 10.0)
+    assert float(model.road_min(10.0)) == pytest.approx(6.0 + 10.0)  # half the 20 km ramp: half the ends
+    assert float(model.road_min(0.0)) == 0.0
+    km = np.array([0.0, 5.0, 19.9, 20.0, 150.0])
+    for ends in (1, 2):
+        np.testing.assert_allclose(model.reach_km(model.road_min(km, ends), ends), km, atol=1e-9)
 
 
 def test_the_real_network_serves_every_member_city_and_neighbouring_core():

@@ -16,12 +16,12 @@ def test_default_road_is_the_engines_stated_model_and_stays_out_of_the_url():
 
 
 def test_changed_assumptions_round_trip_through_the_url():
-    view = ViewState(road=(60.0, 1.5, 20.0, 5.0, 80.0))
+    view = ViewState(road=(60.0, 1.5, 12.0, 20.0, 5.0, 80.0))
     query = view.to_query()
-    assert "speed=60" in query and "detour=1.5" in query and "reach=80" in query
+    assert "speed=60" in query and "detour=1.5" in query and "ends=12" in query and "reach=80" in query
     back = parse_view(query, known_layers=KNOWN)
     assert back.road == view.road and back.notices == ()
-    assert back.road_model() == RoadModel(speed_kmh=60, detour_factor=1.5, access_min=20, egress_min=5,
+    assert back.road_model() == RoadModel(speed_kmh=60, detour_factor=1.5, ends_min=12, access_min=20, egress_min=5,
                                           max_access_km=80)
 
 

@@ -255,9 +255,10 @@ def test_footer_states_the_road_assumptions_behind_the_circles(tmp_path):
         return " ".join(out.split())
 
     circles = ViewState(layers=("provinces", "isochrones"), origins=("武汉",), minutes=(60,), lang="en",
-                        road=(65.0, 1.3, 15.0, 10.0, 100.0))
+                        road=(65.0, 1.3, 17.0, 15.0, 10.0, 100.0))
     text = footer_text(circles)
-    assert "Road: 65 km/h, detour ×1.3, 15 min to board, 10 min to leave, stations within 100 km" in text
+    assert ("Road: 65 km/h, detour ×1.3, 17 min in town, 15 min to board, 10 min to leave, stations within 100 km"
+            in text)
     assert "Road:" not in footer_text(ViewState(layers=("provinces", "cities"), lang="en"))
 
 

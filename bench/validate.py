@@ -1,0 +1,88 @@
+"""The engine against published figures: fastest scheduled rail times between stations, and driving times.
+
+    python bench/validate.py
+
+Reads ``data/sources/validation/rail_pairs.csv`` (published fastest times, each with its date and source)
+and ``data/sources/validation/road_pairs.csv`` (published free-flow driving times between city seats), prints
+each pair with the engine's figure and the error, and ends with two lines:
+``rail_within_10pct: N/M`` (rows whose quality is ``fastest``; ``example``, ``weak`` and ``superseded`` rows are
+printed but not counted) and ``road_within_15pct: N/M``. Rail pairs that a sourced service pattern calls at
+both ends of were mostly timed from the same report, so they check the routing rather than the data;
+``rail_independent_within_10pct`` counts the others.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from data import SOURCES_DIR
+from geo.network import RoadModel, default_network, geodesic_km
+from geo.options import engine_year
+
+RAIL_TOLERANCE, ROAD_TOLERANCE = 0.10, 0.15
+
+
+def rail_rows(model_year_graphs: dict | None = None) -> pd.DataFrame:
+    """Each rail pair with the engine's fastest scheduled station-to-station minutes and the relative error."""
+    net = default_network()
+    pairs = pd.read_csv(SOURCES_DIR / "validation" / "rail_pairs.csv", dtype={"network_year": str})
+    engine = []
+    for r in pairs.itertuples():
+        a, b = net.station_index(r.from_station), net.station_index(r.to_station)
+        if a is None or b is None:
+            engine.append(np.nan)
+            continue
+        graph = net.graph(engine_year(r.network_year))
+        engine.append(float(graph.station_minutes(np.array([a]))[0, b]))
+    pairs["engine_min"] = np.where(np.isfinite(engine), engine, np.nan)
+    pairs["error"] = pairs["engine_min"] / pairs["published_min"] - 1
+    # A pair both of whose stations one service pattern calls at was (usually) timed from the same report: it
+    # checks the routing, not the data. The others test the network independently.
+    calls = net.service_stops.groupby("service_id")["station_id"].apply(set)
+    pairs["in_a_pattern"] = [any({a, b} <= c for c in calls) for a, b in zip(pairs["from_station"],
+                                                                            pairs["to_station"], strict=True)]
+    return pairs
+
+
+def road_rows(model: RoadModel | None = None) -> pd.DataFrame:
+    """Each road pair with the engine's road-only minutes between the two city seats and the relative error."""
+    net, model = default_network(), model or RoadModel()
+    places = net.places.set_index("name_zh")
+    pairs = pd.read_csv(SOURCES_DIR / "validation" / "road_pairs.csv", dtype={"network_year": str})
+    a, b = places.loc[pairs["from_city"]], places.loc[pairs["to_city"]]
+    km = geodesic_km(a["lon"].to_numpy(), a["lat"].to_numpy(), b["lon"].to_numpy(), b["lat"].to_numpy())
+    pairs["engine_min"] = model.road_min(km)
+    pairs["error"] = pairs["engine_min"] / pairs["published_min"] - 1
+    return pairs
+
+
+def main() -> int:
+    rail, road = rail_rows(), road_rows()
+    pd.set_option("display.width", 200)
+    print("# rail: fastest scheduled station-to-station minutes")
+    print(rail[["from_station", "to_station", "network_year", "quality", "in_a_pattern", "published_min",
+                "engine_min", "error"]]
+          .round({"engine_min": 1, "error": 3}).to_string(index=False))
+    print("# road: free-flow driving minutes between city seats")
+    print(road[["from_city", "to_city", "network_year", "published_min", "engine_min", "error"]]
+          .round({"engine_min": 1, "error": 3}).to_string(index=False))
+    counted = rail[rail["quality"] == "fastest"]
+    rail_ok = int((counted["error"].abs() <= RAIL_TOLERANCE).sum())
+    road_ok = int((road["error"].abs() <= ROAD_TOLERANCE).sum())
+    independent = counted[~counted["in_a_pattern"]]
+    print(f"rail_independent_within_10pct: {int((independent['error'].abs() <= RAIL_TOLERANCE).sum())}/"
+          f"{len(independent)}")
+    print(f"rail_beyond_20pct: {int((counted['error'].abs() > 0.20).sum() + counted['error'].isna().sum())}")
+    print(f"rail_within_10pct: {rail_ok}/{len(counted)}")
+    print(f"road_within_15pct: {road_ok}/{len(road)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
