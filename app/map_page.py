@@ -12,8 +12,10 @@ from app.export_panel import export_panel
 from app.panels import circle_panel, tables_panel
 from app.sidebar import sidebar
 from data import load_cities
+from layers.catalogue.circles import circles_caption
 from layers.frames import visible_layers
 from layers.i18n import escape_markdown, t
+from layers.spec import Kind
 from layers.view import ViewState
 from render import assets
 from render import webmap as fm
@@ -83,6 +85,8 @@ def main() -> None:
     visible = visible_layers(view)
     left, right = st.columns([5, 2])
     with left:
+        if any(spec.kind is Kind.CIRCLES for spec, _ in visible):
+            st.caption(circles_caption(view, lang))
         _map(view, visible, lang)
     sidebar(cities, lang, Workspace())
     with right:

@@ -67,6 +67,11 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "cities_reached": ("可达城市", "Cities reached"),
     "no_cities": ("无", "none"),
     "circles_off": ("交通圈图层未开启。", "The circles layer is off."),
+    "circles_caption": ("交通圈：{mode}，{year}；铁路按最快班次，门到门（含进出站与城区行车）",
+                        "Circles: {mode}, {year}; rail at the fastest scheduled train, door to door (boarding and "
+                        "town driving included)"),
+    "circles_caption_nominal": ("名义圈：直线匀速，不计路网",
+                                "Nominal rings: straight line at a steady speed, no network"),
     "circles_no_origin": ("请选择至少一个中心城市以绘制交通圈。", "Choose at least one origin to draw the circles."),
     "circles_unavailable": ("交通圈计算模块尚不可用。", "The travel-time engine is not available."),
     "circle_error": ("无法计算 {origin} 的交通圈：{error}", "Could not compute circles for {origin}: {error}"),

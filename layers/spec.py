@@ -84,6 +84,8 @@ class Style:
     radius: float = 5.0
     category_field: str | None = None
     categories: tuple[tuple[str, str], ...] = ()
+    # (group field, order field): nested polygons are drawn as bands, each less the next smaller of its group.
+    bands: tuple[str, str] | None = None
 
     def color_for(self, value: Any) -> str:
         """Stroke colour for a feature whose ``category_field`` value is ``value``."""

@@ -49,12 +49,13 @@ from data import read_derived
 from export.download import Download
 from export.files import ExportError
 from geo.crs import EQUAL_AREA, GEOD, WGS84, transformer
-from layers.catalogue.circles import english_names, road_assumptions
+from layers.catalogue.circles import circles_caption, english_names, road_assumptions
 from layers.frames import layer_frame, layer_params, visible_layers
 from layers.i18n import t
 from layers.registry import UnknownLayerError, get
 from layers.spec import Kind, LayerSpec, Style
 from layers.view import ViewState
+from render.bands import as_bands
 from render.fonts import choose_font
 
 __all__ = [
@@ -236,7 +237,11 @@ def _to_map(geoms: np.ndarray, crs: CRS = MAP_CRS) -> np.ndarray:
 @lru_cache(maxsize=64)
 def _map_geometries(layer_id: str, revision: str, params: tuple[tuple[str, Any], ...]) -> np.ndarray:
     """A layer's geometries in :data:`MAP_CRS`, cached beside the shared frame cache (same key)."""
-    return _to_map(layer_frame(get(layer_id), dict(params)).geometry.to_numpy())
+    spec = get(layer_id)
+    gdf = layer_frame(spec, dict(params))
+    if spec.style.bands:
+        gdf = as_bands(gdf, *spec.style.bands)
+    return _to_map(gdf.geometry.to_numpy())
 
 
 def _layer_data(spec: LayerSpec, params: Mapping[str, Any]) -> tuple[gpd.GeoDataFrame, np.ndarray]:
@@ -537,10 +542,10 @@ def _draw_legend(fig: Figure, ax: Axes, specs: Sequence[LayerSpec], view: ViewSt
             return
         if size > fs * 0.65:
             size *= 0.9
-        elif ncol == 1:
-            ncol, size = 2, fs
+        elif ncol < 3:
+            ncol, size = ncol + 1, fs
         else:
-            return  # smallest readable size in two columns: let it be clipped rather than unreadable
+            return  # smallest readable size in three columns: let it be clipped rather than unreadable
 
 
 def _draw_scalebar(ax: Axes, lay: _Layout, map_m_per_mm: float, ground: float, lang: str, fs: float) -> None:
@@ -645,6 +650,8 @@ def default_titles(view: ViewState, specs: Sequence[LayerSpec], lang: str) -> tu
         title = t("brief_region_short", lang) + (" · " if lang == "zh" else " — ") + circles
     names = ("、" if lang == "zh" else ", ").join(s.title(lang) for s in specs)
     subtitle = f"{t('brief_layers', lang)}{names}  |  {t('brief_network', lang, y=_year_label(view.year, lang))}"
+    if view.origins and any(s.kind is Kind.CIRCLES for s in specs):
+        subtitle += f"  |  {circles_caption(view, lang)}"
     return title, subtitle
 
 

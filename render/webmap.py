@@ -45,6 +45,7 @@ from layers.frames import layer_frame
 from layers.i18n import fmt_number
 from layers.spec import LayerSpec, Style
 from render import assets as offline_assets
+from render.bands import as_bands
 
 __all__ = [
     "MAX_ZOOM",
@@ -517,7 +518,10 @@ L.circleMarker([%(lat).6f, %(lon).6f], {radius: 14, color: '#ff7f00', weight: 3,
 def _payload(layer_id: str, revision: str, params: tuple[tuple[str, Any], ...], lang: str, datum: str,
              tolerance: float | None) -> str:
     spec = layers.get(layer_id)
-    gdf = prepare(layer_frame(spec, dict(params)), tolerance=tolerance, datum=datum)
+    gdf = layer_frame(spec, dict(params))
+    if spec.style.bands:
+        gdf = as_bands(gdf, *spec.style.bands)
+    gdf = prepare(gdf, tolerance=tolerance, datum=datum)
     return feature_collection(spec, gdf, lang)
 
 

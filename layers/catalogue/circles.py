@@ -17,14 +17,23 @@ from layers.i18n import t
 from layers.spec import Group, Kind, LayerSpec, LegendItem, Style
 from layers.view import DEFAULT_MINUTES, DEFAULT_ORIGINS
 
-__all__ = ["CIRCLE_COLORS", "build_isochrones", "build_nominal_rings", "circle_legend", "english_names",
+__all__ = ["CIRCLE_COLORS", "build_isochrones", "build_nominal_rings", "circle_legend", "circles_caption",
+           "english_names",
            "road_assumptions"]
 
-# Bands by threshold rank, darker for the tighter circle (up to five thresholds get their own colour).
-CIRCLE_COLORS = (("0", "#b30000"), ("1", "#e34a33"), ("2", "#fdbb84"), ("3", "#fee8c8"), ("4", "#fff7ec"))
-# The plan's three targets keep their names in the legend.
-PLAN_CIRCLES = {60: ("1小时通勤圈", "1-hour commuting circle"), 120: ("2小时城际圈", "2-hour intercity circle"),
-                180: ("3小时高铁圈", "3-hour HSR circle")}
+# One hue per origin (in the order chosen), and per threshold band a tint of it: full for the innermost band,
+# paler outwards, so that three cores with three thresholds each read at a glance.
+ORIGIN_HUES = ("#c0392b", "#2166ac", "#1b7837", "#762a83", "#d95f02", "#01665e", "#8c510a", "#c51b7d")
+BAND_TINTS = (0.0, 0.45, 0.7, 0.8, 0.88, 0.93)  # share of white mixed in, innermost band first
+
+
+def _tint(hex_colour: str, white: float) -> str:
+    rgb = [int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c + (255 - c) * white):02x}" for c in rgb)
+
+
+CIRCLE_COLORS = tuple((f"{o}:{b}", _tint(hue, white)) for o, hue in enumerate(ORIGIN_HUES)
+                      for b, white in enumerate(BAND_TINTS))
 _SOURCE = "Travel times: geo engine on data/sources/rail; road model stated in geo.network.RoadModel"
 
 
@@ -41,6 +50,13 @@ def road_assumptions(model: RoadModel, lang: str) -> str:
     return t("brief_road", lang, v=f"{model.speed_kmh:g}", d=f"{model.detour_factor:g}", u=f"{model.ends_min:g}",
              a=f"{model.access_min:g}",
              e=f"{model.egress_min:g}", r=f"{model.max_access_km:g}")
+
+
+def circles_caption(view, lang: str) -> str:
+    """What the circles on the map are (mode, network year, which rail figure, door to door), in ``lang``."""
+    if view.mode == "nominal":
+        return t("circles_caption_nominal", lang)
+    return t("circles_caption", lang, mode=t(f"mode_{view.mode}", lang), year=t(f"year_{view.year}", lang))
 
 
 def _english(origin: str) -> str:
@@ -100,28 +116,41 @@ def build_nominal_rings(
 def _finish(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     gdf = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=WGS84)
     gdf["minutes"] = gdf["minutes"].round().astype(int)
-    ranks = {m: str(min(i, len(CIRCLE_COLORS) - 1)) for i, m in enumerate(sorted(gdf["minutes"].unique()))}
-    gdf["band"] = gdf["minutes"].map(ranks)
+    ranks = {m: min(i, len(BAND_TINTS) - 1) for i, m in enumerate(sorted(gdf["minutes"].unique()))}
+    origins = {o: min(i, len(ORIGIN_HUES) - 1) for i, o in enumerate(dict.fromkeys(gdf["origin"]))}
+    gdf["band"] = [f"{origins[o]}:{ranks[m]}" for o, m in zip(gdf["origin"], gdf["minutes"], strict=True)]
     gdf["source"] = _SOURCE
     return gdf.sort_values("minutes", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def circle_legend(*, minutes: Iterable[float] = DEFAULT_MINUTES, **_: object) -> tuple[LegendItem, ...]:
-    """One legend row per threshold, coloured as its band; the plan's 1/2/3 h keep their names."""
+def _hours(minutes: int) -> str:
+    return f"{minutes / 60:g}"
+
+
+def circle_legend(*, origins: Iterable[str] = DEFAULT_ORIGINS, minutes: Iterable[float] = DEFAULT_MINUTES,
+                  **_: object) -> tuple[LegendItem, ...]:
+    """One row per origin and threshold band, in the band's colour: "武汉 · 1 小时内", "武汉 · 1–2 小时", …"""
     colors = dict(CIRCLE_COLORS)
+    thresholds = sorted({round(float(x)) for x in minutes})
     rows = []
-    for i, m in enumerate(sorted({round(float(x)) for x in minutes})):
-        zh, en = PLAN_CIRCLES.get(m, (f"{m}分钟交通圈", f"{m}-minute circle"))
-        c = colors[str(min(i, len(CIRCLE_COLORS) - 1))]
-        rows.append(LegendItem(zh, en, Style(kind="polygon", color=c, fill_color=c, fill_opacity=0.3)))
+    for o, origin in enumerate(dict.fromkeys(origins)):
+        en = _english(origin)
+        for b, m in enumerate(thresholds):
+            c = colors[f"{min(o, len(ORIGIN_HUES) - 1)}:{min(b, len(BAND_TINTS) - 1)}"]
+            if b == 0:
+                zh, eng = f"{origin} · {_hours(m)} 小时内", f"{en} · within {_hours(m)} h"
+            else:
+                lo = _hours(thresholds[b - 1])
+                zh, eng = f"{origin} · {lo}–{_hours(m)} 小时", f"{en} · {lo}–{_hours(m)} h"
+            rows.append(LegendItem(zh, eng, Style(kind="polygon", color=c, fill_color=c, fill_opacity=0.45)))
     return tuple(rows)
 
 
 ISOCHRONES = LayerSpec(
     id="isochrones", title_zh="1/2/3小时交通圈", title_en="1/2/3-hour travel circles", group=Group.TRANSPORT,
     build=build_isochrones, kind=Kind.CIRCLES,
-    style=Style(kind="polygon", color="#b30000", weight=1.5, fill_opacity=0.18, category_field="band",
-                categories=CIRCLE_COLORS),
+    style=Style(kind="polygon", color="#b30000", weight=1.0, fill_opacity=0.45, category_field="band",
+                categories=CIRCLE_COLORS, bands=("origin", "minutes")),
     fields=("origin", "minutes", "mode", "area_km2", "cities_reached", "population_reached", "road_model"),
     field_titles={"origin": ("中心城市", "Origin"), "minutes": ("时间阈值 (分钟)", "Threshold (min)"),
                   "mode": ("方式", "Mode"),

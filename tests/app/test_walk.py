@@ -167,3 +167,11 @@ def test_english_circle_table_names_every_city_in_english():
     cells = [c for df in tables for c in df[column]] + [c for df in tables for c in df["Origin"]]
     assert cells and not any(CJK.search(c) for c in cells), cells
     assert any(c.startswith("Nanchang (0 min)") for c in cells)
+
+
+@pytest.mark.parametrize(("lang", "mode", "text"), [("zh", "rail", "铁路按最快班次，门到门"),
+                                                     ("en", "road", "Road only, 2015 network (plan year)"),
+                                                     ("en", "nominal", "straight line at a steady speed")])
+def test_the_map_says_what_its_circles_are(lang, mode, text):
+    at = ok(start(lang=lang, mode=mode, year="2015"))
+    assert any(text in c.value for c in at.caption), [c.value for c in at.caption]

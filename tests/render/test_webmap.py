@@ -152,10 +152,28 @@ def test_legend_escapes_labels():
 
 def test_circle_legend_follows_the_chosen_thresholds():
     circles = layers.get("isochrones")
-    plan = fm.legend_html([(circles, {"minutes": (60, 120, 180)})], "zh")
-    custom = fm.legend_html([(circles, {"minutes": (30, 90)})], "en")
-    assert "1小时通勤圈" in plan and "3小时高铁圈" in plan
-    assert "30-minute circle" in custom and "90-minute circle" in custom and "1-hour" not in custom
+    plan = fm.legend_html([(circles, {"origins": ("武汉", "长沙"), "minutes": (60, 120, 180)})], "zh")
+    custom = fm.legend_html([(circles, {"origins": ("武汉",), "minutes": (30, 90)})], "en")
+    for label in ("武汉 · 1 小时内", "武汉 · 1–2 小时", "武汉 · 2–3 小时", "长沙 · 1 小时内", "长沙 · 2–3 小时"):
+        assert label in plan, label
+    assert "Wuhan · within 0.5 h" in custom and "Wuhan · 0.5–1.5 h" in custom and "1-hour" not in custom
+    assert plan.count("<span>") >= 6 and custom.count("Wuhan") == 2
+
+
+def test_each_origin_has_its_own_hue_and_thresholds_draw_as_rings():
+    from render.bands import as_bands
+
+    circles = layers.get("isochrones")
+    gdf = circles.frame(origins=("武汉", "长沙"), minutes=(60, 120), mode="rail", year="now",
+                        model=ViewState().road_model())
+    colours = {(o, m): circles.style.fill_for(b) for o, m, b in zip(gdf["origin"], gdf["minutes"], gdf["band"],
+                                                                      strict=True)}
+    assert colours[("武汉", 60)] != colours[("长沙", 60)] and colours[("武汉", 60)] != colours[("武汉", 120)]
+    rings = as_bands(gdf, *circles.style.bands).set_index(["origin", "minutes"]).geometry
+    whole = gdf.set_index(["origin", "minutes"]).geometry
+    assert rings[("武汉", 120)].intersection(whole[("武汉", 60)]).area < 1e-9  # the ring leaves the 1-hour area
+    assert rings[("武汉", 120)].union(whole[("武汉", 60)]).symmetric_difference(whole[("武汉", 120)]).area < 1e-9
+    assert rings[("武汉", 60)].equals(whole[("武汉", 60)])
 
 
 def test_base_map_uses_no_cdn_and_has_furniture():
