@@ -135,6 +135,7 @@ class LayerSpec:
     default_visible: bool = False
     legend_fn: Callable[..., tuple[LegendItem, ...]] | None = None
     revision: str = ""
+    value_titles: Mapping[str, Mapping[str, tuple[str, str]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not isinstance(self.kind, Kind):
@@ -169,6 +170,14 @@ class LayerSpec:
         """
         return {name: values[name] for name in self.parameters}
 
+    def value_title(self, name: str, value: Any, lang: str) -> str | None:
+        """A coded value of field ``name`` as words in ``lang`` ("hsr" -> "高速铁路"), a year as plain digits,
+        or None where the value is no code the catalogue knows (the renderer then formats it as it is)."""
+        if name in YEAR_FIELDS and isinstance(value, (int, float)) and value == value:
+            return f"{int(value)}"
+        titles = (self.value_titles.get(name) or _COMMON_VALUE_TITLES.get(name, {})).get(str(value))
+        return None if titles is None else titles[0 if lang == "zh" else 1]
+
     def field_title(self, name: str, lang: str) -> str:
         zh, en = self.field_titles.get(name, _COMMON_FIELD_TITLES.get(name, (name, name)))
         return zh if lang == "zh" else en
@@ -181,6 +190,28 @@ class LayerSpec:
             raise ValueError(f"layer {self.id!r} lacks columns {missing}")
         return gdf
 
+
+YEAR_FIELDS = frozenset({"opened", "opened_year", "expected_year"})  # shown as years, not as 2,009
+# Codes the data uses in its fields, as a planner reads them (the codes themselves stay in the exports).
+_COMMON_VALUE_TITLES: Mapping[str, Mapping[str, tuple[str, str]]] = {
+    "kind": {"hsr": ("高速铁路", "high-speed rail"), "intercity": ("城际铁路", "intercity rail"),
+             "conventional": ("普速铁路", "conventional rail"), "road": ("公路桥", "road bridge"),
+             "road-rail": ("公铁两用桥", "road-rail bridge"), "rail": ("铁路桥", "rail bridge"),
+             "hitech_zone": ("国家高新区", "national high-tech zone"),
+             "bonded_zone": ("综合保税区", "comprehensive bonded zone")},
+    "status": {"open": ("已开通", "open"), "construction": ("在建", "under construction"),
+               "planned": ("规划", "planned")},
+    "role": {"core": ("中心城市", "core city"), "member": ("成员城市", "member city"),
+             "hub": ("枢纽机场", "hub airport"), "regional_hub": ("区域枢纽机场", "regional hub airport"),
+             "regional": ("支线机场", "regional airport"), "neighbour": ("周边中心城市", "neighbouring core")},
+    "bank": {"north": ("北岸", "north bank"), "south": ("南岸", "south bank")},
+    "mode": {"rail": ("公路 + 铁路", "road + rail"), "road": ("仅公路", "road only"),
+             "nominal": ("名义圈 (匀速直线)", "nominal ring (steady speed)")},
+    "location_basis": {
+        "city government seat (feature location not sourced)": ("未核实：暂置于市政府驻地", "unconfirmed: shown at "
+                                                                 "the city government seat"),
+        "source coordinates": ("来源坐标", "source coordinates")},
+}
 
 _COMMON_FIELD_TITLES: Mapping[str, tuple[str, str]] = {
     "name_zh": ("名称", "Name (zh)"),

@@ -350,7 +350,7 @@ def _fmt_value(value: Any, lang: str) -> str | None:
 def _rows(spec: LayerSpec, row: Mapping[str, Any], fields: Iterable[str], lang: str) -> str:
     cells = []
     for f in fields:
-        text = _fmt_value(row.get(f), lang)
+        text = spec.value_title(f, row.get(f), lang) or _fmt_value(row.get(f), lang)
         if text is not None and text != "":
             cells.append(f"<tr><th>{html.escape(spec.field_title(f, lang))}</th><td>{html.escape(text)}</td></tr>")
     return "".join(cells)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from data import read_source
 from geo.crs import WGS84
 from geo.network import default_network
 from geo.options import engine_year
@@ -37,6 +38,13 @@ def _hops(net, year: str | int) -> pd.DataFrame:
                              "opened": np.nan, "status": "open", "source": services.loc[sid, "source"]})
     return pd.DataFrame(rows, columns=["line_id", "from_idx", "to_idx", "minutes", "minutes_basis", "opened",
                                        "status", "source"])
+
+
+def _line_names() -> dict[str, tuple[str, str]]:
+    """Line and service-pattern ids as their names (中文, English), for popups."""
+    lines, services = read_source("rail/lines"), read_source("rail/services")
+    return {**{r.line_id: (r.name_zh, r.name_en) for r in lines.itertuples()},
+            **{r.service_id: (r.name_zh, r.name_en) for r in services.itertuples()}}
 
 
 def build_rail_lines(*, year: str | int = "now") -> gpd.GeoDataFrame:
@@ -93,8 +101,9 @@ RAIL_LINES = LayerSpec(
     id="rail_lines", title_zh="铁路网", title_en="Rail network", group=Group.TRANSPORT,
     build=build_rail_lines, kind=Kind.NETWORK,
     style=Style(kind="line", color="#2d3748", weight=2.5, category_field="kind", categories=_KIND_COLORS),
-    fields=("line_id", "minutes", "minutes_basis", "opened", "status"),
-    field_titles={"line_id": ("线路", "Line"), "minutes": ("最快运行时间 (分钟)", "Fastest time (min)"),
+    fields=("line_id", "kind", "minutes", "minutes_basis", "opened", "status"),
+    value_titles={"line_id": _line_names()},
+    field_titles={"line_id": ("线路", "Line"), "kind": ("类型", "Type"), "minutes": ("最快运行时间 (分钟)", "Fastest time (min)"),
                   "minutes_basis": ("时间依据", "Time basis"), "opened": ("开通年份", "Opened"),
                   "status": ("状态", "Status")},
     legend=(LegendItem("高速铁路", "High-speed rail", Style(kind="line", color="#2d3748", weight=3)),

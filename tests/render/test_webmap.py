@@ -260,3 +260,19 @@ def test_every_registered_layer_renders(year):
     assert not errors, errors
     assert len(groups) == len(specs) + 1
     assert len(specs) == len(layers.all_specs())
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_popups_speak_words_not_codes_and_years_have_no_separators(lang):
+    for lid, code, year in (("rail_lines", "hsr", None), ("bridges", "road-rail", "1993"),
+                            ("hitech_zones", "hitech_zone", None), ("airports", "regional", None)):
+        spec = layers.get(lid)
+        payload = fm.feature_collection(spec, spec.frame(**({"year": "now"} if spec.parameters else {})), lang)
+        popups = " ".join(re.findall(r'"p":"(.*?)","', payload))
+        assert f">{code}<" not in popups, (lid, code)
+        assert not re.search(r">\d,\d{3}<", popups), lid  # 开通年份 2,009
+        if year:
+            assert f">{year}<" in popups
+    rail = fm.feature_collection(layers.get("rail_lines"), layers.get("rail_lines").frame(year="now"), lang)
+    assert ("高速铁路" if lang == "zh" else "high-speed rail") in rail
+    assert ">jingguang_hsr<" not in rail and ("京广高速铁路" if lang == "zh" else "Beijing-Guangzhou HSR") in rail
