@@ -329,6 +329,9 @@ class RailNetwork:
             "lon": cities.geometry.x.to_numpy(float),
             "lat": cities.geometry.y.to_numpy(float),
             "member": True,
+            # The plan's sub-cluster (武汉城市圈, 环长株潭, 环鄱阳湖); empty for members outside the three.
+            "subcluster_zh": (cities["subcluster_zh"].fillna("").astype(str).to_numpy() if "subcluster_zh" in cities
+                              else ""),
         })
 
     def _impute_station_coords(self, members: pd.DataFrame) -> None:
@@ -359,7 +362,7 @@ class RailNetwork:
                 extra = named.get(name, {"name_en": "", "adcode": ""})
                 rows.append({"name_zh": name, "name_en": extra["name_en"], "adcode": extra["adcode"],
                              "role": "neighbour", "population_2020": np.nan, "lon": self.lon[first],
-                             "lat": self.lat[first], "member": False})
+                             "lat": self.lat[first], "member": False, "subcluster_zh": ""})
         return pd.concat([members, pd.DataFrame(rows, columns=members.columns)], ignore_index=True)
 
     def memo(self, key: tuple, compute, *, maxsize: int = 256):

@@ -360,7 +360,7 @@ def _door_matrix(net: RailNetwork, graph: RailGraph, model: RoadModel) -> np.nda
 class PlanTargets:
     """Plan-target verdicts for one year (minutes; ``*_ok`` = within the target).
 
-    ``core_commute``: each core x other member city, door_min/rail_min vs 60 min.
+    ``core_commute``: each core x the other members of its own sub-cluster, door_min/rail_min vs 60 min.
     ``member_pairs``: each unordered member-city pair, door_min/rail_min vs 120 min.
     ``neighbour_cores``: each core x neighbouring core, rail_min vs 180 min.
     """
@@ -398,8 +398,11 @@ def plan_targets(
         df["rail_ok"] = df["rail_min"] <= limit
         return df
 
-    commute = rows([(c, m) for c in cores for m in members if m != c], ("core", "city"), CORE_COMMUTE_MIN,
-                   with_door=True)
+    # The 1-hour commuting circle is the plan's target for each core's own sub-cluster (武汉 and the 武汉城市圈,
+    # not 武汉 and 吉安); a network without sub-clusters checks every member.
+    cluster = dict(zip(places["name_zh"], places["subcluster_zh"], strict=True))
+    commute = rows([(c, m) for c in cores for m in members if m != c and cluster[m] == cluster[c]],
+                   ("core", "city"), CORE_COMMUTE_MIN, with_door=True)
     pairs = rows([(a, b) for i, a in enumerate(members) for b in members[i + 1:]], ("city_a", "city_b"),
                  MEMBER_PAIR_MIN, with_door=True)
     outer = rows([(c, n) for c in cores for n in neighbours], ("core", "neighbour"), NEIGHBOUR_CORE_MIN,

@@ -77,7 +77,7 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "circle_error": ("无法计算 {origin} 的交通圈：{error}", "Could not compute circles for {origin}: {error}"),
     "tables": ("规划目标与出行时间", "Plan targets and travel times"),
     "targets": ("规划目标核验", "Plan-target verdicts"),
-    "target_core_commute": ("中心城市 1 小时通勤", "Cores: 1-hour commute"),
+    "target_core_commute": ("中心城市 1 小时通勤 (本子城市群)", "Cores: 1-hour commute (own sub-cluster)"),
     "target_member_pairs": ("成员城市间 2 小时", "Member cities: 2 hours apart"),
     "target_neighbour_cores": ("与周边中心城市 3 小时 (铁路)", "Neighbouring cores: 3 hours by rail"),
     "targets_met": ("达标 {ok} / {n}", "{ok} of {n} met"),

@@ -105,3 +105,16 @@ def test_no_train_in_the_real_network_beats_its_design_speed():
         run = group["arrive_min"].to_numpy(float)[1:] - group["depart_min"].to_numpy(float)[:-1]
         fast = (ok[:-1] & ok[1:]) & (hop_km / run * 60 > 350.0)
         assert not fast.any(), (sid, hop_km[fast], run[fast])
+
+
+def test_the_one_hour_target_scores_each_core_against_its_own_sub_cluster():
+    from data import load_cities
+    from geo.traveltime import plan_targets
+
+    commute = plan_targets().core_commute
+    cities = load_cities().set_index("name_zh")["subcluster_zh"]
+    assert (commute["core"].map(cities) == commute["city"].map(cities)).all()
+    assert not ((commute["core"] == "武汉") & (commute["city"] == "吉安")).any()
+    assert set(commute.loc[commute["core"] == "南昌", "city"]) == {
+        c for c, s in cities.items() if s == "环鄱阳湖城市群" and c != "南昌"}
+    assert len(commute) == 8 + 7 + 9  # the three sub-clusters less their cores
