@@ -31,6 +31,8 @@ from pathlib import Path
 import layers
 import workspace.specs as _user_layers  # noqa: F401  (importing workspace registers the planner's layers)
 from export.files import ExportError, check_target, write_layer
+from geo.errors import GeoInputError
+from geo.options import MAX_ORIGINS, MAX_THRESHOLDS, check_minutes, finite_number
 from layers.view import MODES, YEARS, ViewState, parse_view
 
 
@@ -71,16 +73,43 @@ def _view_from_args(args: argparse.Namespace, *, default_layers: tuple[str, ...]
         for lid in changes["layers"]:
             layers.get(lid)  # unknown ids stop here with a suggestion
     if args.origins:
-        changes["origins"] = tuple(_split(args.origins))
+        changes["origins"] = _origins(_split(args.origins))
     if args.minutes:
-        try:
-            changes["minutes"] = tuple(sorted({int(m) for m in _split(args.minutes)}))
-        except ValueError:
-            raise ExportError(f"--minutes must be whole minutes separated by commas, got {args.minutes!r}") from None
+        changes["minutes"] = _minutes(_split(args.minutes))
     for key in ("mode", "year", "lang"):
         if getattr(args, key, None):
             changes[key] = getattr(args, key)
     return view.with_(**changes)
+
+
+def _minutes(items: list[str]) -> tuple[int, ...]:
+    """``--minutes`` as sorted whole minutes; a bad, fractional or surplus threshold stops the command (exit 2)."""
+    minutes = set()
+    for item in items:
+        try:
+            value = check_minutes(item)
+        except GeoInputError as err:
+            raise ExportError(f"--minutes: {err}") from None
+        if finite_number(item) != value:
+            raise ExportError(f"--minutes must be whole minutes separated by commas, got {item!r}")
+        minutes.add(value)
+    if len(minutes) > MAX_THRESHOLDS:
+        raise ExportError(f"--minutes: at most {MAX_THRESHOLDS} thresholds, got {len(minutes)}")
+    return tuple(sorted(minutes))
+
+
+def _origins(items: list[str]) -> tuple[str, ...]:
+    """``--origins`` without repeats (with a note), at most ``MAX_ORIGINS``, each a city the engine knows."""
+    from geo.traveltime import resolve_origin
+
+    unique = list(dict.fromkeys(items))
+    if len(unique) < len(items):
+        _note("ignored repeated origins")
+    if len(unique) > MAX_ORIGINS:
+        raise ExportError(f"--origins: at most {MAX_ORIGINS} origins, got {len(unique)}")
+    for origin in unique:
+        resolve_origin(origin)  # an unknown city stops here with a suggestion
+    return tuple(unique)
 
 
 def _out_path(text: str, suffixes: tuple[str, ...]) -> Path:
