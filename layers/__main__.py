@@ -299,6 +299,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command in ("import", "workspace"):
+            from workspace.reader import import_limits
+            from workspace.scratch import clean_stale
+
+            import_limits()  # a bad MYE_MAX_IMPORT_* setting is refused before any work, with one line
+            clean_stale()
         return args.func(args)
     except (layers.UnknownLayerError, ExportError, ValueError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)

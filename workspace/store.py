@@ -46,6 +46,7 @@ from workspace.errors import (
     UnknownUserLayerError,
     WorkspaceError,
 )
+from workspace.scratch import scratch_dir
 
 __all__ = [
     "PALETTE",
@@ -265,7 +266,7 @@ class Workspace:
         if self.path.exists() and not replace and any(la.name == name for la in self.layers()):
             raise LayerExistsError(f"{self.path.name}: a user layer {name!r} exists already; choose another name")
         table = f"mye_user_{secrets.token_hex(6)}"
-        with tempfile.TemporaryDirectory(prefix="mye_ws_") as tmp:
+        with scratch_dir("workspace") as tmp:
             scratch = Path(tmp) / "layer.gpkg"
             pyogrio.write_dataframe(frame.to_crs(WGS84), scratch, layer="layer", driver="GPKG",
                                     layer_options={"SPATIAL_INDEX": "NO"})
@@ -328,7 +329,7 @@ class Workspace:
     def export_bytes(self) -> bytes:
         """The whole workspace as one self-contained GeoPackage file (a consistent snapshot)."""
         self._ensure()
-        with tempfile.TemporaryDirectory(prefix="mye_ws_") as tmp:
+        with scratch_dir("workspace") as tmp:
             copy = Path(tmp) / "workspace.gpkg"
             with self._connect(write=False) as con:
                 dst = sqlite3.connect(copy)
@@ -356,7 +357,7 @@ class Workspace:
         if src_path.stat().st_size > limit:
             raise FileTooLargeError(f"{label}: {src_path.stat().st_size / 2**20:.1f} MB is over the "
                                     f"{limit / 2**20:g} MB import limit")
-        with tempfile.TemporaryDirectory(prefix="mye_ws_") as tmp:
+        with scratch_dir("workspace") as tmp:
             # A private copy: the upload may be in WAL mode or be changed by someone else while we read it.
             copy = Path(tmp) / "incoming.gpkg"
             copy.write_bytes(src_path.read_bytes())

@@ -202,3 +202,12 @@ def test_hostile_threshold_text_gives_a_warning(default_app):
     warned = " ".join(w.value for w in at.warning)
     assert all(item in warned for item in ("inf", "1e999", "1\\_5", "nan", "1e\\-300"))
     assert params(at)["minutes"] == "120"
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "abc"])
+def test_a_bad_import_limit_is_refused_at_start_with_a_message(monkeypatch, value):
+    monkeypatch.setenv("MYE_MAX_IMPORT_MB", value)
+    at = run()
+    errors = [e.value.replace("\\", "") for e in at.error]  # shown with Markdown escaped
+    assert any(f"MYE_MAX_IMPORT_MB='{value}' is not a size in MB" in e for e in errors), errors
+    assert at.checkbox(key="layer_cities").value is True  # the map and its layers are still there
