@@ -144,9 +144,12 @@ def _layer_list(lang: str, workspace: Workspace) -> None:
     st.markdown(f"**{t('ud_layers', lang)}**")
     try:
         user_layers = workspace.layers()
+        notices = workspace.notices()
     except UserDataError as err:
         st.error(escape_markdown(str(err)))
         return
+    for notice in notices:
+        st.warning(escape_markdown(notice))
     if not user_layers:
         st.caption(t("ud_none", lang))
     for la in user_layers:
@@ -234,11 +237,13 @@ def _workspace_file(lang: str, workspace: Workspace, *, importing: bool) -> None
                 path = Path(tmp) / (Path(upload.name).name or "workspace.gpkg")
                 path.write_bytes(upload.getvalue())
                 try:
-                    names, views = workspace.import_workspace(path, replace=replace)
+                    report = workspace.import_workspace(path, replace=replace)
                 except UserDataError as err:
                     st.error(escape_markdown(str(err)))
                     return
-            for n in names:
+            for n in report.layers:
                 _show_layer(layer_id(n))
-            _say("success", t("ud_merged", lang, layers=len(names), views=len(views)))
+            for notice in report.notices:
+                _say("warning", notice)
+            _say("success", t("ud_merged", lang, layers=len(report.layers), views=len(report.views)))
             st.rerun()

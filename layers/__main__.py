@@ -33,13 +33,32 @@ import workspace.specs as _user_layers  # noqa: F401  (importing workspace regis
 from export.files import ExportError, check_target, write_layer
 from geo.errors import GeoInputError
 from geo.options import MAX_ORIGINS, MAX_THRESHOLDS, check_minutes, finite_number
+from layers.i18n import printable
 from layers.view import MODES, YEARS, ViewState, parse_view
 
 
 def _list(_: argparse.Namespace) -> int:
+    from workspace import Workspace
+
     for spec in layers.all_specs():
-        print(f"{spec.id}\t{spec.title_zh}\t{spec.title_en}\t{spec.group.value}")
+        _row(spec.id, spec.title_zh, spec.title_en, spec.group.value)
+    _workspace_notes(Workspace())
     return 0
+
+
+def _row(*fields: object) -> None:
+    """One tab-separated line; names from files are printed with their terminal escapes shown, not obeyed."""
+    print("\t".join(printable(f) for f in fields))
+
+
+def _workspace_notes(workspace) -> None:
+    """Say what the planner's layers lack: a read-only workspace, damaged records skipped, an unreadable file."""
+    from workspace import UserDataError
+
+    try:
+        _note(*workspace.notices())
+    except UserDataError as err:
+        _note(f"user layers unavailable: {err}")
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -52,7 +71,7 @@ def _export(args: argparse.Namespace) -> int:
 def _note(*messages: str) -> None:
     for message in messages:
         if message:
-            print(f"note: {message}", file=sys.stderr)
+            print(f"note: {printable(message)}", file=sys.stderr)
 
 
 def _split(value: str) -> list[str]:
@@ -174,9 +193,9 @@ def _import(args: argparse.Namespace) -> int:
     report = import_file(Path(args.file), args.name, options=options, workspace=workspace, style=style,
                          replace=args.replace)
     for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    print(f"imported {report.layer.feature_count} features from {args.file} as {report.layer_id} "
-          f"(from {report.layer.source_crs}) into {workspace.path}")
+        print(f"warning: {printable(warning)}", file=sys.stderr)
+    print(printable(f"imported {report.layer.feature_count} features from {args.file} as {report.layer_id} "
+                    f"(from {report.layer.source_crs}) into {workspace.path}"))
     return 0
 
 
@@ -186,10 +205,12 @@ def _workspace(args: argparse.Namespace) -> int:
     workspace = Workspace()
     if args.action == "list":
         for la in workspace.layers():
-            print(f"{la.name}\tuser.{la.name}\t{la.kind}\t{la.feature_count}\t{la.source_file}\t{la.source_crs}")
+            _row(la.name, f"user.{la.name}", la.kind, la.feature_count, la.source_file, la.source_crs)
+        _workspace_notes(workspace)
     elif args.action == "views":
         for name, query in workspace.views().items():
-            print(f"{name}\t{query}")
+            _row(name, query)
+        _workspace_notes(workspace)
     elif args.action == "remove":
         layer = workspace.layer(_one(args, "NAME"))
         if not args.yes:
@@ -218,8 +239,9 @@ def _workspace(args: argparse.Namespace) -> int:
         target.write_bytes(workspace.export_bytes())
         print(f"wrote the workspace to {target}")
     else:
-        names, views = workspace.import_workspace(Path(_one(args, "FILE")), replace=args.replace)
-        print(f"imported {len(names)} layers and {len(views)} views into {workspace.path}")
+        report = workspace.import_workspace(Path(_one(args, "FILE")), replace=args.replace)
+        _note(*report.notices)
+        print(f"imported {len(report.layers)} layers and {len(report.views)} views into {workspace.path}")
     return 0
 
 
@@ -307,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
             clean_stale()
         return args.func(args)
     except (layers.UnknownLayerError, ExportError, ValueError, OSError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error: {printable(err)}", file=sys.stderr)
         return 2
 
 

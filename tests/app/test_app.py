@@ -211,3 +211,22 @@ def test_a_bad_import_limit_is_refused_at_start_with_a_message(monkeypatch, valu
     errors = [e.value.replace("\\", "") for e in at.error]  # shown with Markdown escaped
     assert any(f"MYE_MAX_IMPORT_MB='{value}' is not a size in MB" in e for e in errors), errors
     assert at.checkbox(key="layer_cities").value is True  # the map and its layers are still there
+
+
+def test_the_app_starts_with_a_damaged_workspace_record(tmp_path, monkeypatch):
+    import sqlite3
+
+    from workspace import Workspace, import_file
+
+    ws = Workspace(tmp_path / "ws.gpkg")
+    for name in ("good", "bad"):
+        import_file(Path(__file__).parents[1] / "fixtures" / "userdata" / "points_wgs84.csv", name, workspace=ws)
+    con = sqlite3.connect(ws.path)
+    with con:
+        con.execute("UPDATE mye_layers SET style = '[1, 2]', fields = '5' WHERE name = 'bad'")
+    con.close()
+    monkeypatch.setenv("MYE_WORKSPACE", str(ws.path))
+    at = run(layers="cities,user.good,user.bad")
+    assert at.checkbox(key="layer_user.good").value is True and at.checkbox(key="layer_cities").value is True
+    assert "user.bad" not in params(at)["layers"].split(",")
+    assert any("record 'bad' is damaged" in w.value.replace("\\", "") for w in at.warning)

@@ -190,3 +190,38 @@ def test_scratch_of_killed_imports_is_removed_at_the_next_start(tmp_path, worksp
     out = _run(workspace.path, "workspace", "list", env={"TMPDIR": str(tmp_path)})
     assert out.returncode == 0, out.stderr
     assert not left.exists() and alive.exists()
+
+
+def _damage(path: Path, statement: str) -> None:
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    try:
+        with con:
+            con.execute(statement)
+    finally:
+        con.close()
+
+
+def test_a_damaged_record_is_skipped_with_a_note_by_every_command(tmp_path):
+    ws = tmp_path / "ws.gpkg"
+    for name in ("good", "bad"):
+        assert _run(ws, "import", str(FIXTURES / "points_wgs84.csv"), "--name", name).returncode == 0
+    _damage(ws, "UPDATE mye_layers SET style = '[1, 2]', fields = '5' WHERE name = 'bad'")
+    listed = _run(ws, "workspace", "list")
+    assert listed.returncode == 0 and [r.split("\t")[0] for r in listed.stdout.splitlines()] == ["good"]
+    assert listed.stderr.startswith("note: ws.gpkg: user layer record 'bad' is damaged") and "skipped" in listed.stderr
+    catalogue = _run(ws, "list")
+    assert catalogue.returncode == 0 and "user.good" in catalogue.stdout and "\ncities\t" in f"\n{catalogue.stdout}"
+    assert "user.bad" not in catalogue.stdout and "record 'bad' is damaged" in catalogue.stderr
+    merged = _run(tmp_path / "other.gpkg", "workspace", "import", str(ws))
+    assert merged.returncode == 0 and "imported 1 layers and 0 views" in merged.stdout
+    assert "record 'bad' is damaged" in merged.stderr and "Traceback" not in merged.stderr
+
+
+def test_names_from_files_are_printed_with_their_escapes_shown(tmp_path):
+    ws = tmp_path / "ws.gpkg"
+    assert _run(ws, "import", str(FIXTURES / "points_wgs84.csv"), "--name", "ok").returncode == 0
+    _damage(ws, "UPDATE mye_layers SET source_file = 'x\x1b[2J\x1b]0;owned\x07.csv'")
+    out = _run(ws, "workspace", "list")
+    assert out.returncode == 0 and "\x1b" not in out.stdout and "\\x1b[2J\\x1b]0;owned\\x07.csv" in out.stdout
