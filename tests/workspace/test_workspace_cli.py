@@ -11,7 +11,7 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 
-from workspace import ReadOptions, Workspace, import_file
+from workspace import ReadOptions, Workspace, import_file, table_columns
 from workspace.errors import UserDataError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,9 +55,13 @@ def test_bad_file_through_the_app_path(name, workspace, monkeypatch):
     for key, value in case["env"].items():
         monkeypatch.setenv(key, value)
     before = _snapshot(workspace.path.parent)
+    options = ReadOptions(**case.get("options", {}))
+    try:  # what the app does as soon as a file is uploaded (to offer the lon/lat columns)
+        table_columns(BAD / name, options)
+    except UserDataError as early:
+        assert str(early).isprintable() and str(early).startswith(_prefix(name)), early
     with pytest.raises(UserDataError) as err:
-        import_file(BAD / name, "new layer", workspace=workspace, source_name=name,
-                    options=ReadOptions(**case.get("options", {})))
+        import_file(BAD / name, "new layer", workspace=workspace, source_name=name, options=options)
     message = str(err.value)
     assert message.startswith(_prefix(name)) and case["message"] in message, message
     assert message.isprintable()
