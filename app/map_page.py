@@ -9,6 +9,7 @@ from streamlit_folium import st_folium
 import layers
 from app import state
 from app.export_panel import export_panel
+from app.mydata import settings_problem
 from app.panels import circle_panel, tables_panel
 from app.sidebar import sidebar
 from data import load_cities
@@ -20,6 +21,7 @@ from layers.view import ViewState
 from render import assets
 from render import webmap as fm
 from workspace import Workspace
+from workspace.scratch import clean_stale
 
 __all__ = ["main"]
 
@@ -32,6 +34,12 @@ ss = st.session_state
 def _install_assets() -> int:
     """Copy Leaflet and plugin files into static/vendor once per server process."""
     return len(assets.ensure_assets())
+
+
+@st.cache_resource
+def _clean_scratch() -> int:
+    """Once per server process: remove what killed imports left in the temp folder (bytes freed)."""
+    return clean_stale()
 
 
 @st.cache_data
@@ -62,6 +70,7 @@ def _map(view: ViewState, visible: list, lang: str) -> None:
 
 def main() -> None:
     _install_assets()
+    _clean_scratch()
     cities = _cities()
     state.init_state(tuple(cities["name_zh"]))
     # The map goes out first. The view comes from session state (every widget is keyed and seeded by
@@ -76,6 +85,9 @@ def main() -> None:
 
     st.title(t("app_title", lang))
     st.caption(t("app_caption", lang))
+    problem = settings_problem()
+    if problem:
+        st.error(escape_markdown(problem), icon="⛔")
     for notice in ss.notices:
         st.warning(t("notice_prefix", lang) + escape_markdown(notice), icon="⚠️")
     _, bad = state.parse_hours(ss.thresholds)

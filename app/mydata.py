@@ -8,7 +8,6 @@ from files is shown with Markdown and HTML escaped.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,11 +15,12 @@ import streamlit as st
 
 from layers.i18n import escape_markdown, t
 from workspace.errors import NeedsTableError, UserDataError
-from workspace.reader import CRS_CHOICES, ENCODINGS, ReadOptions, guess_lonlat, max_bytes, table_columns
+from workspace.reader import CRS_CHOICES, ENCODINGS, ReadOptions, guess_lonlat, import_limits, max_bytes, table_columns
+from workspace.scratch import scratch_dir
 from workspace.specs import import_file, layer_id
 from workspace.store import LayerStyle, Workspace
 
-__all__ = ["UPLOAD_TYPES", "sidebar"]
+__all__ = ["UPLOAD_TYPES", "settings_problem", "sidebar"]
 
 UPLOAD_TYPES = ("csv", "txt", "xlsx", "geojson", "json", "kml", "kmz", "zip", "gpkg")
 ss = st.session_state
@@ -50,11 +50,20 @@ def _show_messages() -> None:
 def _upload_path(upload) -> Path:
     """The upload saved under its own (base) name in a per-session folder, written once per upload."""
     if ss.get("ud_upload_id") != upload.file_id:
-        ss.ud_dir = tempfile.TemporaryDirectory(prefix="mye_upload_")  # removed when the session ends
+        ss.ud_dir = scratch_dir("upload")  # removed when the session ends (or at the next start, after a crash)
         path = Path(ss.ud_dir.name) / (Path(upload.name).name or "upload")
         path.write_bytes(upload.getvalue())
         ss.ud_upload_id, ss.ud_path, ss.ud_tables = upload.file_id, str(path), []
     return Path(ss.ud_path)
+
+
+def settings_problem() -> str | None:
+    """The one-line message about an unusable import setting (``MYE_MAX_IMPORT_MB=inf`` …), or None."""
+    try:
+        import_limits()
+    except UserDataError as err:
+        return str(err)
+    return None
 
 
 def sidebar(container, lang: str, workspace: Workspace, *, current_query: Callable[[], str],
@@ -64,12 +73,16 @@ def sidebar(container, lang: str, workspace: Workspace, *, current_query: Callab
     ``current_query()`` gives the view on screen as a query string; ``open_view(query)`` makes the app show a
     saved one. Cached frames need no clearing: a changed user layer has a new revision.
     """
-    with container.expander(t("ud_title", lang), expanded=bool(ss.get("ud_messages"))):
+    problem = settings_problem()
+    with container.expander(t("ud_title", lang), expanded=bool(ss.get("ud_messages")) or problem is not None):
         _show_messages()
-        _import_form(lang, workspace)
+        if problem:
+            st.error(escape_markdown(problem))  # imports stay off until the setting is fixed
+        else:
+            _import_form(lang, workspace)
         _layer_list(lang, workspace)
         _views(lang, workspace, current_query, open_view)
-        _workspace_file(lang, workspace)
+        _workspace_file(lang, workspace, importing=problem is None)
 
 
 def _import_form(lang: str, workspace: Workspace) -> None:
@@ -131,9 +144,12 @@ def _layer_list(lang: str, workspace: Workspace) -> None:
     st.markdown(f"**{t('ud_layers', lang)}**")
     try:
         user_layers = workspace.layers()
+        notices = workspace.notices()
     except UserDataError as err:
         st.error(escape_markdown(str(err)))
         return
+    for notice in notices:
+        st.warning(escape_markdown(notice))
     if not user_layers:
         st.caption(t("ud_none", lang))
     for la in user_layers:
@@ -201,7 +217,7 @@ def _views(lang: str, workspace: Workspace, current_query: Callable[[], str],
             st.rerun()
 
 
-def _workspace_file(lang: str, workspace: Workspace) -> None:
+def _workspace_file(lang: str, workspace: Workspace, *, importing: bool) -> None:
     st.markdown(f"**{t('ud_workspace', lang)}**")
     if st.button(t("ud_prepare", lang), key="ud_ws_prepare"):
         try:
@@ -211,19 +227,23 @@ def _workspace_file(lang: str, workspace: Workspace) -> None:
     if ss.get("ud_ws_bytes"):
         st.download_button("workspace.gpkg", ss.ud_ws_bytes, file_name="workspace.gpkg",
                            mime="application/geopackage+sqlite3", key="ud_ws_download")
+    if not importing:
+        return
     upload = st.file_uploader(t("ud_upload_ws", lang), type=["gpkg"], key="ud_ws_file")
     if upload is not None:
         replace = st.checkbox(t("ud_replace", lang), key="ud_ws_replace")
         if st.button(t("ud_merge", lang), key="ud_ws_go"):
-            with tempfile.TemporaryDirectory(prefix="mye_upload_") as tmp:
+            with scratch_dir("upload") as tmp:
                 path = Path(tmp) / (Path(upload.name).name or "workspace.gpkg")
                 path.write_bytes(upload.getvalue())
                 try:
-                    names, views = workspace.import_workspace(path, replace=replace)
+                    report = workspace.import_workspace(path, replace=replace)
                 except UserDataError as err:
                     st.error(escape_markdown(str(err)))
                     return
-            for n in names:
+            for n in report.layers:
                 _show_layer(layer_id(n))
-            _say("success", t("ud_merged", lang, layers=len(names), views=len(views)))
+            for notice in report.notices:
+                _say("warning", notice)
+            _say("success", t("ud_merged", lang, layers=len(report.layers), views=len(report.views)))
             st.rerun()

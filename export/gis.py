@@ -16,6 +16,7 @@ the app can hand them to ``st.download_button`` directly.
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import tempfile
@@ -169,7 +170,12 @@ def export_layers(
             path = folder / f"{stem}.kml"
             for lid, gdf in out.items():
                 # LIBKML can add layers to one file; FOLDER makes each a <Folder> as Google Earth and 奥维 expect.
-                _write(_kml_ready(gdf), path, driver="LIBKML", layer=lid, FOLDER="YES")
+                # LIBKML writes the layer name both raw (the Folder's id) and escaped (its <name>): no escaping
+                # suits both, so the one character a layer id may hold that breaks the id is replaced.
+                folder = lid.replace("&", "＆")
+                if folder != lid:
+                    notices.append(f"{lid}: KML folder named {folder} ('&' cannot stand in a KML id)")
+                _write(_kml_ready(gdf), path, driver="LIBKML", layer=folder, FOLDER="YES")
             data = path.read_bytes()
         elif fmt == "geojson":
             options = {"RFC7946": "YES", "WRITE_NAME": "YES"} if target.equals(WGS84) else {"WRITE_NAME": "YES"}
@@ -216,10 +222,19 @@ def _too_long(value: Any) -> bool:
 
 
 def _kml_ready(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """KML names placemarks from a ``Name`` field; use the Chinese name so Google Earth labels it."""
+    """KML names placemarks from a ``Name`` field; use the Chinese name so Google Earth labels it.
+
+    Field names are escaped for LIBKML (see :func:`_kml_attribute`); the cell values it escapes itself.
+    """
     out = gdf.copy()
     out.insert(0, "Name", out["name_zh"].fillna(out["name_en"]) if "name_zh" in out else "")
-    return out
+    return out.rename(columns={c: _kml_attribute(c) for c in out.columns if c != out.geometry.name})
+
+
+def _kml_attribute(name: str) -> str:
+    """``name`` escaped for an XML attribute: LIBKML writes field names into ``name=""`` as they are, so a column
+    ``a&b`` would make a file no KML reader opens (tests/export checks the round trip)."""
+    return html.escape(str(name), quote=True)
 
 
 def _by_geometry_type(gdf: gpd.GeoDataFrame) -> list[tuple[str, gpd.GeoDataFrame]]:

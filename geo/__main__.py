@@ -13,16 +13,19 @@ Bad input prints one ``error:`` line on stderr and exits with status 2.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from pathlib import Path
 
 import pandas as pd
+import pyogrio.errors
 
-from geo.errors import BadOptionError, GeoInputError
+from geo.errors import BadOptionError, BadThresholdError, GeoInputError
 from geo.gtfs import write_feed
 from geo.isochrones import DEFAULT_MINUTES, isochrones_many
 from geo.network import CURRENT_YEAR, DEFAULT_TRANSFER_MIN, RoadModel, check_year, default_network
+from geo.options import MAX_ORIGINS, MAX_THRESHOLDS, finite_number
 from geo.traveltime import MODES, plan_targets, travel_time_matrix
 
 _LONLAT = re.compile(r"^\s*(-?\d+(?:\.\d*)?)\s*,\s*(-?\d+(?:\.\d*)?)\s*$")
@@ -50,7 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     iso = sub.add_parser("isochrone", parents=[common], help="write isochrone polygons")
     iso.add_argument("--origin", required=True, type=_origin, nargs="+",
                      help="one or more: 城市名, English name, adcode, station id or lon,lat")
-    iso.add_argument("--minutes", type=float, nargs="+", default=list(DEFAULT_MINUTES))
+    iso.add_argument("--minutes", nargs="+", default=[f"{m:g}" for m in DEFAULT_MINUTES],
+                     help=f"1 to {MAX_THRESHOLDS} thresholds in minutes")
     iso.add_argument("--mode", choices=MODES, default="rail")
     iso.add_argument("--out", type=Path, required=True, help="output .geojson or .gpkg")
     mat = sub.add_parser("matrix", parents=[common], help="write the city-to-city minutes matrix (CSV)")
@@ -62,7 +66,45 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _minutes(items: list[str]) -> list[float]:
+    """``--minutes`` as numbers: plain decimals only (argparse's float() would take inf, nan and 1_0)."""
+    try:
+        values = [finite_number(m) for m in items]
+    except ValueError as err:
+        raise BadThresholdError(f"--minutes: {err}") from None
+    if len(set(values)) > MAX_THRESHOLDS:
+        raise BadThresholdError(f"--minutes: at most {MAX_THRESHOLDS} thresholds, got {len(set(values))}")
+    return values
+
+
+def _origins(items: list) -> list:
+    """``--origin`` without repeats (first kept, with a note) and at most ``MAX_ORIGINS`` of them."""
+    unique = list(dict.fromkeys(items))
+    if len(unique) > MAX_ORIGINS:
+        raise BadOptionError(f"at most {MAX_ORIGINS} origins, got {len(unique)}")
+    if len(unique) < len(items):
+        print("note: ignored repeated origins", file=sys.stderr)
+    return unique
+
+
+def _check_out(path: Path) -> None:
+    """Refuse an output path whose folder is missing, not a folder or not writable, before any work is done."""
+    parent = path.parent
+    if not parent.exists():
+        raise BadOptionError(f"--out {path}: folder {parent} does not exist")
+    if not parent.is_dir():
+        raise BadOptionError(f"--out {path}: {parent} is not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise BadOptionError(f"--out {path}: folder {parent} is not writable")
+    if path.is_dir():
+        raise BadOptionError(f"--out {path}: is a folder")
+
+
 def _run(args: argparse.Namespace) -> None:
+    if args.command in ("isochrone", "matrix"):
+        _check_out(args.out)
+    if args.command == "isochrone":
+        minutes, origins = _minutes(args.minutes), _origins(args.origin)
     net = default_network(sources_dir=args.sources)
     model = RoadModel(speed_kmh=args.road_speed, detour_factor=args.detour, ends_min=args.town_min)
     kw = {"year": args.year, "model": model, "transfer_min": args.transfer_min, "network": net}
@@ -70,8 +112,11 @@ def _run(args: argparse.Namespace) -> None:
         driver = _VECTOR_DRIVERS.get(args.out.suffix.lower())
         if driver is None:
             raise BadOptionError(f"--out must end in .geojson or .gpkg, got {args.out.name!r}")
-        gdf = isochrones_many(args.origin, args.minutes, mode=args.mode, **kw)
-        gdf.to_file(args.out, driver=driver, engine="pyogrio")
+        gdf = isochrones_many(origins, minutes, mode=args.mode, **kw)
+        try:
+            gdf.to_file(args.out, driver=driver, engine="pyogrio")
+        except pyogrio.errors.DataSourceError as err:
+            raise BadOptionError(f"--out {args.out}: cannot write ({err})") from None
         for row in gdf.itertuples():
             print(f"{row.origin} {row.minutes:g} min ({row.mode}, {row.year}): {row.area_km2:,.0f} km², "
                   f"{row.n_cities_reached} cities, population {row.population_reached:,.0f}")

@@ -60,6 +60,7 @@ from pyproj import Transformer
 from geo.crs import EQUAL_AREA, GEOD, WGS84, transformer
 from geo.errors import BadThresholdError
 from geo.network import CURRENT_YEAR, DEFAULT_TRANSFER_MIN, RailNetwork, RoadModel, Year, check_year, default_network
+from geo.options import MIN_MINUTES
 from geo.traveltime import Mode, Origin, _cached_arrays, check_mode, origin_station_km, resolve_origin
 
 __all__ = [
@@ -91,15 +92,18 @@ _CLIPPER_SCALE = 1e6  # Clipper2 works on integers: plane metres are snapped to 
 
 
 def check_minutes(minutes: Iterable[float] | float) -> tuple[float, ...]:
-    """Validate thresholds (minutes, 0 < t <= 1440); return them unique and ascending."""
+    """Validate thresholds (minutes, 1 <= t <= 1440); return them unique and ascending.
+
+    Under a minute is surely a unit mistake, and a disc of a few micrometres vanishes in the union's 1 µm grid.
+    """
     values = [minutes] if isinstance(minutes, (int, float)) else list(minutes)
     if not values:
         raise BadThresholdError("give at least one threshold in minutes, e.g. 60 120 180")
     bad = [v for v in values if isinstance(v, bool) or not isinstance(v, (int, float, np.number))
-           or not np.isfinite(v) or not 0 < v <= MAX_MINUTES]
+           or not np.isfinite(v) or not MIN_MINUTES <= v <= MAX_MINUTES]
     if bad:
         raise BadThresholdError(
-            f"thresholds must be minutes in (0, {MAX_MINUTES:g}] (24 h), got {', '.join(map(repr, bad))}"
+            f"thresholds must be minutes from {MIN_MINUTES} to {MAX_MINUTES:g} (24 h), got {', '.join(map(repr, bad))}"
         )
     return tuple(sorted({float(v) for v in values}))
 
@@ -358,16 +362,26 @@ def _union_polygons(discs: list[_Discs], n_thresholds: int) -> tuple[np.ndarray,
     bounds = np.searchsorted(item, np.arange(len(discs) * n_thresholds + 1))
     unions = [_union_rings(paths[a:b]) for a, b in pairwise(bounds)]
     polys, area = _multipolygons_wgs84([rings for rings, _ in unions]), np.array([a for _, a in unions]) / 1e6
+    # Parts that nearly touch in the plane (a gap of micrometres, far out at long thresholds) can cross once their
+    # straight edges are mapped back to lon/lat; repair those few, or GEOS refuses them in the union below.
+    invalid = np.flatnonzero(~shapely.is_valid(polys))
+    polys[invalid] = [_polygonal(shapely.make_valid(p, method="structure", keep_collapsed=False))
+                      for p in polys[invalid]]
     # Nesting holds in the plane with a margin of each disc's growth. Back in lon/lat a polygon's straight edges
     # bow away from the projected plane edges by up to CHORD_BOW x length², so where some disc grew by less than
     # ten times that (a capped station disc does not grow at all), union the smaller polygon in to keep nesting exact.
     for i, d in enumerate(discs):
         for k in np.flatnonzero(d.growth_km < 10 * CHORD_BOW * d.longest_edge_km**2) + 1:
             j = i * n_thresholds + k
-            merged = shapely.orient_polygons(shapely.union(polys[j], polys[j - 1]))  # GEOS turns shells clockwise
-            polys[j] = shapely.multipolygons(shapely.get_parts(merged))
+            polys[j] = _polygonal(shapely.union(polys[j], polys[j - 1]))
             area[j] = _area_km2([polys[j]])[0]
     return polys, area
+
+
+def _polygonal(geom: shapely.Geometry) -> shapely.MultiPolygon:
+    """A GEOS result as one MultiPolygon, shells counter-clockwise (GEOS turns them clockwise)."""
+    parts = shapely.get_parts(geom)
+    return shapely.multipolygons(shapely.orient_polygons(parts[shapely.get_type_id(parts) == 3]))
 
 
 def _centre_frames(reached: np.ndarray, net: RailNetwork) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -8,6 +8,7 @@ them accepts is accepted by all of them.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from enum import StrEnum
 
@@ -24,6 +25,7 @@ __all__ = [
     "CircleMode",
     "check_minutes",
     "engine_year",
+    "finite_number",
 ]
 
 
@@ -65,12 +67,37 @@ def engine_year(token: str | int) -> Year:
     raise BadOptionError(f"unknown network year {token!r}; expected one of {', '.join(NETWORK_YEARS)} or a year")
 
 
+# A decimal number as a person writes it: ASCII digits, one optional point, an optional exponent. float() also
+# takes "1_000", "inf", "nan" and non-ASCII digits, none of which anyone means in a threshold or a coordinate.
+_DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+
+
+def finite_number(text: str) -> float:
+    """A finite decimal number written as a person writes it (``60``, ``-1.5``, ``2e3``); else ValueError.
+
+    Refuses ``1_000``, ``inf``, ``nan``, ``1e999`` (which overflows to infinity) and non-ASCII digits.
+    """
+    stripped = str(text).strip()
+    value = float(stripped) if _DECIMAL.fullmatch(stripped) else math.nan
+    if not math.isfinite(value):
+        raise ValueError(f"{str(text)[:40]!r} is not a finite decimal number")
+    return value
+
+
 def check_minutes(value: object) -> int:
-    """A threshold as whole minutes in [MIN_MINUTES, MAX_MINUTES]; anything else raises BadThresholdError."""
+    """A threshold as whole minutes in [MIN_MINUTES, MAX_MINUTES]; anything else raises BadThresholdError.
+
+    Text must be a plain decimal (:func:`finite_number`); numbers must be finite (bools are not numbers).
+    """
     try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise BadThresholdError(f"threshold {value!r} is not a number of minutes") from None
+        if isinstance(value, str):
+            number = finite_number(value)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            number = float(value)
+        else:
+            raise ValueError
+    except (ValueError, OverflowError):
+        raise BadThresholdError(f"threshold {str(value)[:40]!r} is not a number of minutes") from None
     if not math.isfinite(number) or not MIN_MINUTES <= round(number) <= MAX_MINUTES:
         raise BadThresholdError(f"threshold {value!r} must be {MIN_MINUTES}–{MAX_MINUTES} minutes")
     return round(number)

@@ -31,13 +31,34 @@ from pathlib import Path
 import layers
 import workspace.specs as _user_layers  # noqa: F401  (importing workspace registers the planner's layers)
 from export.files import ExportError, check_target, write_layer
+from geo.errors import GeoInputError
+from geo.options import MAX_ORIGINS, MAX_THRESHOLDS, check_minutes, finite_number
+from layers.i18n import printable
 from layers.view import MODES, YEARS, ViewState, parse_view
 
 
 def _list(_: argparse.Namespace) -> int:
+    from workspace import Workspace
+
     for spec in layers.all_specs():
-        print(f"{spec.id}\t{spec.title_zh}\t{spec.title_en}\t{spec.group.value}")
+        _row(spec.id, spec.title_zh, spec.title_en, spec.group.value)
+    _workspace_notes(Workspace())
     return 0
+
+
+def _row(*fields: object) -> None:
+    """One tab-separated line; names from files are printed with their terminal escapes shown, not obeyed."""
+    print("\t".join(printable(f) for f in fields))
+
+
+def _workspace_notes(workspace) -> None:
+    """Say what the planner's layers lack: a read-only workspace, damaged records skipped, an unreadable file."""
+    from workspace import UserDataError
+
+    try:
+        _note(*workspace.notices())
+    except UserDataError as err:
+        _note(f"user layers unavailable: {err}")
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -50,7 +71,7 @@ def _export(args: argparse.Namespace) -> int:
 def _note(*messages: str) -> None:
     for message in messages:
         if message:
-            print(f"note: {message}", file=sys.stderr)
+            print(f"note: {printable(message)}", file=sys.stderr)
 
 
 def _split(value: str) -> list[str]:
@@ -71,16 +92,43 @@ def _view_from_args(args: argparse.Namespace, *, default_layers: tuple[str, ...]
         for lid in changes["layers"]:
             layers.get(lid)  # unknown ids stop here with a suggestion
     if args.origins:
-        changes["origins"] = tuple(_split(args.origins))
+        changes["origins"] = _origins(_split(args.origins))
     if args.minutes:
-        try:
-            changes["minutes"] = tuple(sorted({int(m) for m in _split(args.minutes)}))
-        except ValueError:
-            raise ExportError(f"--minutes must be whole minutes separated by commas, got {args.minutes!r}") from None
+        changes["minutes"] = _minutes(_split(args.minutes))
     for key in ("mode", "year", "lang"):
         if getattr(args, key, None):
             changes[key] = getattr(args, key)
     return view.with_(**changes)
+
+
+def _minutes(items: list[str]) -> tuple[int, ...]:
+    """``--minutes`` as sorted whole minutes; a bad, fractional or surplus threshold stops the command (exit 2)."""
+    minutes = set()
+    for item in items:
+        try:
+            value = check_minutes(item)
+        except GeoInputError as err:
+            raise ExportError(f"--minutes: {err}") from None
+        if finite_number(item) != value:
+            raise ExportError(f"--minutes must be whole minutes separated by commas, got {item!r}")
+        minutes.add(value)
+    if len(minutes) > MAX_THRESHOLDS:
+        raise ExportError(f"--minutes: at most {MAX_THRESHOLDS} thresholds, got {len(minutes)}")
+    return tuple(sorted(minutes))
+
+
+def _origins(items: list[str]) -> tuple[str, ...]:
+    """``--origins`` without repeats (with a note), at most ``MAX_ORIGINS``, each a city the engine knows."""
+    from geo.traveltime import resolve_origin
+
+    unique = list(dict.fromkeys(items))
+    if len(unique) < len(items):
+        _note("ignored repeated origins")
+    if len(unique) > MAX_ORIGINS:
+        raise ExportError(f"--origins: at most {MAX_ORIGINS} origins, got {len(unique)}")
+    for origin in unique:
+        resolve_origin(origin)  # an unknown city stops here with a suggestion
+    return tuple(unique)
 
 
 def _out_path(text: str, suffixes: tuple[str, ...]) -> Path:
@@ -145,9 +193,9 @@ def _import(args: argparse.Namespace) -> int:
     report = import_file(Path(args.file), args.name, options=options, workspace=workspace, style=style,
                          replace=args.replace)
     for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    print(f"imported {report.layer.feature_count} features from {args.file} as {report.layer_id} "
-          f"(from {report.layer.source_crs}) into {workspace.path}")
+        print(f"warning: {printable(warning)}", file=sys.stderr)
+    print(printable(f"imported {report.layer.feature_count} features from {args.file} as {report.layer_id} "
+                    f"(from {report.layer.source_crs}) into {workspace.path}"))
     return 0
 
 
@@ -157,10 +205,12 @@ def _workspace(args: argparse.Namespace) -> int:
     workspace = Workspace()
     if args.action == "list":
         for la in workspace.layers():
-            print(f"{la.name}\tuser.{la.name}\t{la.kind}\t{la.feature_count}\t{la.source_file}\t{la.source_crs}")
+            _row(la.name, f"user.{la.name}", la.kind, la.feature_count, la.source_file, la.source_crs)
+        _workspace_notes(workspace)
     elif args.action == "views":
         for name, query in workspace.views().items():
-            print(f"{name}\t{query}")
+            _row(name, query)
+        _workspace_notes(workspace)
     elif args.action == "remove":
         layer = workspace.layer(_one(args, "NAME"))
         if not args.yes:
@@ -189,8 +239,9 @@ def _workspace(args: argparse.Namespace) -> int:
         target.write_bytes(workspace.export_bytes())
         print(f"wrote the workspace to {target}")
     else:
-        names, views = workspace.import_workspace(Path(_one(args, "FILE")), replace=args.replace)
-        print(f"imported {len(names)} layers and {len(views)} views into {workspace.path}")
+        report = workspace.import_workspace(Path(_one(args, "FILE")), replace=args.replace)
+        _note(*report.notices)
+        print(f"imported {len(report.layers)} layers and {len(report.views)} views into {workspace.path}")
     return 0
 
 
@@ -270,9 +321,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command in ("import", "workspace"):
+            from workspace.reader import import_limits
+            from workspace.scratch import clean_stale
+
+            import_limits()  # a bad MYE_MAX_IMPORT_* setting is refused before any work, with one line
+            clean_stale()
         return args.func(args)
     except (layers.UnknownLayerError, ExportError, ValueError, OSError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error: {printable(err)}", file=sys.stderr)
         return 2
 
 

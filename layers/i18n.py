@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from geo.network import CURRENT_YEAR
 
-__all__ = ["LANG_NAMES", "STRINGS", "escape_markdown", "fmt_minutes", "fmt_number", "t", "widget_key"]
+__all__ = ["LANG_NAMES", "STRINGS", "escape_markdown", "fmt_minutes", "fmt_number", "printable", "t", "widget_key"]
 
 LANG_NAMES: Mapping[str, str] = {"zh": "中文", "en": "English"}
 
@@ -229,6 +229,15 @@ def escape_markdown(text: object) -> str:
     markdown-rendering call (``st.warning``, ``st.markdown``, labels).
     """
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in str(text))
+
+
+def printable(text: object) -> str:
+    """``text`` with every non-printable character (terminal escapes, bidi overrides, NUL) shown as its escape.
+
+    Use for anything from data (table and file names, titles) printed on a terminal or put in a one-line message:
+    ``"\\x1b[31mred"`` stays visible instead of turning the terminal red. Chinese and other printable text is kept.
+    """
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(text))
 
 
 def widget_key(name: str, lang: str) -> str:

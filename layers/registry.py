@@ -48,8 +48,12 @@ def get(layer_id: str) -> LayerSpec:
     if layer_id in _SPECS:
         return _SPECS[layer_id]
     provided = _provided()
+    # Ids first: a legacy layer named "user.x" must not answer for "user.x", the id of layer "x".
     for spec in provided:
-        if layer_id in (spec.id, spec.id.partition(".")[2]):
+        if spec.id == layer_id:
+            return spec
+    for spec in provided:
+        if spec.id.partition(".")[2] == layer_id:
             return spec
     known = [*_SPECS, *(s.id for s in provided)]
     close = difflib.get_close_matches(layer_id, known, n=3)

@@ -11,13 +11,21 @@ declared here.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from geo.network import RoadModel
-from geo.options import MAX_MINUTES, MAX_ORIGINS, MAX_THRESHOLDS, MIN_MINUTES, NETWORK_YEARS, ROAD_RANGES, CircleMode
+from geo.options import (
+    MAX_MINUTES,
+    MAX_ORIGINS,
+    MAX_THRESHOLDS,
+    MIN_MINUTES,
+    NETWORK_YEARS,
+    ROAD_RANGES,
+    CircleMode,
+    finite_number,
+)
 
 __all__ = [
     "BASEMAPS",
@@ -115,16 +123,6 @@ def _bounded(values: list, limit: int, what: str, notices: list[str]) -> tuple:
     if len(unique) > limit:
         notices.append(f"kept the first {limit} {what}; ignored {_shown(unique[limit:])}")
     return tuple(unique[:limit])
-
-
-def finite_number(text: str) -> float:
-    """A finite decimal number, as a person writes it (no ``1_000``, ``inf``, ``nan``); else ValueError."""
-    if "_" in text:
-        raise ValueError(text)
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(text)
-    return value
 
 
 def bounded_minutes(items: Iterable[object], notices: list[str]) -> tuple[int, ...]:

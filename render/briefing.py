@@ -49,6 +49,7 @@ from data import read_derived
 from export.download import Download
 from export.files import ExportError
 from geo.crs import EQUAL_AREA, GEOD, WGS84, transformer
+from geo.options import MAX_ORIGINS, MAX_THRESHOLDS
 from layers.catalogue.circles import circles_caption, english_names, road_assumptions
 from layers.frames import layer_frame, layer_params, visible_layers
 from layers.i18n import t
@@ -74,6 +75,9 @@ __all__ = [
 PAPERS_MM: Mapping[str, tuple[float, float]] = {"a4": (297.0, 210.0), "a3": (420.0, 297.0)}
 ORIENTATIONS = ("landscape", "portrait")
 DPIS = (150, 300)
+# A title or subtitle is one line of the sheet: longer text is cut (with an ellipsis) before it is measured.
+MAX_TITLE_CHARS = 200
+_MAX_LISTED_LAYERS = 12
 FORMATS: Mapping[str, str] = {"png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml"}
 Extent = Literal["view", "region"] | tuple[float, float, float, float]
 
@@ -535,6 +539,8 @@ def _draw_legend(fig: Figure, ax: Axes, specs: Sequence[LayerSpec], view: ViewSt
                            alignment="left", handlelength=2.2, handleheight=1.1, borderaxespad=0.6,
                            labelspacing=0.45, columnspacing=1.0)
         legend.get_title().set_fontweight("bold")
+        for label in legend.get_texts():
+            label.set_parse_math(False)
         for i in headers:
             legend.get_texts()[i].set_fontweight("bold")
         box = legend.get_window_extent(renderer)
@@ -640,19 +646,32 @@ def _draw_inset(ax: Axes, limits: tuple[float, float, float, float], lang: str, 
 
 
 def default_titles(view: ViewState, specs: Sequence[LayerSpec], lang: str) -> tuple[str, str]:
-    """The default title (region, plus circles when shown) and subtitle (layers shown, network year)."""
+    """The default title (region, plus circles when shown) and subtitle (layers shown, network year).
+
+    Lists are cut to their first few items and an ellipsis, so a view built in code with hundreds of thresholds
+    or layers still gives a title of a line.
+    """
     title = t("brief_region", lang)
+    sep = "、" if lang == "zh" else ", "
     if view.origins and any(s.kind is Kind.CIRCLES for s in specs):
-        sep = "、" if lang == "zh" else ", "
-        origins = sep.join(_place_name(o, lang) for o in view.origins)
-        circles = t("brief_circles", lang, origins=origins, minutes="/".join(map(str, view.minutes)),
+        origins = _listed([_place_name(o, lang) for o in view.origins], sep, MAX_ORIGINS)
+        circles = t("brief_circles", lang, origins=origins, minutes=_listed(list(map(str, view.minutes)), "/",
+                                                                             MAX_THRESHOLDS),
                     mode=t(f"mode_{view.mode}", lang))
         title = t("brief_region_short", lang) + (" · " if lang == "zh" else " — ") + circles
-    names = ("、" if lang == "zh" else ", ").join(s.title(lang) for s in specs)
+    names = _cut(_listed([s.title(lang) for s in specs], sep, _MAX_LISTED_LAYERS), MAX_TITLE_CHARS // 2)
     subtitle = f"{t('brief_layers', lang)}{names}  |  {t('brief_network', lang, y=_year_label(view.year, lang))}"
     if view.origins and any(s.kind is Kind.CIRCLES for s in specs):
         subtitle += f"  |  {circles_caption(view, lang)}"
     return title, subtitle
+
+
+def _listed(items: list[str], sep: str, most: int) -> str:
+    return sep.join(items[:most]) + (f"{sep}…" if len(items) > most else "")
+
+
+def _cut(text: str, most: int = MAX_TITLE_CHARS) -> str:
+    return text if len(text) <= most else text[: most - 1].rstrip(" 、,|") + "…"
 
 
 @lru_cache(maxsize=1)
@@ -711,8 +730,8 @@ def render_briefing(view: ViewState, fmt: str = "png", options: BriefingOptions 
         drawn.append((spec, gdf, geoms))
     specs = [d[0] for d in drawn]
     title, subtitle = default_titles(view, specs, lang)
-    title = options.title if options.title is not None else title
-    subtitle = options.subtitle if options.subtitle is not None else subtitle
+    title = _cut(options.title if options.title is not None else title)
+    subtitle = _cut(options.subtitle if options.subtitle is not None else subtitle)
 
     rc = {"font.family": list(font.family), "axes.unicode_minus": False, "pdf.fonttype": 3,
           "svg.fonttype": "path", "lines.scale_dashes": False, "path.simplify": True}
@@ -773,10 +792,11 @@ def _render(view: ViewState, fmt: str, options: BriefingOptions, lang: str, when
     tx, ty, tw, th = lay.boxes["title"]
     renderer = fig.canvas.get_renderer()
     width_px = tw / 25.4 * fig.dpi
+    # parse_math off wherever text can come from a planner: "$" is a price or a typo, not mathtext.
     _fit(fig.text(tx / w, (ty + th) / h, title, ha="left", va="top", fontsize=fs * 2.3, fontweight="bold",
-                  color=_INK), width_px, renderer)
+                  color=_INK, parse_math=False), width_px, renderer)
     _fit(fig.text(tx / w, (ty + th * 0.28) / h, subtitle, ha="left", va="center", fontsize=fs * 1.15,
-                  color=_MUTED), width_px, renderer)
+                  color=_MUTED, parse_math=False), width_px, renderer)
     fig.add_artist(Line2D([tx / w, (tx + tw) / w], [ty / h, ty / h], color="#999999", linewidth=0.6))
 
     _draw_legend(fig, _axes(fig, lay, "legend"), [d[0] for d in drawn], view, lang, fs * 1.1)
@@ -787,7 +807,7 @@ def _render(view: ViewState, fmt: str, options: BriefingOptions, lang: str, when
 
     fx, fy, _, fh = lay.boxes["footer"]
     fig.text(fx / w, (fy + fh) / h, "\n".join(footer), ha="left", va="top", fontsize=fs * 0.85, color=_MUTED,
-             linespacing=1.35)
+             linespacing=1.35, parse_math=False)
 
     buf = io.BytesIO()
     kwargs: dict[str, Any] = {"format": fmt, "dpi": options.dpi}
@@ -801,15 +821,27 @@ def _render(view: ViewState, fmt: str, options: BriefingOptions, lang: str, when
 
 
 def _fit(text: Text, width_px: float, renderer: Any, min_scale: float = 0.7) -> None:
-    """Shrink ``text`` to ``width_px`` (down to ``min_scale`` of its size), then cut it with an ellipsis."""
+    """Shrink ``text`` to ``width_px`` (down to ``min_scale`` of its size), then cut it with an ellipsis.
+
+    The cut is found by bisection: a handful of measurements, where trying one character less at a time cost
+    minutes for a long title (each measurement lays out the whole text).
+    """
     size = text.get_fontsize()
     while text.get_window_extent(renderer).width > width_px and text.get_fontsize() > size * min_scale:
         text.set_fontsize(text.get_fontsize() * 0.94)
     full = text.get_text()
-    keep = len(full)
-    while text.get_window_extent(renderer).width > width_px and keep > 1:
-        keep -= 1
+    if text.get_window_extent(renderer).width <= width_px:
+        return
+
+    def fits(keep: int) -> bool:
         text.set_text(full[:keep].rstrip(" 、,|") + "…")
+        return text.get_window_extent(renderer).width <= width_px
+
+    lo, hi = 1, len(full) - 1  # the longest prefix that fits lies in [lo, hi]; one character is kept regardless
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        lo, hi = (mid, hi) if fits(mid) else (lo, mid - 1)
+    fits(lo)
 
 
 def _registered(layer_id: str) -> bool:

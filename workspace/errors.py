@@ -7,6 +7,8 @@ names the file (or workspace) and the problem, so the app shows it with
 
 from __future__ import annotations
 
+from layers.i18n import printable
+
 __all__ = [
     "BadCoordinatesError",
     "BadGeometryError",
@@ -19,6 +21,7 @@ __all__ = [
     "MalformedFileError",
     "MissingPartsError",
     "NeedsTableError",
+    "SettingError",
     "UnknownCRSError",
     "UnknownUserLayerError",
     "UnsafeArchiveError",
@@ -33,8 +36,13 @@ class UserDataError(ValueError):
     """Base class: a user file that cannot be imported, or a workspace request that cannot be done."""
 
     def __init__(self, message: str) -> None:
-        # Messages are shown as one line; stray newlines from parser errors would break that.
-        super().__init__(" ".join(str(message).split()))
+        # Messages are shown as one line; stray newlines from parser errors would break that, and names from files
+        # may hold terminal escapes, which are shown, not obeyed.
+        super().__init__(printable(" ".join(str(message).split())))
+
+
+class SettingError(UserDataError):
+    """An environment setting (``MYE_MAX_IMPORT_MB`` and the other import limits) that is not a usable value."""
 
 
 class EmptyFileError(UserDataError):

@@ -24,16 +24,18 @@ import math
 import os
 import re
 import stat
-import tempfile
+import struct
 import unicodedata
 import warnings
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from xml.etree.ElementTree import ParseError
 
 import geopandas as gpd
 import numpy as np
+import openpyxl
 import pandas as pd
 import pyogrio
 import pyogrio.errors
@@ -42,6 +44,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from geo.crs import CGCS2000, GEOD, WGS84, shift_geometry
+from geo.options import finite_number
 from workspace.errors import (
     BadCoordinatesError,
     BadGeometryError,
@@ -52,23 +55,33 @@ from workspace.errors import (
     MalformedFileError,
     MissingPartsError,
     NeedsTableError,
+    SettingError,
     UnknownCRSError,
     UnsafeArchiveError,
     UnsupportedFormatError,
+    UserDataError,
     WrongExtensionError,
 )
+from workspace.scratch import scratch_dir
 
 __all__ = [
     "CRS_CHOICES",
+    "DEFAULT_MAX_FEATURES",
     "DEFAULT_MAX_MB",
+    "DEFAULT_MAX_VERTICES",
     "ENCODINGS",
     "FORMAT_NAMES",
+    "MAX_COLLECTION_DEPTH",
+    "MAX_FEATURES_ENV",
     "MAX_MB_ENV",
+    "MAX_VERTICES_ENV",
     "REGION_BBOX",
+    "ImportLimits",
     "ReadOptions",
     "ReadResult",
     "SourceCRS",
     "guess_lonlat",
+    "import_limits",
     "max_bytes",
     "parse_source_crs",
     "read_file",
@@ -78,6 +91,14 @@ __all__ = [
 
 DEFAULT_MAX_MB = 50
 MAX_MB_ENV = "MYE_MAX_IMPORT_MB"
+# A file within the size limit can still hold millions of features (an 11 MB zip of points held 1.9 million):
+# features and vertices have limits of their own, stated in the message and set like the size limit.
+DEFAULT_MAX_FEATURES = 200_000
+MAX_FEATURES_ENV = "MYE_MAX_IMPORT_FEATURES"
+DEFAULT_MAX_VERTICES = 5_000_000
+MAX_VERTICES_ENV = "MYE_MAX_IMPORT_VERTICES"
+# RFC 7946 says nested GeometryCollections SHOULD be avoided; GDAL's writers stop at 32 levels.
+MAX_COLLECTION_DEPTH = 8
 # lon_min, lat_min, lon_max, lat_max of the agglomeration's neighbourhood (EPSG:4326).
 REGION_BBOX = (108.0, 24.0, 119.0, 33.0)
 FAR_KM = 300.0
@@ -102,6 +123,13 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _OGR_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError,
                pyogrio.errors.GeometryError, pyogrio.errors.FeatureError, pyogrio.errors.CRSError, RuntimeError,
                OSError)
+# openpyxl has no error type of its own: a damaged part surfaces as whichever of these its parser meets first.
+_XLSX_ERRORS = (zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, AttributeError, OSError, EOFError,
+                ParseError)
+# Office writes no document type declarations; one in a workbook part can only be an entity payload (XXE, or
+# "billion laughs" expansion). Declarations must come before the root element, so the head of each part tells.
+_DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_XML_HEAD = 65536
 # LIBKML bookkeeping columns that carry no information for a planner.
 _KML_NOISE = {"timestamp", "begin", "end", "altitudeMode", "tessellate", "extrude", "visibility", "drawOrder",
               "icon", "snippet"}
@@ -151,7 +179,8 @@ def parse_source_crs(text: str | None) -> SourceCRS:
 class ReadOptions:
     """How to read a file. ``crs``: see :func:`parse_source_crs`; ``lon``/``lat``: column names for tables
     (detected when None); ``encoding``: text encoding for CSV/DBF (detected when None); ``table``: the
-    GeoPackage layer, Shapefile or sheet to read; ``max_bytes``: size limit (None: :func:`max_bytes`)."""
+    GeoPackage layer, Shapefile or sheet to read; ``max_bytes``, ``max_features``, ``max_vertices``: limits
+    (None: :func:`import_limits`)."""
 
     crs: str | None = None
     lon: str | None = None
@@ -159,6 +188,46 @@ class ReadOptions:
     encoding: str | None = None
     table: str | None = None
     max_bytes: int | None = None
+    max_features: int | None = None
+    max_vertices: int | None = None
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """What one import may hold: file size in bytes, features, and vertices over all features."""
+
+    max_bytes: int
+    max_features: int
+    max_vertices: int
+
+
+def _env_number(name: str, default: float, *, whole: bool) -> float:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = finite_number(raw)
+    except ValueError:
+        value = math.nan
+    if not value > 0 or (whole and not re.fullmatch(r"\s*\d+\s*", raw)):
+        what = "a whole number" if whole else "a size in MB"
+        raise SettingError(f"{name}={raw[:40]!r} is not {what}; set a positive number such as {default:g} "
+                           "or unset it")
+    return value
+
+
+def import_limits(options: ReadOptions | None = None) -> ImportLimits:
+    """The import limits: each option if set, else ``$MYE_MAX_IMPORT_MB`` (default 50), ``$MYE_MAX_IMPORT_FEATURES``
+    (200,000) and ``$MYE_MAX_IMPORT_VERTICES`` (5,000,000). A setting that is not a positive number (``inf``,
+    ``nan``, ``abc``, ``0``) raises :class:`~workspace.errors.SettingError`, so every front end refuses it at start
+    with one line instead of failing at each import or silently using the default."""
+    mb = _env_number(MAX_MB_ENV, DEFAULT_MAX_MB, whole=False)
+    features = int(_env_number(MAX_FEATURES_ENV, DEFAULT_MAX_FEATURES, whole=True))
+    vertices = int(_env_number(MAX_VERTICES_ENV, DEFAULT_MAX_VERTICES, whole=True))
+    o = options or ReadOptions()
+    return ImportLimits(max_bytes=o.max_bytes if o.max_bytes is not None else int(mb * 1024 * 1024),
+                        max_features=o.max_features if o.max_features is not None else features,
+                        max_vertices=o.max_vertices if o.max_vertices is not None else vertices)
 
 
 @dataclass(frozen=True)
@@ -184,13 +253,15 @@ class _Context:
 
 
 def max_bytes(options: ReadOptions | None = None) -> int:
-    """The import size limit in bytes: the option, else ``$MYE_MAX_IMPORT_MB``, else 50 MB."""
-    if options is not None and options.max_bytes is not None:
-        return options.max_bytes
-    try:
-        return int(float(os.environ.get(MAX_MB_ENV, DEFAULT_MAX_MB)) * 1024 * 1024)
-    except ValueError:
-        return DEFAULT_MAX_MB * 1024 * 1024
+    """The import size limit in bytes: the option, else ``$MYE_MAX_IMPORT_MB``, else 50 MB (:func:`import_limits`)."""
+    return import_limits(options).max_bytes
+
+
+def _check_count(n: int, ctx: _Context) -> None:
+    limit = import_limits(ctx.options).max_features
+    if n > limit:
+        raise FileTooLargeError(f"{ctx.label}: {n:,} features is over the {limit:,}-feature import limit "
+                                f"(${MAX_FEATURES_ENV}); split the file or raise the limit")
 
 
 # --------------------------------------------------------------------------------------------- sniffing
@@ -326,9 +397,16 @@ def _decode(data: bytes, ctx: _Context) -> str:
 
 def _codec(name: str, label: str) -> str:
     try:
-        return codecs.lookup(name).name
+        codec = codecs.lookup(name).name
     except LookupError:
         raise EncodingError(f"{label}: unknown text encoding {name!r}; use utf-8, gbk or gb18030") from None
+    try:
+        "a".encode(codec)  # rot13, base64, zlib … are codecs, but not between bytes and text
+    except LookupError:
+        raise EncodingError(f"{label}: {name!r} is not a text encoding; use utf-8, gbk or gb18030") from None
+    except UnicodeError:
+        pass  # a text encoding without "a" (EBCDIC variants) is still one
+    return codec
 
 
 def _dbf_encoding(dbf: Path) -> str:
@@ -392,27 +470,73 @@ def _read_table(path: Path, fmt: str, ctx: _Context) -> pd.DataFrame:
         df = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, skip_blank_lines=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as err:
         raise MalformedFileError(f"{ctx.label}: not a readable CSV table ({err})") from None
+    _check_count(len(df), ctx)
     return df
 
 
+def _refuse_dtd(zf: zipfile.ZipFile, entries: list[tuple[zipfile.ZipInfo, PurePosixPath]], label: str) -> None:
+    for info, rel in entries:
+        if rel.suffix.lower() in (".xml", ".rels", ".vml"):
+            with zf.open(info) as part:
+                if _DTD.search(part.read(_XML_HEAD)):
+                    raise UnsafeArchiveError(f"{label}: workbook part {str(rel)!r} declares a document type "
+                                             "(an XML entity payload?); save the workbook again from Excel or WPS")
+
+
 def _read_xlsx(path: Path, ctx: _Context) -> pd.DataFrame:
+    """The chosen sheet as text and numbers, first row the header. Read with openpyxl itself: pandas turns a cell
+    holding 1e999 into an OverflowError; here it is infinity, which the coordinate check then names by row."""
+    limit = import_limits(ctx.options)
     try:
         with zipfile.ZipFile(path) as zf:
-            _check_archive(zf, ctx.label, max_bytes(ctx.options))
-        sheets = pd.ExcelFile(path, engine="openpyxl")
-        names = list(sheets.sheet_names)
+            _refuse_dtd(zf, _check_archive(zf, ctx.label, limit.max_bytes), ctx.label)
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except _XLSX_ERRORS as err:
+        if isinstance(err, UserDataError):
+            raise
+        raise MalformedFileError(f"{ctx.label}: not a readable Excel workbook ({_first_line(err)})") from None
+    try:
+        names = list(book.sheetnames)
+        if not names:
+            raise MalformedFileError(f"{ctx.label}: not a readable Excel workbook (it has no worksheet)")
         sheet = ctx.options.table or names[0]
         if sheet not in names:
             raise NeedsTableError(f"{ctx.label}: no sheet {sheet!r}; sheets are {', '.join(names)}", names)
         if len(names) > 1 and not ctx.options.table:
             ctx.warnings.append(f"{ctx.label}: read sheet {sheet!r}; the workbook also has {', '.join(names[1:])}")
-        df = pd.read_excel(sheets, sheet_name=sheet, dtype=object)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as err:
-        if isinstance(err, (NeedsTableError, UnsafeArchiveError, FileTooLargeError)):
+        rows = []
+        for row in book[sheet].iter_rows(values_only=True):
+            if any(v is not None and not (isinstance(v, str) and not v.strip()) for v in row):
+                rows.append(row)
+                _check_count(len(rows) - 1, ctx)
+    except _XLSX_ERRORS as err:
+        if isinstance(err, UserDataError):
             raise
-        raise MalformedFileError(f"{ctx.label}: not a readable Excel workbook ({err})") from None
-    # Excel gives numbers as floats and text as str; the coordinate parser takes both, other cells stay typed.
-    return df.dropna(how="all")
+        raise MalformedFileError(f"{ctx.label}: not a readable Excel workbook ({_first_line(err)})") from None
+    finally:
+        book.close()
+    if not rows:
+        raise EmptyFileError(f"{ctx.label}: sheet {sheet!r} is empty")
+    width = max(len(r) for r in rows)
+    header = [_header(v, i) for i, v in enumerate([*rows[0], *[None] * (width - len(rows[0]))])]
+    data = [[*r, *[None] * (width - len(r))] for r in rows[1:]]
+    # Excel gives numbers as int/float and text as str; the coordinate parser takes both, other cells stay typed.
+    return pd.DataFrame(data, columns=_unique(header), dtype=object)
+
+
+def _header(value: object, i: int) -> str:
+    return f"Unnamed: {i}" if value is None or (isinstance(value, str) and not value.strip()) else str(value)
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Repeated header names as pandas makes them: ``a``, ``a.1``, ``a.2``."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        k = seen.get(name, 0)
+        seen[name] = k + 1
+        out.append(name if k == 0 else f"{name}.{k}")
+    return out
 
 
 def table_columns(path: str | os.PathLike, options: ReadOptions | None = None) -> list[str]:
@@ -427,28 +551,37 @@ def table_columns(path: str | os.PathLike, options: ReadOptions | None = None) -
     return [str(c) for c in _read_table(path, fmt, ctx).columns]
 
 
-_DMS = re.compile(r"^(\d+(?:\.\d+)?)°\s*(?:(\d+(?:\.\d+)?)['′]\s*)?(?:(\d+(?:\.\d+)?)(?:\"|″|''|′′)\s*)?$")
+_DMS = re.compile(r"^(\d+(?:\.\d+)?)°\s*(?:(\d+(?:\.\d+)?)['′]\s*)?(?:(\d+(?:\.\d+)?)(?:\"|″|''|′′)\s*)?$",
+                  re.ASCII)
 
 
 def _number(value: object) -> float | None:
-    """A coordinate cell as float degrees (decimal, 114.3°E, 114°18′20″); None if blank; NaN if not a number."""
+    """A coordinate cell as float degrees (decimal, 114.3°E, 114°18′20″); None if blank; NaN if not a number.
+
+    Only what a person means is read: plain decimals (no ``1_14.5``, which Python reads as 114.5), and degrees,
+    minutes and seconds with minutes and seconds below 60 and a fraction only on the last part given.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an integer cell of hundreds of digits
+            return math.nan
     text = unicodedata.normalize("NFKC", str(value)).strip()
     if not text:
         return None
     text = re.sub(r"^(东经|北纬|[EN])\s*|\s*[ENen]$", "", text).strip()
-    try:
-        return float(text.rstrip("°"))
-    except ValueError:
-        pass
+    with contextlib.suppress(ValueError):
+        return finite_number(text.removesuffix("°"))
     m = _DMS.match(text)
-    if m:
-        d, mi, s = (float(g) if g else 0.0 for g in m.groups())
-        return d + mi / 60 + s / 3600
-    return math.nan
+    if not m:
+        return math.nan
+    parts = [g for g in m.groups() if g is not None]
+    d, mi, sec = (float(g) if g else 0.0 for g in m.groups())
+    if mi >= 60 or sec >= 60 or any("." in g for g in parts[:-1]) or (m.group(3) and not m.group(2)):
+        return math.nan
+    return d + mi / 60 + sec / 3600
 
 
 def _points_from_table(df: pd.DataFrame, ctx: _Context) -> gpd.GeoDataFrame:
@@ -511,6 +644,17 @@ def _read_geojson(path: Path, ctx: _Context) -> gpd.GeoDataFrame:
     except json.JSONDecodeError as err:
         raise MalformedFileError(f"{ctx.label}: not valid JSON ({err.msg} at line {err.lineno}, column {err.colno});"
                                  " the file may be truncated") from None
+    except RecursionError:
+        raise MalformedFileError(f"{ctx.label}: JSON nested too deeply (about a thousand levels); no GeoJSON "
+                                 "needs that") from None
+    try:
+        return _geojson_frame(obj, ctx)
+    except RecursionError:  # a structure the JSON parser just managed, one level too deep to write back out
+        raise MalformedFileError(f"{ctx.label}: JSON nested too deeply (about a thousand levels); no GeoJSON "
+                                 "needs that") from None
+
+
+def _geojson_frame(obj: object, ctx: _Context) -> gpd.GeoDataFrame:
     kind = obj.get("type") if isinstance(obj, dict) else None
     if kind == "FeatureCollection":
         feats = obj.get("features")
@@ -525,6 +669,7 @@ def _read_geojson(path: Path, ctx: _Context) -> gpd.GeoDataFrame:
         raise MalformedFileError(f"{ctx.label}: not GeoJSON (top-level type {kind!r}; expected FeatureCollection)")
     if not feats:
         raise EmptyFileError(f"{ctx.label}: the FeatureCollection has no features")
+    _check_count(len(feats), ctx)
     records, geoms = [], []
     for i, feat in enumerate(feats, start=1):
         if not isinstance(feat, dict):
@@ -561,6 +706,9 @@ def _quiet_gdal() -> Iterator[None]:
 def _read_ogr(path: Path, ctx: _Context, layer: str | None, **kwargs) -> gpd.GeoDataFrame:
     try:
         with _quiet_gdal():
+            # Counted before reading: a table over the limit is refused before it fills memory.
+            _check_count(int(pyogrio.read_info(path, layer=layer, force_feature_count=True, **kwargs)["features"]),
+                         ctx)
             gdf = pyogrio.read_dataframe(path, layer=layer, **kwargs)
     except _OGR_ERRORS as err:
         raise MalformedFileError(f"{ctx.label}: cannot read{f' {layer!r}' if layer else ''} "
@@ -630,6 +778,7 @@ def _read_zip(path: Path, ctx: _Context, tmp: Path) -> gpd.GeoDataFrame:
             raise MissingPartsError(f"{ctx.label}: {shp.name} lacks its {part} ({what}); zip all parts together")
     if ".prj" not in siblings and ctx.source.crs is None:
         ctx.warnings.append(f"{ctx.label}: no .prj file; assumed WGS-84 lon/lat (choose the system if not)")
+    _check_parts(shp, siblings[".shx"], siblings[".dbf"], ctx)
     encoding = ctx.options.encoding
     if encoding is None and ".cpg" not in siblings:
         encoding = _dbf_encoding(siblings[".dbf"])
@@ -637,6 +786,31 @@ def _read_zip(path: Path, ctx: _Context, tmp: Path) -> gpd.GeoDataFrame:
         _codec(encoding, ctx.label)
     ctx.encoding = encoding or "cpg"
     return _read_ogr(shp, ctx, None, encoding=encoding) if encoding else _read_ogr(shp, ctx, None)
+
+
+def _check_parts(shp: Path, shx: Path, dbf: Path, ctx: _Context) -> None:
+    """The .shp, .shx and .dbf must describe the same features: GDAL reads only as many as the shortest part
+    holds, so a .dbf from another export would silently cost features (or attach the wrong attributes)."""
+    shapes = (shx.stat().st_size - 100) // 8
+    with dbf.open("rb") as fh:
+        head = fh.read(12)
+    if shx.stat().st_size < 100 or len(head) < 12:
+        raise MalformedFileError(f"{ctx.label}: {shp.name}'s .shx or .dbf is too short to be a Shapefile part")
+    records, header_len, record_len = struct.unpack("<IHH", head[4:12])
+    if shapes != records:
+        raise MalformedFileError(f"{ctx.label}: {shp.name} has {shapes:,} shapes but its .dbf {records:,} records; "
+                                 "the parts come from different exports (zip the .shp, .shx and .dbf of one export)")
+    held = (dbf.stat().st_size - header_len) // record_len if record_len else 0
+    if held < records:
+        raise MalformedFileError(f"{ctx.label}: {shp.name}'s .dbf declares {records:,} records but holds {held:,}; "
+                                 "the file is truncated")
+    if shapes:
+        with shx.open("rb") as fh:
+            fh.seek(100 + 8 * (shapes - 1))
+            offset, length = struct.unpack(">2i", fh.read(8))  # of the last record, in 16-bit words
+        if (offset + 4 + length) * 2 > shp.stat().st_size:
+            raise MalformedFileError(f"{ctx.label}: {shp.name} is shorter than its .shx says; the file is truncated")
+    _check_count(shapes, ctx)
 
 
 def _read_any(path: Path, fmt: str, ctx: _Context, tmp: Path) -> gpd.GeoDataFrame:
@@ -686,6 +860,16 @@ def _check_geometries(gdf: gpd.GeoDataFrame, ctx: _Context) -> None:
     if len(missing):
         raise BadGeometryError(f"{ctx.label}: {len(missing)} of {len(geoms)} features have no geometry "
                                f"(first: {_where(ctx, gdf, int(missing[0]))})")
+    _check_count(len(geoms), ctx)
+    limit = import_limits(ctx.options).max_vertices
+    vertices = int(shapely.get_num_coordinates(geoms).sum())
+    if vertices > limit:
+        raise FileTooLargeError(f"{ctx.label}: {vertices:,} vertices is over the {limit:,}-vertex import limit "
+                                f"(${MAX_VERTICES_ENV}); simplify the geometries or raise the limit")
+    depth = _collection_depth(geoms)
+    if depth > MAX_COLLECTION_DEPTH:
+        raise BadGeometryError(f"{ctx.label}: geometry collections nested {depth} deep (at most "
+                               f"{MAX_COLLECTION_DEPTH}); flatten them in a GIS first")
     coords, owner = shapely.get_coordinates(geoms, return_index=True)
     bad = ~np.isfinite(coords).all(axis=1)
     if bad.any():
@@ -696,6 +880,16 @@ def _check_geometries(gdf: gpd.GeoDataFrame, ctx: _Context) -> None:
         i = int(invalid[0])
         raise BadGeometryError(f"{ctx.label}: {len(invalid)} invalid geometries (first: {_where(ctx, gdf, i)}: "
                                f"{shapely.is_valid_reason(geoms[i])}); repair them in a GIS first")
+
+
+def _collection_depth(geoms: np.ndarray) -> int:
+    """How deep GeometryCollections nest in ``geoms`` (0: none)."""
+    depth, level = 0, geoms[shapely.get_type_id(geoms) == 7]
+    while len(level):
+        depth += 1
+        parts = shapely.get_parts(level)
+        level = parts[shapely.get_type_id(parts) == 7]
+    return depth
 
 
 def _check_degrees(gdf: gpd.GeoDataFrame, ctx: _Context, crs_text: str) -> None:
@@ -770,8 +964,12 @@ def _far_warning(gdf: gpd.GeoDataFrame, ctx: _Context) -> None:
                             "check the coordinate system and the lon/lat columns")
 
 
-def _tidy_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Column names that every format stores (unique, printable, not reserved) and plain cell values."""
+def _tidy_columns(gdf: gpd.GeoDataFrame, ctx: _Context) -> gpd.GeoDataFrame:
+    """Column names that every format stores (unique, printable, not reserved) and plain cell values.
+
+    Infinite numbers (``1e999`` in a file) cannot be stored or shown; they are left empty with a warning. Integers
+    beyond 64 bits keep their digits as text.
+    """
     geom = gdf.geometry.name
     names: list[str] = []
     for i, col in enumerate(c for c in gdf.columns if c != geom):
@@ -790,17 +988,35 @@ def _tidy_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             attrs[col] = series.dt.strftime("%Y-%m-%d %H:%M:%S")
             continue
         if series.dtype != object:
+            if pd.api.types.is_float_dtype(series):
+                attrs[col] = _finite(series, col, gdf, ctx)
             continue
         values = [v for v in series if _filled(v)]
-        if values and all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
-                          for v in values):
-            attrs[col] = pd.to_numeric(series.map(lambda v: v if _filled(v) else None))
+        if values and all(_plain_number(v) for v in values):
+            attrs[col] = _finite(pd.to_numeric(series.map(lambda v: v if _filled(v) else None)), col, gdf, ctx)
         else:
             # Text stays text (codes like 420100 keep their leading zeros); other objects become their text.
             attrs[col] = series.map(lambda v: v if v is None or isinstance(v, str) or _isnan(v) else str(v))
     out = gpd.GeoDataFrame(attrs, geometry=gdf.geometry.to_numpy(), crs=gdf.crs)
     out.attrs.update(gdf.attrs)
     return out
+
+
+def _plain_number(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, np.integer)):
+        return -(2**63) <= value < 2**63
+    return isinstance(value, (float, np.floating))
+
+
+def _finite(series: pd.Series, col: str, gdf: gpd.GeoDataFrame, ctx: _Context) -> pd.Series:
+    infinite = np.flatnonzero(np.isinf(series.to_numpy(dtype=float, na_value=np.nan)))
+    if not len(infinite):
+        return series
+    ctx.warnings.append(f"{ctx.label}: column {col!r}: {len(infinite)} infinite numbers (such as 1e999) were left "
+                        f"empty (first: {_where(ctx, gdf, int(infinite[0]))})")
+    return series.mask(np.isinf(series.to_numpy(dtype=float, na_value=np.nan)))
 
 
 def _filled(value: object) -> bool:
@@ -824,9 +1040,9 @@ def read_file(path: str | os.PathLike, options: ReadOptions | None = None) -> Re
         _codec(options.encoding, ctx.label)
     _check_size(path, ctx.label, max_bytes(options))
     fmt = sniff_format(path, ctx.label)
-    with tempfile.TemporaryDirectory(prefix="mye_import_") as tmp:
+    with scratch_dir("import") as tmp:
         gdf = _read_any(path, fmt, ctx, Path(tmp))
-    gdf = _tidy_columns(gdf)
+    gdf = _tidy_columns(gdf, ctx)
     _check_geometries(gdf, ctx)
     out, crs_label = _to_wgs84(gdf, ctx)
     _far_warning(out, ctx)

@@ -20,11 +20,10 @@ from layers.registry import builtin_ids
 from layers.spec import REQUIRED_FIELDS, Group, LayerSpec, Style
 from workspace.errors import BadNameError, LayerExistsError, UserDataError
 from workspace.reader import ReadOptions, read_file
-from workspace.store import LayerStyle, UserLayer, Workspace, check_name
+from workspace.store import USER_PREFIX, LayerStyle, UserLayer, Workspace, check_name
 
 __all__ = ["USER_PREFIX", "ImportReport", "import_file", "layer_id", "prepare_frame", "spec_for", "user_specs"]
 
-USER_PREFIX = "user."
 log = logging.getLogger(__name__)
 
 # Columns that name a feature, most specific first (matched case-insensitively).

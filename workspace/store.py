@@ -27,11 +27,14 @@ import re
 import secrets
 import sqlite3
 import tempfile
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from dataclasses import replace as replace_record
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 import geopandas as gpd
 import pyogrio
@@ -39,18 +42,23 @@ import shapely
 from platformdirs import user_data_dir
 
 from geo.crs import WGS84
+from layers.registry import builtin_ids
 from workspace.errors import (
     BadNameError,
     FileTooLargeError,
     LayerExistsError,
     UnknownUserLayerError,
+    UserDataError,
     WorkspaceError,
 )
+from workspace.scratch import scratch_dir
 
 __all__ = [
     "PALETTE",
+    "USER_PREFIX",
     "WORKSPACE_ENV",
     "LayerStyle",
+    "MergeReport",
     "UserLayer",
     "Workspace",
     "check_name",
@@ -66,8 +74,12 @@ _GPKG_USER_VERSION = 10400  # GeoPackage 1.4
 # Colours for new layers in turn: distinct from the plan layers' reds, blues and greens.
 PALETTE = ("#e6550d", "#8c2d04", "#d6308e", "#6a51a3", "#00a0a0", "#b8860b", "#e7298a", "#1b9e77", "#636363",
            "#ff7f00")
+USER_PREFIX = "user."  # a user layer's id is USER_PREFIX + its name
 # Characters that break layer-id lists (commas), file names on Windows, or read as markup/paths.
 _BAD_NAME = re.compile(r"[,，:;/\\*?\"<>|\x00-\x1f\x7f]")
+# Unicode that hides or reorders text (bidi overrides, zero-width characters) or breaks lines; shown nowhere.
+_HIDDEN = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+_KINDS = ("point", "line", "polygon")
 
 _SCHEMA = f"""
 PRAGMA application_id = {_GPKG_APPLICATION_ID};
@@ -109,8 +121,20 @@ def default_path() -> Path:
 
 
 def check_name(name: str, what: str = "layer") -> str:
-    """``name`` stripped, if usable as a layer/view name (1–60 characters, none of ``, : ; / \\ * ? " < > |``)."""
-    clean = str(name or "").strip()
+    """``name`` stripped, if usable as a layer/view name or a title: 1–60 characters, none of
+    ``, : ; / \\ * ? " < > |`` and no hidden characters (bidi overrides, zero-width spaces, line separators).
+    A layer name may not start with ``user.``: ``user.x`` is the id of layer ``x``."""
+    clean = _checked_text(name, what)
+    if what == "layer" and clean.startswith(USER_PREFIX):
+        raise BadNameError(f"layer name {clean!r} starts with {USER_PREFIX!r}, which begins layer ids; "
+                           "choose another name")
+    return clean
+
+
+def _checked_text(name: object, what: str) -> str:
+    if not isinstance(name, str | None):
+        raise BadNameError(f"the {what} name is not text")
+    clean = (name or "").strip()
     if not clean:
         raise BadNameError(f"the {what} name is empty")
     if len(clean) > MAX_NAME:
@@ -118,6 +142,9 @@ def check_name(name: str, what: str = "layer") -> str:
     bad = _BAD_NAME.search(clean)
     if bad:
         raise BadNameError(f"{what} name {clean!r} contains {bad.group()!r}; use letters, digits, spaces, - _ . ( )")
+    hidden = next((ch for ch in clean if unicodedata.category(ch) in _HIDDEN), None)
+    if hidden:
+        raise BadNameError(f"{what} name {clean!r} contains the hidden character U+{ord(hidden):04X}; type it again")
     return clean
 
 
@@ -139,8 +166,19 @@ class LayerStyle:
 
     @classmethod
     def from_json(cls, text: str) -> LayerStyle:
-        data = json.loads(text)
-        return cls(**{k: data[k] for k in ("color", "radius", "weight", "fill_opacity") if k in data})
+        """The style stored as JSON; anything but an object of a colour string and numbers raises BadNameError."""
+        try:
+            data = json.loads(text)
+        except (TypeError, ValueError, RecursionError):
+            raise BadNameError("style is not JSON") from None
+        if not isinstance(data, dict):
+            raise BadNameError("style is not a JSON object")
+        values = {k: data[k] for k in ("color", "radius", "weight", "fill_opacity") if k in data}
+        numbers = [v for k, v in values.items() if k != "color"]
+        if not isinstance(values.get("color", ""), str) or any(isinstance(v, bool) or not isinstance(v, int | float)
+                                                                 for v in numbers):
+            raise BadNameError("style holds values of the wrong type")
+        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -159,6 +197,14 @@ class UserLayer:
     imported_at: str
 
 
+class MergeReport(NamedTuple):
+    """What :meth:`Workspace.import_workspace` merged: layer and view names, and the damaged records it skipped."""
+
+    layers: list[str]
+    views: list[str]
+    notices: tuple[str, ...] = ()
+
+
 @dataclass
 class Workspace:
     """A workspace file (created on first write). ``path`` defaults to :func:`default_path`."""
@@ -170,15 +216,25 @@ class Workspace:
 
     # ---------------------------------------------------------------------------------------- connections
 
+    def read_only(self) -> bool:
+        """Whether the workspace exists but cannot be changed (its file or its folder is not writable)."""
+        return self.path.exists() and not (os.access(self.path, os.W_OK)
+                                           and os.access(self.path.parent, os.W_OK | os.X_OK))
+
     @contextlib.contextmanager
     def _connect(self, *, write: bool) -> Iterator[sqlite3.Connection]:
         if write:
+            if self.read_only():
+                raise WorkspaceError(f"{self.path}: the workspace is read-only (its file or folder cannot be "
+                                     f"written); copy it to a writable folder and point ${WORKSPACE_ENV} at it")
             self._ensure()
         elif not self.path.exists():
             raise WorkspaceError(f"{self.path}: no workspace yet")
         # Readers open read-write too: only then does closing the last connection fold and remove the -wal/-shm
-        # files, so a failed import leaves the workspace folder exactly as it was.
-        uri = f"{self.path.resolve().as_uri().replace('file://', 'file:', 1)}?mode=rw"
+        # files, so a failed import leaves the workspace folder exactly as it was. A workspace that cannot be
+        # written is opened immutable: SQLite then reads a WAL database without creating its -shm file.
+        mode = "ro&immutable=1" if not write and self.read_only() else "rw"
+        uri = f"{self.path.resolve().as_uri().replace('file://', 'file:', 1)}?mode={mode}"
         try:
             con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         except sqlite3.Error as err:
@@ -227,12 +283,28 @@ class Workspace:
     # --------------------------------------------------------------------------------------------- layers
 
     def layers(self) -> list[UserLayer]:
-        """Every user layer, in the order they were added; [] if the workspace does not exist yet."""
+        """Every sound user layer, in the order they were added; [] if the workspace does not exist yet.
+
+        A damaged record is left out (:meth:`notices` says which), so the rest still loads.
+        """
+        return self._records()[0]
+
+    def notices(self) -> list[str]:
+        """One line per thing the planner should know: a read-only workspace, each damaged record skipped."""
         if not self.path.exists():
             return []
+        notices = self._records()[1]
+        views = self._view_records()[1]
+        head = [f"{self.path}: the folder or file is read-only; the workspace is opened read-only (its layers are "
+                "shown, nothing can be imported or changed)"] if self.read_only() else []
+        return head + notices + views
+
+    def _records(self) -> tuple[list[UserLayer], list[str]]:
+        if not self.path.exists():
+            return [], []
         with self._connect(write=False) as con:
             rows = con.execute("SELECT * FROM mye_layers ORDER BY rowid").fetchall()
-        return [_layer_from_row(r) for r in rows]
+        return _sound(rows, _layer_from_row, self.path.name)
 
     def layer(self, name: str) -> UserLayer:
         """The record of the user layer ``name``."""
@@ -248,8 +320,10 @@ class Workspace:
 
     def read_table(self, table: str) -> gpd.GeoDataFrame:
         """A feature table of this workspace (EPSG:4326), read with GDAL."""
+        # As for SQLite above: a read-only WAL database is read as immutable, or GDAL fails to make its -shm file.
+        immutable = {"IMMUTABLE": "YES"} if self.read_only() else {}
         try:
-            gdf = pyogrio.read_dataframe(self.path, layer=table)
+            gdf = pyogrio.read_dataframe(self.path, layer=table, **immutable)
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as err:
             raise WorkspaceError(f"{self.path.name}: cannot read table {table!r} ({err})") from None
         return gdf.set_crs(WGS84, allow_override=True)
@@ -262,10 +336,11 @@ class Workspace:
         ``fields`` are the attribute columns shown in popups and exported.
         """
         name = check_name(name)
+        title = check_name(title, "title") if title is not None else None
         if self.path.exists() and not replace and any(la.name == name for la in self.layers()):
             raise LayerExistsError(f"{self.path.name}: a user layer {name!r} exists already; choose another name")
         table = f"mye_user_{secrets.token_hex(6)}"
-        with tempfile.TemporaryDirectory(prefix="mye_ws_") as tmp:
+        with scratch_dir("workspace") as tmp:
             scratch = Path(tmp) / "layer.gpkg"
             pyogrio.write_dataframe(frame.to_crs(WGS84), scratch, layer="layer", driver="GPKG",
                                     layer_options={"SPATIAL_INDEX": "NO"})
@@ -311,11 +386,15 @@ class Workspace:
                         (name, query, _now()))
 
     def views(self) -> dict[str, str]:
-        """Saved views: name -> query string, oldest first."""
+        """Saved views: name -> query string, oldest first; damaged ones are left out (see :meth:`notices`)."""
+        return dict(self._view_records()[0])
+
+    def _view_records(self) -> tuple[list[tuple[str, str]], list[str]]:
         if not self.path.exists():
-            return {}
+            return [], []
         with self._connect(write=False) as con:
-            return dict(con.execute("SELECT name, query FROM mye_views ORDER BY saved_at, rowid").fetchall())
+            rows = con.execute("SELECT name, query FROM mye_views ORDER BY saved_at, rowid").fetchall()
+        return _sound(rows, _view_from_row, self.path.name)
 
     def remove_view(self, name: str) -> None:
         """Delete the saved view ``name``."""
@@ -328,7 +407,7 @@ class Workspace:
     def export_bytes(self) -> bytes:
         """The whole workspace as one self-contained GeoPackage file (a consistent snapshot)."""
         self._ensure()
-        with tempfile.TemporaryDirectory(prefix="mye_ws_") as tmp:
+        with scratch_dir("workspace") as tmp:
             copy = Path(tmp) / "workspace.gpkg"
             with self._connect(write=False) as con:
                 dst = sqlite3.connect(copy)
@@ -341,10 +420,11 @@ class Workspace:
             return copy.read_bytes()
 
     def import_workspace(self, path: str | os.PathLike, *, replace: bool = False,
-                         max_bytes: int | None = None) -> tuple[list[str], list[str]]:
+                         max_bytes: int | None = None) -> MergeReport:
         """Merge another workspace file's layers and views into this one, in one transaction.
 
-        Names already here raise :class:`LayerExistsError` unless ``replace``. Returns (layer names, view names).
+        Names already here raise :class:`LayerExistsError` unless ``replace``. Damaged records (and names that
+        would pass for a built-in layer or an id) are skipped and named in the report's notices.
         """
         from workspace.reader import max_bytes as default_limit
 
@@ -356,17 +436,19 @@ class Workspace:
         if src_path.stat().st_size > limit:
             raise FileTooLargeError(f"{label}: {src_path.stat().st_size / 2**20:.1f} MB is over the "
                                     f"{limit / 2**20:g} MB import limit")
-        with tempfile.TemporaryDirectory(prefix="mye_ws_") as tmp:
+        with scratch_dir("workspace") as tmp:
             # A private copy: the upload may be in WAL mode or be changed by someone else while we read it.
             copy = Path(tmp) / "incoming.gpkg"
             copy.write_bytes(src_path.read_bytes())
             _validate_foreign(copy, label)
             with self._transaction() as con:
                 con.execute("ATTACH DATABASE ? AS src", (str(copy),))
-                rows = con.execute("SELECT * FROM src.mye_layers ORDER BY rowid").fetchall()
-                views = con.execute("SELECT name, query, saved_at FROM src.mye_views").fetchall()
-                for row in rows:
-                    incoming = _layer_from_row(row)
+                tables = {r[0] for r in con.execute("SELECT name FROM src.sqlite_master WHERE type = 'table'")}
+                incoming_layers, notices = _sound(con.execute("SELECT * FROM src.mye_layers ORDER BY rowid"),
+                                                  partial(_incoming_layer, tables=tables), label)
+                views, view_notices = _sound(con.execute("SELECT name, query, saved_at FROM src.mye_views"),
+                                             _incoming_view, label)
+                for incoming in incoming_layers:
                     taken = con.execute("SELECT table_name FROM mye_layers WHERE name = ?",
                                         (incoming.name,)).fetchone()
                     if taken and not replace:
@@ -381,7 +463,7 @@ class Workspace:
                     if not replace and con.execute("SELECT 1 FROM mye_views WHERE name = ?", (name,)).fetchone():
                         raise LayerExistsError(f"{label}: saved view {name!r} exists in the workspace already")
                     con.execute("INSERT OR REPLACE INTO mye_views VALUES (?, ?, ?)", (name, query, saved_at))
-        return [r["name"] for r in rows], [v[0] for v in views]
+        return MergeReport([la.name for la in incoming_layers], [v[0] for v in views], (*notices, *view_notices))
 
     def integrity(self) -> str:
         """SQLite's ``PRAGMA integrity_check`` result (``"ok"`` when sound)."""
@@ -418,11 +500,6 @@ def _validate_foreign(path: Path, label: str) -> None:
         check = con.execute("PRAGMA integrity_check").fetchone()[0]
         if check != "ok":
             raise WorkspaceError(f"{label}: damaged workspace ({check})")
-        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        for row in con.execute("SELECT name, table_name FROM mye_layers"):
-            check_name(row[0])
-            if row[1] not in tables or not re.fullmatch(r"mye_user_[0-9a-f]+", row[1]):
-                raise WorkspaceError(f"{label}: layer {row[0]!r} has no table")
     except sqlite3.DatabaseError as err:
         raise WorkspaceError(f"{label}: not a workspace file ({err})") from None
     finally:
@@ -459,10 +536,71 @@ def _insert_record(con: sqlite3.Connection, layer: UserLayer) -> None:
                  layer.feature_count, layer.imported_at))
 
 
+def _sound(rows, parse, label: str) -> tuple[list, list[str]]:
+    """``parse(row)`` of every row that parses, and a notice for each that raised a :class:`UserDataError`."""
+    good, notices = [], []
+    for row in rows:
+        try:
+            good.append(parse(row))
+        except UserDataError as err:
+            notices.append(f"{label}: {err}")
+    return good, notices
+
+
 def _layer_from_row(row: sqlite3.Row) -> UserLayer:
-    return UserLayer(row["name"], row["table_name"], row["title"], row["kind"], LayerStyle.from_json(row["style"]),
-                     tuple(json.loads(row["fields"])), row["source_file"], row["source_crs"], row["feature_count"],
-                     row["imported_at"])
+    """A layer record, checked field by field: a record damaged by hand or by another tool raises WorkspaceError."""
+    try:
+        name = row["name"]
+    except IndexError:
+        name = None
+    try:
+        layer = UserLayer(_checked_text(name, "layer"), row["table_name"], _checked_text(row["title"], "title"),
+                          row["kind"], LayerStyle.from_json(row["style"]), tuple(json.loads(row["fields"])),
+                          row["source_file"], row["source_crs"], row["feature_count"], row["imported_at"])
+        if not (isinstance(layer.table, str) and re.fullmatch(r"mye_user_[0-9a-f]+", layer.table)):
+            raise BadNameError(f"table {layer.table!r} is not a user layer table")
+        if layer.kind not in _KINDS:
+            raise BadNameError(f"kind {layer.kind!r} is not one of {', '.join(_KINDS)}")
+        if not all(isinstance(f, str) for f in layer.fields):
+            raise BadNameError("fields are not a list of column names")
+        if not all(isinstance(v, str) for v in (layer.source_file, layer.source_crs, layer.imported_at)):
+            raise BadNameError("source or import time is not text")
+        if isinstance(layer.feature_count, bool) or not isinstance(layer.feature_count, int):
+            raise BadNameError(f"feature count {layer.feature_count!r} is not a number")
+    except (UserDataError, IndexError, KeyError, TypeError, ValueError, RecursionError) as err:
+        reason = str(err) if isinstance(err, UserDataError) else f"{type(err).__name__}: {err}"
+        raise WorkspaceError(f"user layer record {str(name)[:60]!r} is damaged ({reason}); skipped") from None
+    return layer
+
+
+def _view_from_row(row: sqlite3.Row | tuple) -> tuple[str, str]:
+    name, query = row[0], row[1]
+    try:
+        _checked_text(name, "view")
+        if not isinstance(query, str):
+            raise BadNameError("its query is not text")
+    except UserDataError as err:
+        raise WorkspaceError(f"saved view {str(name)[:60]!r} is damaged ({err}); skipped") from None
+    return name, query
+
+
+def _incoming_layer(row: sqlite3.Row, *, tables: set[str]) -> UserLayer:
+    """A layer record of a workspace being merged: sound, with a table, and a name that is no built-in id."""
+    layer = _layer_from_row(row)
+    try:
+        check_name(layer.name)
+        if layer.name in builtin_ids():
+            raise BadNameError(f"layer name {layer.name!r} is a built-in layer id")
+        if layer.table not in tables:
+            raise BadNameError(f"its table {layer.table!r} is missing")
+    except UserDataError as err:
+        raise WorkspaceError(f"user layer {layer.name!r} not merged ({err}); skipped") from None
+    return layer
+
+
+def _incoming_view(row: sqlite3.Row) -> tuple[str, str, str]:
+    name, query = _view_from_row(row)
+    return name, query, str(row[2])
 
 
 def _next_colour(con: sqlite3.Connection) -> str:

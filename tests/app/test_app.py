@@ -180,3 +180,54 @@ def test_my_data_restyles_a_layer_and_deletes_a_saved_view(tmp_path, monkeypatch
     at.button(key="ud_view_delete").click().run()
     assert ws.views() == {}
     assert any("已删除视图：汇报" in s.value for s in at.success)
+
+
+@pytest.mark.parametrize("query", [
+    {"minutes": "inf", "zoom": "1e999"},
+    {"minutes": "1e999,1_0,1e-300,-60", "lon": "inf", "lat": "nan", "speed": "1e999", "detour": "nan"},
+    {"origins": ",".join(["武汉"] * 12_000), "minutes": ",".join(["60"] * 1_440)},
+])
+def test_hostile_numbers_in_the_url_give_notices_not_a_traceback(query):
+    at = run(**query)
+    got = params(at)
+    assert got["minutes"] == "60,120,180" or got["minutes"] == "60"
+    assert got["zoom"] == "7" and got["lon"] == "114.3000" and "speed" not in got and "detour" not in got
+    assert got["origins"] in ("武汉,长沙,南昌", "武汉")
+    assert at.warning and all("Traceback" not in w.value for w in at.warning)
+
+
+def test_hostile_threshold_text_gives_a_warning(default_app):
+    at = default_app
+    at.text_input(key="thresholds").set_value("inf, 1e999, 1_5, nan, 1e-300, 2").run()
+    assert not at.exception
+    warned = " ".join(w.value for w in at.warning)
+    assert all(item in warned for item in ("inf", "1e999", "1\\_5", "nan", "1e\\-300"))
+    assert params(at)["minutes"] == "120"
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "abc"])
+def test_a_bad_import_limit_is_refused_at_start_with_a_message(monkeypatch, value):
+    monkeypatch.setenv("MYE_MAX_IMPORT_MB", value)
+    at = run()
+    errors = [e.value.replace("\\", "") for e in at.error]  # shown with Markdown escaped
+    assert any(f"MYE_MAX_IMPORT_MB='{value}' is not a size in MB" in e for e in errors), errors
+    assert at.checkbox(key="layer_cities").value is True  # the map and its layers are still there
+
+
+def test_the_app_starts_with_a_damaged_workspace_record(tmp_path, monkeypatch):
+    import sqlite3
+
+    from workspace import Workspace, import_file
+
+    ws = Workspace(tmp_path / "ws.gpkg")
+    for name in ("good", "bad"):
+        import_file(Path(__file__).parents[1] / "fixtures" / "userdata" / "points_wgs84.csv", name, workspace=ws)
+    con = sqlite3.connect(ws.path)
+    with con:
+        con.execute("UPDATE mye_layers SET style = '[1, 2]', fields = '5' WHERE name = 'bad'")
+    con.close()
+    monkeypatch.setenv("MYE_WORKSPACE", str(ws.path))
+    at = run(layers="cities,user.good,user.bad")
+    assert at.checkbox(key="layer_user.good").value is True and at.checkbox(key="layer_cities").value is True
+    assert "user.bad" not in params(at)["layers"].split(",")
+    assert any("record 'bad' is damaged" in w.value.replace("\\", "") for w in at.warning)

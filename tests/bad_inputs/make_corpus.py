@@ -1,19 +1,24 @@
-"""Write the corpus of bad import files and ``expected.json`` (file -> message fragment, environment).
+"""Write the corpus of bad import files and ``expected.json`` (file -> message fragment, environment, options).
 
 Run from the project root: ``python tests/bad_inputs/make_corpus.py``; the output is committed (all small:
-the zip bomb declares 20 MB of zeros in ~20 kB).
+the zip bomb declares 20 MB of zeros in ~20 kB). Each case may carry ``env`` (environment for the run),
+``options`` (:class:`workspace.ReadOptions` fields for the app's path, given as ``--option value`` to the CLI)
+and ``prefix`` (how the message starts when it is not about the file itself, e.g. a bad setting).
 """
 
 from __future__ import annotations
 
+import io
 import json
 import stat
+import struct
 import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 OK_ROWS = "名称,经度,纬度\n黄鹤楼,114.3022,30.5446\n"
 POINT = {"type": "Point", "coordinates": [114.3, 30.5]}
+FIXED_TIME = (2024, 1, 1, 0, 0, 0)  # zip entry times, so a rerun writes the same bytes
 
 
 def _fc(*geometries) -> str:
@@ -21,20 +26,92 @@ def _fc(*geometries) -> str:
         {"type": "Feature", "properties": {"name": f"f{i}"}, "geometry": g} for i, g in enumerate(geometries)]})
 
 
-def _zip(name: str, entries: dict[str, bytes], *, symlink: str | None = None) -> bytes:
-    path = HERE / name
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+def _zip_bytes(entries: dict[str, bytes], *, symlink: str | None = None) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for entry, data in entries.items():
-            zf.writestr(entry, data)
+            zf.writestr(zipfile.ZipInfo(entry, FIXED_TIME), data, zipfile.ZIP_DEFLATED)
         if symlink:
-            info = zipfile.ZipInfo(symlink)
+            info = zipfile.ZipInfo(symlink, FIXED_TIME)
             info.external_attr = (stat.S_IFLNK | 0o777) << 16
             zf.writestr(info, "/etc/passwd")
-    return path.read_bytes()
+    return buf.getvalue()
 
 
-# file name -> (content, expected message fragment, extra environment)
-CASES: dict[str, tuple[bytes | None, str, dict[str, str]]] = {
+def _zip(name: str, entries: dict[str, bytes], *, symlink: str | None = None) -> bytes:
+    data = _zip_bytes(entries, symlink=symlink)
+    (HERE / name).write_bytes(data)
+    return data
+
+
+def _nested_collection(depth: int) -> dict:
+    geometry: dict = POINT
+    for _ in range(depth):
+        geometry = {"type": "GeometryCollection", "geometries": [geometry]}
+    return geometry
+
+
+def _shapefile(n_shapes: int, n_records: int) -> dict[str, bytes]:
+    """A point Shapefile whose .shp/.shx hold ``n_shapes`` points and whose .dbf holds ``n_records`` rows."""
+    records = b"".join(struct.pack(">2i", i + 1, 10) + struct.pack("<i2d", 1, 114.3 + i % 100 / 100,
+                                                                   30.5 + i // 100 % 100 / 100)
+                       for i in range(n_shapes))
+    bbox = struct.pack("<4d", 114.3, 30.5, 115.3, 31.5) + bytes(32)
+
+    def header(length_bytes: int) -> bytes:
+        return struct.pack(">7i", 9994, 0, 0, 0, 0, 0, length_bytes // 2) + struct.pack("<2i", 1000, 1) + bbox
+
+    shp = header(100 + len(records)) + records
+    shx = header(100 + 8 * n_shapes) + b"".join(struct.pack(">2i", 50 + 14 * i, 10) for i in range(n_shapes))
+    field = b"NAME".ljust(11, b"\x00") + b"C" + bytes(4) + bytes([10, 0]) + bytes(14)
+    dbf = (struct.pack("<4BIHH", 3, 124, 1, 1, n_records, 32 + 32 + 1, 1 + 10) + bytes(20) + field + b"\r"
+           + b"".join(b" " + f"p{i}".ljust(10).encode() for i in range(n_records)) + b"\x1a")
+    prj = (b'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],'
+           b'PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]')
+    return {"pts.shp": shp, "pts.shx": shx, "pts.dbf": dbf, "pts.prj": prj, "pts.cpg": b"UTF-8"}
+
+
+def _xlsx(sheet_xml: bytes | None = None, *, drop_sheet: bool = False, workbook_xml: bytes | None = None) -> bytes:
+    """A one-sheet workbook (名称, 经度, 纬度; one row), with its sheet or workbook part replaced or dropped."""
+    sheet = sheet_xml if sheet_xml is not None else _sheet(b"114.3")
+    parts = {
+        "[Content_Types].xml": b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.'
+        b'org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
+        b'package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName='
+        b'"/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+'
+        b'xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-office'
+        b'document.spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels": b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.'
+        b'org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/office'
+        b'Document/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": workbook_xml or b'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.'
+        b'openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas'
+        b'.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxml'
+        b'formats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+    }
+    if not drop_sheet:
+        parts["xl/worksheets/sheet1.xml"] = sheet
+    return _zip_bytes(parts)
+
+
+def _sheet(lon: bytes, *, doctype: bytes = b"", name: bytes = "甲".encode()) -> bytes:
+    return (b'<?xml version="1.0" encoding="UTF-8"?>' + doctype + b'<worksheet xmlns="http://schemas.openxmlformats.'
+            b'org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>' + "名称".encode()
+            + b'</t></is></c><c r="B1" t="inlineStr"><is><t>' + "经度".encode() + b'</t></is></c><c r="C1" t='
+            b'"inlineStr"><is><t>' + "纬度".encode() + b'</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is>'
+            b'<t>' + name + b'</t></is></c><c r="B2"><v>' + lon + b'</v></c><c r="C2"><v>30.5</v></c></row>'
+            b'</sheetData></worksheet>')
+
+
+_LAUGHS = (b'<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
+           + b"".join(b'<!ENTITY %c "%s">' % (98 + i, b"&%c;" % (97 + i) * 10) for i in range(8)) + b"]>")
+_XXE = b'<!DOCTYPE worksheet [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+
+
+# file name -> (content, expected message fragment, extra environment[, read options[, message prefix]])
+CASES: dict[str, tuple] = {
     "truncated.geojson": (_fc(POINT, POINT)[:60].encode(), "not valid JSON", {}),
     "not_geojson.geojson": (b'{"hello": "world"}', "not GeoJSON", {}),
     "empty_collection.geojson": (b'{"type": "FeatureCollection", "features": []}', "has no features", {}),
@@ -74,6 +151,48 @@ CASES: dict[str, tuple[bytes | None, str, dict[str, str]]] = {
     "broken.kml": (b'<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><Poi',
                    "", {}),
     "too_large.csv": ((OK_ROWS * 200).encode(), "over the 1 kB import limit", {"MYE_MAX_IMPORT_MB": "0.001"}),
+    # Issue #14: hostile and damaged input.
+    "deep.geojson": (('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"a": '
+                      + "[" * 1000 + "]" * 1000 + '}, "geometry": ' + json.dumps(POINT) + "}]}").encode(),
+                     "nested too deeply", {}),
+    "deep_geometry.geojson": (_fc(POINT).replace(json.dumps(POINT), '{"type": "GeometryCollection", "geometries": ['
+                                                  * 1000 + json.dumps(POINT) + "]}" * 1000).encode(),
+                              "nested too deeply", {}),
+    "nested_collection.geojson": (_fc(_nested_collection(33)).encode(), "geometry collections nested 33 deep", {}),
+    "truncated.xlsx": (_xlsx()[:300], "not a readable zip archive", {}),
+    "xxe.xlsx": (_xlsx(_sheet(b"114.3", doctype=_XXE, name=b"&x;")), "declares a document type", {}),
+    "entities.xlsx": (_xlsx(_sheet(b"114.3", doctype=_LAUGHS, name=b"&i;")), "declares a document type", {}),
+    "bad_sheet.xlsx": (_xlsx(_sheet(b"114.3")[:400]), "not a readable Excel workbook", {}),
+    "missing_sheet.xlsx": (_xlsx(drop_sheet=True), "not a readable Excel workbook", {}),
+    "bad_workbook.xlsx": (_xlsx(workbook_xml=b"<workbook"), "not a readable Excel workbook", {}),
+    "huge_cell.xlsx": (_xlsx(_sheet(b"1e999")), "row 2: longitude 'inf' (column '经度') is not a number", {}),
+    "huge_integer.xlsx": (_xlsx(_sheet(b"1" * 400)), "row 2: longitude", {}),
+    "rot13.csv": (OK_ROWS.encode(), "'rot13' is not a text encoding", {}, {"encoding": "rot13"}),
+    "unknown_codec.csv": (OK_ROWS.encode(), "unknown text encoding 'klingon'", {}, {"encoding": "klingon"}),
+    "limit_inf.csv": (OK_ROWS.encode(), "MYE_MAX_IMPORT_MB='inf' is not a size in MB", {"MYE_MAX_IMPORT_MB": "inf"},
+                      {}, ""),
+    "limit_nan.csv": (OK_ROWS.encode(), "MYE_MAX_IMPORT_MB='nan' is not a size in MB", {"MYE_MAX_IMPORT_MB": "nan"},
+                      {}, ""),
+    "limit_abc.csv": (OK_ROWS.encode(), "MYE_MAX_IMPORT_MB='abc' is not a size in MB", {"MYE_MAX_IMPORT_MB": "abc"},
+                      {}, ""),
+    "features_bad.csv": (OK_ROWS.encode(), "MYE_MAX_IMPORT_FEATURES='1e3' is not a whole number",
+                         {"MYE_MAX_IMPORT_FEATURES": "1e3"}, {}, ""),
+    "dbf_fewer.zip": (_zip_bytes(_shapefile(10, 3)), "pts.shp has 10 shapes but its .dbf 3 records", {}),
+    "dbf_more.zip": (_zip_bytes(_shapefile(3, 10)), "pts.shp has 3 shapes but its .dbf 10 records", {}),
+    "too_many_features.zip": (_zip_bytes(_shapefile(10, 10)), "10 features is over the 5-feature import limit",
+                              {"MYE_MAX_IMPORT_FEATURES": "5"}),
+    "too_many_rows.csv": ((OK_ROWS + "乙,114.3,30.5\n" * 9).encode(), "10 features is over the 5-feature import limit",
+                          {"MYE_MAX_IMPORT_FEATURES": "5"}),
+    "too_many_vertices.geojson": (_fc({"type": "LineString", "coordinates": [[114 + i / 100, 30.5] for i in range(50)]}
+                                      ).encode(), "50 vertices is over the 20-vertex import limit",
+                                  {"MYE_MAX_IMPORT_VERTICES": "20"}),
+    "underscore_digits.csv": ("名称,经度,纬度\n甲,1_14.5,30.5\n".encode(), "row 2: longitude '1_14.5'", {}),
+    "minutes_over_59.csv": ("名称,经度,纬度\n甲,114°99′,30°30′\n".encode(), "row 2: longitude '114°99′'", {}),
+    "seconds_over_59.csv": ("名称,经度,纬度\n甲,114°18′75″,30°30′\n".encode(), "row 2: longitude '114°18′75″'", {}),
+    "infinite.csv": ("名称,经度,纬度\n甲,inf,30.5\n".encode(), "row 2: longitude 'inf'", {}),
+    "escape_names.zip": (_zip_bytes({f"{stem}/{k}": v for stem in ("\x1b[31mred", "\x1b]0;owned\x07")
+                                     for k, v in _shapefile(1, 1).items()}),
+                         "holds 2 Shapefiles (\\x1b[31mred/pts, \\x1b]0;owned\\x07/pts)", {}),
 }
 
 
@@ -89,10 +208,14 @@ def main() -> None:
     _zip("symlink.zip", {"a.txt": b"x"}, symlink="parks.shp")
     _zip("bomb.zip", {"parks.dbf": b"\x00" * (20 * 1024 * 1024)})
     expected = {}
-    for name, (content, message, env) in CASES.items():
+    for name, (content, message, env, *more) in CASES.items():
         if content is not None:
             (HERE / name).write_bytes(content)
         expected[name] = {"message": message, "env": env}
+        if more:
+            expected[name]["options"] = more[0]
+        if len(more) > 1:
+            expected[name]["prefix"] = more[1]
     (HERE / "expected.json").write_text(json.dumps(expected, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 

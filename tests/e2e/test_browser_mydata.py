@@ -145,3 +145,42 @@ def test_two_sessions_import_at_once_and_both_layers_are_kept(userdata_app, brow
         for name in wanted:
             page.locator("section[data-testid='stSidebar']").get_by_text(f"{name} · 3 ·", exact=False).wait_for()
     assert browser_page.blocked == [] and second_browser_page.blocked == []
+
+
+REMOTE = "![x](http://evil.example/{}.png)"
+LOCAL = "![x](evil.png)"  # a valid title (no ':' or '/'), still Markdown if it were rendered as such
+
+
+def _hostile_workspace(path: Path) -> None:
+    """A workspace as a colleague might send it: Markdown images in layer titles, a source file and a view name,
+    written into the records directly (the importer itself refuses such names)."""
+    import sqlite3
+
+    from workspace import import_file
+
+    ws = Workspace(path)
+    import_file(FIXTURES / "points_wgs84.csv", "remote", workspace=ws)
+    import_file(FIXTURES / "points_wgs84.csv", "local", workspace=ws)
+    con = sqlite3.connect(path)
+    try:
+        with con:
+            con.execute("UPDATE mye_layers SET title = ?, source_file = ? WHERE name = 'remote'",
+                        (REMOTE.format("title"), REMOTE.format("src")))
+            con.execute("UPDATE mye_layers SET title = ?, source_file = ? WHERE name = 'local'",
+                        (LOCAL, REMOTE.format("src2")))
+            con.execute("INSERT INTO mye_views VALUES (?, 'layers=cities', '2024-01-01')", (REMOTE.format("view"),))
+    finally:
+        con.close()
+
+
+def test_a_merged_workspace_with_markdown_titles_fetches_nothing(tmp_path, browser_page):
+    ws = tmp_path / "hostile.gpkg"
+    _hostile_workspace(ws)
+    with streamlit_server(env={"MYE_WORKSPACE": str(ws)}) as url:
+        page = browser_page.page
+        sidebar = _open_my_data(page, f"{url}/?layers=provinces,user.local,user.remote&lang=zh")
+        sidebar.get_by_text(LOCAL, exact=True).first.wait_for(state="attached", timeout=WAIT_S * 1000)  # as text
+        time.sleep(2.0)  # any image the page would show is requested by now
+        images = page.locator("img[src*='evil']").count()
+    assert images == 0
+    assert not [u for u in browser_page.blocked if "evil.example" in u], browser_page.blocked

@@ -169,3 +169,26 @@ def test_the_views_road_assumptions_reach_circles_and_tables():
     assert slow_frame["road_model"].iloc[0] == "50 km/h, ×1.3, 17 min in town, 15+10 min, ≤100 km"
     door = [travel_tables(v, {})["matrix_door_min"].loc["武汉", "鄂州"] for v in (base, slow)]
     assert door[1] > door[0]
+
+
+MARKUP = ("a&b", 'q"uote', "l<t>g", "ap'os", "&amp;")
+
+
+def test_kml_escapes_field_and_layer_names(tmp_path):
+    import shapely
+
+    frame = gpd.GeoDataFrame({"name_zh": ["甲&<乙>"], "name_en": ["A & B"], **{c: [f"{c}-value"] for c in MARKUP}},
+                             geometry=[shapely.Point(114.3, 30.5)], crs=4326)
+    download = export_layers({"user.R&D 'x'": frame}, "kml")
+    root = ET.fromstring(download.data)  # well-formed, or this raises
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    fields = [f.get("name") for f in root.iterfind(".//k:SimpleField", ns)]
+    assert fields == ["name_zh", "name_en", *MARKUP]
+    data = {d.get("name"): d.text for d in root.iterfind(".//k:SimpleData", ns)}
+    assert data["a&b"] == "a&b-value" and data["&amp;"] == "&amp;-value" and data["name_zh"] == "甲&<乙>"
+    assert [f.findtext("k:name", namespaces=ns) for f in root.iterfind(".//k:Folder", ns)] == ["user.R＆D 'x'"]
+    assert download.notices == ("user.R&D 'x': KML folder named user.R＆D 'x' ('&' cannot stand in a KML id)",)
+    path = tmp_path / "back.kml"
+    path.write_bytes(download.data)
+    back = pyogrio.read_dataframe(path)
+    assert set(MARKUP) <= set(back.columns) and back.loc[0, "a&b"] == "a&b-value"

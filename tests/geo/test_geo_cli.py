@@ -14,9 +14,9 @@ from test_network import write_sources
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(*args: str | Path) -> subprocess.CompletedProcess:
+def run(*args: str | Path, timeout: float = 120) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "geo", *map(str, args)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=timeout)
 
 
 @pytest.fixture(scope="module")
@@ -77,10 +77,21 @@ def test_targets_print(src: Path) -> None:
         (("isochrone", "--origin", "武汉", "--out", "x.shp"), ".geojson or .gpkg"),
         (("matrix", "--out", "x.txt"), ".csv"),
         (("targets", "--year", "soon"), "year"),
+        (("isochrone", "--origin", "武汉", "--minutes", "inf", "--out", "x.geojson"), "'inf' is not a finite decimal"),
+        (("isochrone", "--origin", "武汉", "--minutes", "1e999", "--out", "x.geojson"), "'1e999' is not a finite"),
+        (("isochrone", "--origin", "武汉", "--minutes", "nan", "--out", "x.geojson"), "'nan' is not a finite decimal"),
+        (("isochrone", "--origin", "武汉", "--minutes", "1_0", "--out", "x.geojson"), "'1_0' is not a finite decimal"),
+        (("isochrone", "--origin", "武汉", "--minutes", "1e-300", "--out", "x.geojson"), "thresholds"),
+        (("isochrone", "--origin", "武汉", "--minutes", *map(str, range(1, 9)), "--out", "x.geojson"),
+         "at most 6 thresholds"),
+        (("isochrone", "--origin", "武汉", "--out", "/nonexistent/x.geojson"), "folder /nonexistent does not exist"),
+        (("isochrone", "--origin", "武汉", "--out", "x.geojson/iso.geojson"), "is not a folder"),
+        (("matrix", "--out", "/nonexistent/m.csv"), "folder /nonexistent does not exist"),
     ],
 )
 def test_errors_one_line_exit_2(src: Path, tmp_path: Path, args: tuple, message: str) -> None:
     args = tuple(str(tmp_path / a) if a.startswith("x.") else a for a in args)
+    (tmp_path / "x.geojson").write_text("a file, not a folder")
     res = run(*args, "--sources", src)
     assert res.returncode == 2
     assert message in res.stderr
@@ -88,3 +99,18 @@ def test_errors_one_line_exit_2(src: Path, tmp_path: Path, args: tuple, message:
     assert len(res.stderr.strip().splitlines()) <= 6  # argparse adds its usage lines; ours is one line
     if not args[-1].endswith(("soon",)):
         assert len(res.stderr.strip().splitlines()) == 1
+
+
+def test_repeated_origins_are_dropped_with_a_note(src: Path, tmp_path: Path) -> None:
+    out = tmp_path / "iso.geojson"
+    res = run("isochrone", "--origin", *["武汉"] * 12_000, "--minutes", "60", "--sources", src, "--out", out,
+              timeout=60)
+    assert res.returncode == 0, res.stderr
+    assert res.stderr.strip() == "note: ignored repeated origins"
+    assert len(gpd.read_file(out)) == 1
+
+
+def test_too_many_origins_exit_2(src: Path, tmp_path: Path) -> None:
+    res = run("isochrone", "--origin", *(f"{114 + i / 10:.1f},30.5" for i in range(9)), "--sources", src,
+              "--out", tmp_path / "x.geojson")
+    assert res.returncode == 2 and res.stderr.strip().splitlines() == ["error: at most 8 origins, got 9"]

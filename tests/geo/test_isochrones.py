@@ -291,3 +291,22 @@ def test_repeated_calls_are_cached_and_identical(net: RailNetwork) -> None:
     c = isochrones("武汉", [60, 120], model=MODEL, network=net)
     assert c.drop(columns="geometry").equals(a.drop(columns="geometry"))
     assert [k for k in net._memo if k[0] == "travel_times"] == cached  # answered from the memo, no new entry
+
+
+
+
+@pytest.mark.parametrize(("origin", "minutes"), [("咸宁", [712, 713]), ("天门", [730, 731])])
+def test_long_thresholds_give_valid_nested_circles(origin: str, minutes: list[int]) -> None:
+    """Parts a micrometre apart in the plane can cross once mapped back to lon/lat (issue #14, item 9)."""
+    gdf = isochrones_many([origin], minutes)
+    assert gdf.geometry.is_valid.all() and (gdf.geom_type == "MultiPolygon").all()
+    inner, outer = gdf.geometry
+    assert shapely.difference(inner, outer).area <= 1e-12 * inner.area
+    for part in shapely.get_parts(outer):
+        assert part.exterior.is_ccw and not any(ring.is_ccw for ring in part.interiors)
+
+
+@pytest.mark.parametrize("bad", [[1e-300], [0.5], [float("inf")], [1e999]])
+def test_thresholds_under_a_minute_or_infinite_are_refused(bad: list) -> None:
+    with pytest.raises(BadThresholdError, match="thresholds"):
+        check_minutes(bad)

@@ -53,3 +53,18 @@ def test_non_finite_and_underscored_numbers_are_refused_with_a_notice(query):
     view = parse_view(query, known_layers=())
     assert view.notices and view.minutes == ViewState().minutes and view.zoom == ViewState().zoom
     assert view.road == DEFAULT_ROAD
+
+
+@pytest.mark.parametrize("query", ["minutes=inf", "minutes=1e999", "minutes=nan", "minutes=1_0", "minutes=1e-300",
+                                   "minutes=-60", "zoom=1e999", "zoom=inf", "lon=inf", "lat=-1e999", "lon=1_14.3",
+                                   "speed=1e999", "detour=1_5", "reach=inf", "zoom=１０"])
+def test_non_finite_or_odd_numbers_are_ignored_with_a_notice(query):
+    view = parse_view(query, known_layers=KNOWN)
+    assert view == ViewState() and len(view.notices) == 1
+
+
+def test_repeated_origins_are_dropped_in_bounded_time():
+    view = parse_view({"origins": ",".join(["武汉"] * 12_000), "minutes": ",".join(map(str, range(1, 1441)))},
+                      known_layers=KNOWN)
+    assert view.origins == ("武汉",) and view.minutes == (1, 2, 3, 4, 5, 6)
+    assert any("repeated origins" in n for n in view.notices) and any("first 6 thresholds" in n for n in view.notices)

@@ -287,3 +287,42 @@ def test_a_hole_wound_like_its_shell_stays_open():
     centre = img[(top + bottom) // 2 - 3:(top + bottom) // 2 + 3, (left + right) // 2 - 3:(left + right) // 2 + 3]
     assert _near(centre, "#000000", tol=30) == 0, "the hole is filled"
     assert _near(_crop(img, result.frames_px["map"]), "#000000", tol=30) > 1000, "the shell is not filled"
+
+
+def _drawn_titles(monkeypatch) -> list[str]:
+    """The title and subtitle as drawn (after fitting), recorded from :func:`briefing._fit`."""
+    drawn: list[str] = []
+    real = briefing._fit
+
+    def fit(text, *args, **kwargs):
+        real(text, *args, **kwargs)
+        drawn.append(text.get_text())
+
+    monkeypatch.setattr(briefing, "_fit", fit)
+    return drawn
+
+
+@pytest.mark.parametrize("title", ["长江" * 2_000, "Wuhan " * 700])
+def test_a_very_long_title_is_cut_with_an_ellipsis_in_bounded_time(monkeypatch, title):
+    import time
+
+    drawn = _drawn_titles(monkeypatch)
+    start = time.monotonic()
+    render_briefing(ViewState(layers=("cities",)), "png", BriefingOptions(dpi=150, title=title, subtitle=title))
+    assert time.monotonic() - start < 30  # 4,000 characters took 175 s
+    assert len(drawn) == 2 and all(d.endswith("…") and 10 < len(d) < 300 for d in drawn), drawn
+    assert title.startswith(drawn[0][:-1].rstrip())
+
+
+def test_an_automatic_title_of_many_thresholds_is_bounded():
+    circle_spec = next(s for s in layers.all_specs() if "origins" in s.parameters)
+    view = ViewState(origins=("武汉", "长沙", "南昌"), minutes=tuple(range(1, 1441)))
+    title, subtitle = briefing.default_titles(view, [circle_spec] * 200, "en")
+    assert len(title) < 300 and len(subtitle) < 300
+    assert "1/2/3/4/5/6/…" in title and subtitle.count("…") == 1
+
+
+@pytest.mark.parametrize("title", [r"$\notacommand$", "成本 $^$ 与 $_$", "$" * 7])
+def test_dollar_signs_in_titles_are_text_not_mathtext(title):
+    result = render_briefing(ViewState(layers=("cities",)), "png", BriefingOptions(dpi=150, title=title))
+    assert result.data.startswith(b"\x89PNG")

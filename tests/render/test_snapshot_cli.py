@@ -69,6 +69,17 @@ def test_snapshot_svg(tmp_path):
      (("snapshot", "--out", "/no/such/folder/x.png"), "does not exist"),
      (("snapshot", "--out", "x.png", "--minutes", "sixty"), "--minutes"),
      (("snapshot", "--out", "x.png", "--dpi", "5"), "dpi"),
+     (("snapshot", "--out", "x.png", "--minutes", "-60"), "--minutes: threshold '-60' must be 1–1440 minutes"),
+     (("snapshot", "--out", "x.png", "--minutes", "60,inf"), "--minutes: threshold 'inf' is not a number"),
+     (("snapshot", "--out", "x.png", "--minutes", "1e999"), "--minutes: threshold '1e999' is not a number"),
+     (("snapshot", "--out", "x.png", "--minutes", "nan"), "--minutes: threshold 'nan' is not a number"),
+     (("snapshot", "--out", "x.png", "--minutes", "1e-300"), "--minutes: threshold '1e-300' must be 1–1440"),
+     (("snapshot", "--out", "x.png", "--minutes", "1_0"), "--minutes: threshold '1_0' is not a number"),
+     (("snapshot", "--out", "x.png", "--minutes", "60.5"), "whole minutes"),
+     (("snapshot", "--out", "x.png", "--minutes", "10,20,30,40,50,60,70"), "at most 6 thresholds"),
+     (("snapshot", "--out", "x.png", "--origins", "武汉,火星"), "unknown city or station '火星'"),
+     (("snapshot", "--out", "x.png", "--origins", "武汉,长沙,南昌,岳阳,九江,孝感,黄石,鄂州,咸宁"), "at most 8 origins"),
+     (("export-all", "--out", "x.gpkg", "--minutes", "-60"), "--minutes"),
      (("export-all", "--out", "x.gpkg", "--crs", "EPSG:999999"), "unknown CRS"),
      (("export-all", "--out", "x.dxf"), "unsupported extension")],
 )
@@ -114,3 +125,22 @@ def test_a_link_repeating_one_origin_12000_times_draws_one_circle_set(tmp_path):
     assert res.returncode == 0, res.stderr
     assert "ignored repeated origins" in res.stderr and "ignored repeated thresholds" in res.stderr
     assert out.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("query", ["minutes=inf&zoom=1e999", "minutes=1e999&lon=inf&lat=nan&speed=1e999",
+                                   "minutes=1_0,1e-300,-60&detour=nan&origins=" + ",".join(["武汉"] * 12_000)])
+def test_hostile_view_strings_are_noted_and_ignored(tmp_path, query):
+    out = tmp_path / "brief.png"
+    res = _run("snapshot", "--out", str(out), "--view", query, "--layers", "cities", "--dpi", "150")
+    assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr
+    notes = [line for line in res.stderr.splitlines() if line.startswith("note: ")]
+    assert notes and len(notes) == len(res.stderr.strip().splitlines())
+    assert out.stat().st_size > 0
+
+
+def test_repeated_origins_on_the_command_line_are_dropped_with_a_note(tmp_path):
+    out = tmp_path / "brief.png"
+    res = _run("snapshot", "--out", str(out), "--origins", ",".join(["武汉"] * 12_000), "--minutes", "60",
+               "--layers", "isochrones", "--dpi", "150")
+    assert res.returncode == 0, res.stderr
+    assert "note: ignored repeated origins" in res.stderr.splitlines()

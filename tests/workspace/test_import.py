@@ -217,3 +217,62 @@ def test_user_layers_join_the_catalogue_exports_and_briefing(tmp_path, monkeypat
     shot = render_briefing(view, "svg", BriefingOptions(extent="region"))
     assert not [n for n in shot.notices if "公园" in n]
     assert np.isfinite(frames["user.公园"].total_bounds).all()
+
+
+def test_infinite_attributes_are_left_empty_with_a_warning_and_huge_integers_kept_as_text(tmp_path):
+    path = tmp_path / "odd.geojson"
+    def feature(v: str, fid: str, lon: float) -> str:
+        return (f'{{"type": "Feature", "properties": {{"v": {v}, "id": {fid}}}, '
+                f'"geometry": {{"type": "Point", "coordinates": [{lon}, 30.5]}}}}')
+
+    path.write_text(f'{{"type": "FeatureCollection", "features": [{feature("1e999", "1" * 400, 114.3)}, '
+                    f'{feature("2.5", "7", 114.4)}]}}', encoding="utf-8")
+    result = read_file(path)
+    assert list(result.frame["id"]) == ["1" * 400, "7"]
+    assert np.isnan(result.frame["v"].iloc[0]) and result.frame["v"].iloc[1] == 2.5
+    assert result.warnings == ("odd.geojson: column 'v': 1 infinite numbers (such as 1e999) were left empty "
+                               "(first: feature 1)",)
+
+
+@pytest.mark.parametrize(("cell", "degrees"), [("114°18′7.92″", 114.3022), ("114°18.132′", 114.3022),
+                                               ("东经114.3022", 114.3022), ("114.3022°E", 114.3022),
+                                               ("１１４.３０２２", 114.3022), ("114.3022", 114.3022),
+                                               ("114°", 114.0), ("114°18'7.92\"", 114.3022)])
+def test_coordinates_people_write_are_read(tmp_path, cell, degrees):
+    path = tmp_path / "c.csv"
+    path.write_text(f"名称,经度,纬度\n甲,{cell},30.5\n", encoding="utf-8")
+    assert read_file(path).frame.geometry.iloc[0].x == pytest.approx(degrees, abs=1e-6)
+
+
+@pytest.mark.parametrize("cell", ["1_14.5", "114°99′", "114°18′60″", "114.5°30′", "114°18.5′30″", "114°30″",
+                                  "١١٤.٣", "inf", "-inf", "nan", "1e999", "0x72", "114,3"])
+def test_coordinates_nobody_means_are_refused(tmp_path, cell):
+    from workspace.errors import BadCoordinatesError
+
+    path = tmp_path / "c.csv"
+    path.write_text(f"名称;经度;纬度\n甲;{cell};30.5\n", encoding="utf-8")
+    with pytest.raises(BadCoordinatesError, match="row 2: longitude"):
+        read_file(path)
+
+
+def test_an_xlsx_cell_of_1e999_outside_the_coordinates_is_left_empty_with_a_warning(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bad_inputs"))
+    from make_corpus import _sheet, _xlsx
+
+    sheet = _sheet(b"114.3").replace(b"<v>30.5</v></c>", b'<v>30.5</v></c><c r="D2"><v>1e999</v></c>')
+    sheet = sheet.replace(b"</row><row", b'<c r="D1" t="inlineStr"><is><t>v</t></is></c></row><row', 1)
+    path = tmp_path / "inf.xlsx"
+    path.write_bytes(_xlsx(sheet))
+    result = read_file(path)
+    assert np.isnan(result.frame["v"].iloc[0])
+    assert any("column 'v': 1 infinite numbers" in w and "row 2" in w for w in result.warnings)
+
+
+def test_a_shapefile_with_a_python_only_or_bytes_codec_is_refused(tmp_path):
+    from workspace.errors import EncodingError
+
+    for codec, message in (("rot13", "not a text encoding"), ("base64", "not a text encoding")):
+        with pytest.raises(EncodingError, match=message):
+            read_file(FIXTURES / "parks_gbk.zip", ReadOptions(encoding=codec))

@@ -84,7 +84,8 @@ def test_whole_workspace_export_and_import(tmp_path):
     (tmp_path / "copy.gpkg").write_bytes(data)
     dst = Workspace(tmp_path / "dst.gpkg")
     import_file(FIXTURES / "points_wgs84.csv", "已有", workspace=dst)
-    assert dst.import_workspace(tmp_path / "copy.gpkg") == (["表格"], ["v"])
+    report = dst.import_workspace(tmp_path / "copy.gpkg")
+    assert (report.layers, report.views, report.notices) == (["表格"], ["v"], ())
     assert [la.name for la in dst.layers()] == ["已有", "表格"] and len(dst.read("表格")) == 3
     with pytest.raises(LayerExistsError):
         dst.import_workspace(tmp_path / "copy.gpkg")
@@ -186,3 +187,119 @@ def test_restyling_keeps_the_features_and_reaches_the_map_spec(tmp_path, monkeyp
     with pytest.raises(BadNameError):
         ws.set_style("公园", LayerStyle(color="red"))
     assert ws.layer("公园").style.color == "#123456" and ws.integrity() == "ok"
+
+
+# Damage a record can carry (column -> value), each skipped with a notice while the rest still loads.
+DAMAGE = {"style": "[1, 2]", "fields": "5", "kind": "blob", "feature_count": "many", "table_name": "sqlite_master",
+          "title": "![x](http://evil.example/x.png)", "name": "a\u202egnp.exe"}
+
+
+def _damaged(tmp_path, column: str, value: str) -> Workspace:
+    ws = Workspace(tmp_path / "ws.gpkg")
+    import_file(FIXTURES / "points_wgs84.csv", "good", workspace=ws)
+    import_file(FIXTURES / "points_wgs84.csv", "bad", workspace=ws)
+    _sql(ws.path, f"UPDATE mye_layers SET {column} = ? WHERE name = 'bad'", (value,))
+    return ws
+
+
+def _sql(path: Path, statement: str, params: tuple = ()) -> None:
+    """Change a workspace behind its back, as another tool would (closed, so the WAL is folded into the file)."""
+    con = sqlite3.connect(path)
+    try:
+        with con:
+            con.execute(statement, params)
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("column", sorted(DAMAGE))
+def test_a_damaged_record_is_skipped_with_a_notice(tmp_path, monkeypatch, column):
+    import layers
+
+    ws = _damaged(tmp_path, column, DAMAGE[column])
+    assert [la.name for la in ws.layers()] == ["good"]
+    notices = ws.notices()
+    assert len(notices) == 1 and "skipped" in notices[0] and notices[0].isprintable(), notices
+    monkeypatch.setenv("MYE_WORKSPACE", str(ws.path))
+    ids = [s.id for s in layers.all_specs()]
+    assert "cities" in ids and "user.good" in ids and len(ids) == len(set(ids))
+
+
+def test_merging_a_workspace_with_damaged_records_keeps_the_sound_ones(tmp_path):
+    src = _damaged(tmp_path, "style", '{"radius": "big"}')
+    _sql(src.path, "INSERT INTO mye_views VALUES ('![v](http://evil.example/v.png)', 'layers=cities', 'x')")
+    _sql(src.path, "INSERT INTO mye_views VALUES ('ok', 'layers=cities', 'y')")
+    dst = Workspace(tmp_path / "dst.gpkg")
+    report = dst.import_workspace(src.path)
+    assert (report.layers, report.views) == (["good"], ["ok"])
+    assert len(report.notices) == 2 and all("skipped" in n for n in report.notices)
+    assert [la.name for la in dst.layers()] == ["good"] and list(dst.views()) == ["ok"]
+    assert dst.notices() == [] and dst.integrity() == "ok"
+
+
+@pytest.mark.parametrize("name", ["user.x", "a\u202eb", "zero\u200bwidth", "line\u2028break", "cities"])
+def test_names_that_could_pass_for_ids_or_hide_text_are_refused(tmp_path, name):
+    from workspace.errors import BadNameError
+
+    with pytest.raises(BadNameError):
+        import_file(FIXTURES / "points_wgs84.csv", name, workspace=Workspace(tmp_path / "ws.gpkg"))
+
+
+def test_a_title_is_checked_like_a_name(tmp_path):
+    from workspace.errors import BadNameError
+
+    with pytest.raises(BadNameError, match="title"):
+        import_file(FIXTURES / "points_wgs84.csv", "ok", workspace=Workspace(tmp_path / "ws.gpkg"),
+                    title="![x](http://evil.example/x.png)")
+
+
+def test_ids_and_bare_names_never_collide(tmp_path, monkeypatch):
+    """A legacy layer named ``user.x`` next to ``x``: ``user.x`` is the id of ``x``, never the other's name."""
+    import layers
+
+    ws = Workspace(tmp_path / "ws.gpkg")
+    import_file(FIXTURES / "points_wgs84.csv", "legacy", workspace=ws)  # 3 features, renamed to user.x below
+    (tmp_path / "one.csv").write_text("name,lon,lat\nA,114.3,30.5\n", encoding="utf-8")
+    import_file(tmp_path / "one.csv", "x", workspace=ws)
+    _sql(ws.path, "UPDATE mye_layers SET name = 'user.x', title = 'user.x' WHERE name = 'legacy'")
+    monkeypatch.setenv("MYE_WORKSPACE", str(ws.path))
+    assert len(layers.get("user.x").frame()) == 1
+    assert len(layers.get("x").frame()) == 1
+    assert len(layers.get("user.user.x").frame()) == 3
+
+
+def _read_only(monkeypatch, folder: Path) -> None:
+    """The folder (and what is in it) cannot be written, as for a planner's read-only share. The tests run as root,
+    for whom chmod changes nothing, so access() answers as it would for the planner."""
+    real = os.access
+
+    def access(path, mode, **kwargs):
+        if mode & os.W_OK and Path(path).resolve().is_relative_to(folder.resolve()):
+            return False
+        return real(path, mode, **kwargs)
+
+    monkeypatch.setattr(os, "access", access)
+
+
+def test_a_workspace_in_a_read_only_folder_is_opened_read_only_and_says_so(tmp_path, monkeypatch, capsys):
+    import layers
+    from layers.__main__ import main
+
+    ws = Workspace(tmp_path / "share" / "ws.gpkg")
+    import_file(FIXTURES / "points_wgs84.csv", "shared", workspace=ws)
+    ws.save_view("v", "layers=cities")
+    before = {p.name: p.read_bytes() for p in ws.path.parent.iterdir()}
+    _read_only(monkeypatch, ws.path.parent)
+    monkeypatch.setenv("MYE_WORKSPACE", str(ws.path))
+    assert [la.name for la in ws.layers()] == ["shared"] and list(ws.views()) == ["v"]
+    assert len(layers.get("user.shared").frame()) == 3
+    assert any("read-only" in n for n in ws.notices())
+    assert main(["workspace", "list"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("shared\tuser.shared\tpoint\t3") and "note: " in err and "read-only" in err
+    assert main(["list"]) == 0
+    out, err = capsys.readouterr()
+    assert "user.shared" in out and "read-only" in err
+    with pytest.raises(WorkspaceError, match="read-only"):
+        import_file(FIXTURES / "points_wgs84.csv", "more", workspace=ws)
+    assert {p.name: p.read_bytes() for p in ws.path.parent.iterdir()} == before

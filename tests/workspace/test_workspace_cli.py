@@ -11,7 +11,7 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 
-from workspace import Workspace, import_file
+from workspace import ReadOptions, Workspace, import_file, table_columns
 from workspace.errors import UserDataError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,9 +38,14 @@ def workspace(tmp_path) -> Workspace:
     return ws
 
 
+def _prefix(name: str) -> str:
+    """How the case's message starts: the file's name, unless the case is about a setting."""
+    return EXPECTED[name].get("prefix", f"{name}: ")
+
+
 def test_the_corpus_is_complete():
     files = {p.name for p in BAD.iterdir()} - {"make_corpus.py", "expected.json", "__pycache__"}
-    assert files == set(EXPECTED) and len(files) >= 30
+    assert files == set(EXPECTED) and len(files) >= 60
     assert max(p.stat().st_size for p in BAD.iterdir()) < 100_000
 
 
@@ -50,11 +55,16 @@ def test_bad_file_through_the_app_path(name, workspace, monkeypatch):
     for key, value in case["env"].items():
         monkeypatch.setenv(key, value)
     before = _snapshot(workspace.path.parent)
+    options = ReadOptions(**case.get("options", {}))
+    try:  # what the app does as soon as a file is uploaded (to offer the lon/lat columns)
+        table_columns(BAD / name, options)
+    except UserDataError as early:
+        assert str(early).isprintable() and str(early).startswith(_prefix(name)), early
     with pytest.raises(UserDataError) as err:
-        import_file(BAD / name, "new layer", workspace=workspace, source_name=name)
+        import_file(BAD / name, "new layer", workspace=workspace, source_name=name, options=options)
     message = str(err.value)
-    assert message.startswith(f"{name}: ") and case["message"] in message
-    assert "\n" not in message
+    assert message.startswith(_prefix(name)) and case["message"] in message, message
+    assert message.isprintable()
     assert _snapshot(workspace.path.parent) == before
 
 
@@ -62,11 +72,13 @@ def test_bad_file_through_the_app_path(name, workspace, monkeypatch):
 def test_bad_file_through_the_cli(name, workspace):
     case = EXPECTED[name]
     before = _snapshot(workspace.path.parent)
-    out = _run(workspace.path, "import", str(BAD / name), "--name", "new layer", env=case["env"])
+    flags = [arg for key, value in case.get("options", {}).items() for arg in (f"--{key}", value)]
+    out = _run(workspace.path, "import", str(BAD / name), "--name", "new layer", *flags, env=case["env"])
     assert out.returncode == 2
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in out.stderr, out.stderr
-    assert lines[0].startswith(f"error: {name}: ") and case["message"] in lines[0]
+    assert lines[0].startswith(f"error: {_prefix(name)}") and case["message"] in lines[0], lines[0]
+    assert lines[0].isprintable()
     assert _snapshot(workspace.path.parent) == before
 
 
@@ -132,3 +144,88 @@ def test_restyle_and_remove_view_on_the_cli(tmp_path):
     assert Workspace(ws).views() == {}
     missing = _run(ws, "workspace", "remove-view", "汇报")
     assert missing.returncode == 2 and "no saved view" in missing.stderr
+
+
+def test_a_small_zip_of_many_features_is_refused_quickly_within_bounded_memory(tmp_path, workspace):
+    """300,000 points in a 2.7 MB zip: over the default feature limit, refused from the .shx count before reading."""
+    import resource
+    import time
+    import zipfile
+
+    sys.path.insert(0, str(BAD))
+    from make_corpus import _shapefile
+
+    big = tmp_path / "many.zip"
+    with zipfile.ZipFile(big, "w", zipfile.ZIP_DEFLATED) as zf:
+        for entry, data in _shapefile(300_000, 300_000).items():
+            zf.writestr(entry, data)
+    before = _snapshot(workspace.path.parent)
+    start = time.monotonic()
+    out = _run(workspace.path, "import", str(big), "--name", "many")
+    assert time.monotonic() - start < 60
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 1_500_000  # kB: every child so far stayed small
+    assert out.returncode == 2
+    assert out.stderr.strip() == ("error: many.zip: 300,000 features is over the 200,000-feature import limit "
+                                  "($MYE_MAX_IMPORT_FEATURES); split the file or raise the limit")
+    assert _snapshot(workspace.path.parent) == before
+
+
+@pytest.mark.parametrize(("env", "message"), [({"MYE_MAX_IMPORT_MB": "inf"}, "MYE_MAX_IMPORT_MB='inf'"),
+                                              ({"MYE_MAX_IMPORT_VERTICES": "-5"}, "MYE_MAX_IMPORT_VERTICES='-5'")])
+def test_a_bad_limit_stops_workspace_import_at_start(tmp_path, workspace, env, message):
+    out = _run(workspace.path, "workspace", "import", str(tmp_path / "none.gpkg"), env=env)
+    assert out.returncode == 2 and out.stderr.startswith(f"error: {message} is not ")
+    assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_scratch_of_killed_imports_is_removed_at_the_next_start(tmp_path, workspace, monkeypatch):
+    import tempfile
+
+    from workspace.scratch import scratch_root
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # gettempdir() reads TMPDIR again
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    left = scratch_root() / f"{int(dead.stdout)}-import-abc123"
+    (left / "unpacked").mkdir(parents=True)
+    (left / "unpacked" / "big.shp").write_bytes(b"\0" * 1_000_000)
+    alive = scratch_root() / f"{os.getpid()}-import-def456"
+    alive.mkdir()
+    out = _run(workspace.path, "workspace", "list", env={"TMPDIR": str(tmp_path)})
+    assert out.returncode == 0, out.stderr
+    assert not left.exists() and alive.exists()
+
+
+def _damage(path: Path, statement: str) -> None:
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    try:
+        with con:
+            con.execute(statement)
+    finally:
+        con.close()
+
+
+def test_a_damaged_record_is_skipped_with_a_note_by_every_command(tmp_path):
+    ws = tmp_path / "ws.gpkg"
+    for name in ("good", "bad"):
+        assert _run(ws, "import", str(FIXTURES / "points_wgs84.csv"), "--name", name).returncode == 0
+    _damage(ws, "UPDATE mye_layers SET style = '[1, 2]', fields = '5' WHERE name = 'bad'")
+    listed = _run(ws, "workspace", "list")
+    assert listed.returncode == 0 and [r.split("\t")[0] for r in listed.stdout.splitlines()] == ["good"]
+    assert listed.stderr.startswith("note: ws.gpkg: user layer record 'bad' is damaged") and "skipped" in listed.stderr
+    catalogue = _run(ws, "list")
+    assert catalogue.returncode == 0 and "user.good" in catalogue.stdout and "\ncities\t" in f"\n{catalogue.stdout}"
+    assert "user.bad" not in catalogue.stdout and "record 'bad' is damaged" in catalogue.stderr
+    merged = _run(tmp_path / "other.gpkg", "workspace", "import", str(ws))
+    assert merged.returncode == 0 and "imported 1 layers and 0 views" in merged.stdout
+    assert "record 'bad' is damaged" in merged.stderr and "Traceback" not in merged.stderr
+
+
+def test_names_from_files_are_printed_with_their_escapes_shown(tmp_path):
+    ws = tmp_path / "ws.gpkg"
+    assert _run(ws, "import", str(FIXTURES / "points_wgs84.csv"), "--name", "ok").returncode == 0
+    _damage(ws, "UPDATE mye_layers SET source_file = 'x\x1b[2J\x1b]0;owned\x07.csv'")
+    out = _run(ws, "workspace", "list")
+    assert out.returncode == 0 and "\x1b" not in out.stdout and "\\x1b[2J\\x1b]0;owned\\x07.csv" in out.stdout
