@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import geopandas as gpd
 
 from geo.crs import WGS84
 
-__all__ = ["FORMATS", "ExportError", "write_layer"]
+__all__ = ["FORMATS", "ExportError", "check_target", "writable_folder", "write_layer"]
 
 FORMATS = {".geojson": "GeoJSON", ".gpkg": "GPKG"}
 
@@ -23,11 +24,25 @@ def check_target(path: Path, formats: dict[str, str] = FORMATS) -> str:
     if driver is None:
         raise ExportError(f"{path}: unsupported extension {path.suffix or '(none)'!r}; use {', '.join(formats)}")
     parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
+    if not parent.exists():
         raise ExportError(f"{path}: folder {parent} does not exist")
+    if not parent.is_dir():
+        raise ExportError(f"{path}: {parent} is not a folder")
+    if not writable_folder(parent):
+        raise ExportError(f"{path}: folder {parent} is not writable")
     if path.is_dir():
         raise ExportError(f"{path}: is a folder")
     return driver
+
+
+def writable_folder(folder: Path) -> bool:
+    """Whether a file can be made in ``folder``, tried for real: access() says yes to root on /proc or a share
+    that refuses writes, and the error would otherwise come from the writer after all the work is done."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
 
 
 def write_layer(gdf: gpd.GeoDataFrame, path: Path, *, layer_name: str) -> Path:

@@ -13,9 +13,9 @@ Bad input prints one ``error:`` line on stderr and exits with status 2.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -94,8 +94,11 @@ def _check_out(path: Path) -> None:
         raise BadOptionError(f"--out {path}: folder {parent} does not exist")
     if not parent.is_dir():
         raise BadOptionError(f"--out {path}: {parent} is not a folder")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise BadOptionError(f"--out {path}: folder {parent} is not writable")
+    try:  # tried for real: access() says yes to root on /proc or on a share that refuses writes
+        with tempfile.TemporaryFile(dir=parent):
+            pass
+    except OSError:
+        raise BadOptionError(f"--out {path}: folder {parent} is not writable") from None
     if path.is_dir():
         raise BadOptionError(f"--out {path}: is a folder")
 

@@ -87,6 +87,7 @@ def test_targets_print(src: Path) -> None:
         (("isochrone", "--origin", "武汉", "--out", "/nonexistent/x.geojson"), "folder /nonexistent does not exist"),
         (("isochrone", "--origin", "武汉", "--out", "x.geojson/iso.geojson"), "is not a folder"),
         (("matrix", "--out", "/nonexistent/m.csv"), "folder /nonexistent does not exist"),
+        (("isochrone", "--origin", "武汉", "--out", "/proc/iso.geojson"), "folder /proc is not writable"),
     ],
 )
 def test_errors_one_line_exit_2(src: Path, tmp_path: Path, args: tuple, message: str) -> None:

@@ -66,10 +66,15 @@ def test_city_export_carries_the_city_fields(tmp_path):
     ("args", "message"),
     [(("export", "nope", "x.geojson"), "unknown layer 'nope'"),
      (("export", "cities", "/no/such/folder/x.geojson"), "does not exist"),
-     (("export", "cities", "out.txt"), "unsupported extension")],
+     (("export", "cities", "out.txt"), "unsupported extension"),
+     (("export", "cities", "file.txt/x.geojson"), "file.txt is not a folder"),
+     (("export", "cities", "/proc/x.geojson"), "folder /proc is not writable"),
+     (("export-all", "--out", "/proc/x.gpkg", "--layers", "cities"), "folder /proc is not writable"),
+     (("snapshot", "--out", "file.txt/x.png", "--layers", "cities"), "file.txt is not a folder")],
 )
 def test_bad_requests_give_one_line_and_a_nonzero_exit(tmp_path, args, message):
-    args = tuple(str(tmp_path / a) if a.endswith(".txt") else a for a in args)
+    (tmp_path / "file.txt").write_text("a file, not a folder")
+    args = tuple(str(tmp_path / a) if a.startswith(("out.txt", "file.txt")) else a for a in args)
     out = _run(*args)
     assert out.returncode != 0
     assert message in out.stderr
