@@ -325,7 +325,8 @@ def main(argv: list[str] | None = None) -> int:
             from workspace.reader import import_limits
             from workspace.scratch import clean_stale
 
-            import_limits()  # a bad MYE_MAX_IMPORT_* setting is refused before any work, with one line
+            if args.command == "import" or args.action == "import":
+                import_limits()  # a bad MYE_MAX_IMPORT_* setting is refused before any work, with one line
             clean_stale()
         return args.func(args)
     except (layers.UnknownLayerError, ExportError, ValueError, OSError) as err:

@@ -229,3 +229,8 @@ def test_names_from_files_are_printed_with_their_escapes_shown(tmp_path):
     _damage(ws, "UPDATE mye_layers SET source_file = 'x\x1b[2J\x1b]0;owned\x07.csv'")
     out = _run(ws, "workspace", "list")
     assert out.returncode == 0 and "\x1b" not in out.stdout and "\\x1b[2J\\x1b]0;owned\\x07.csv" in out.stdout
+
+
+def test_a_bad_limit_does_not_stop_listing(workspace):
+    out = _run(workspace.path, "workspace", "list", env={"MYE_MAX_IMPORT_MB": "inf"})
+    assert out.returncode == 0 and out.stdout.startswith("earlier\t")
