@@ -23,7 +23,7 @@ __all__ = [
     "NETWORK_YEARS",
     "ROAD_RANGES",
     "CircleMode",
-    "check_minutes",
+    "check_threshold",
     "engine_year",
     "finite_number",
 ]
@@ -84,7 +84,7 @@ def finite_number(text: str) -> float:
     return value
 
 
-def check_minutes(value: object) -> int:
+def check_threshold(value: object) -> int:
     """A threshold as whole minutes in [MIN_MINUTES, MAX_MINUTES]; anything else raises BadThresholdError.
 
     Text must be a plain decimal (:func:`finite_number`); numbers must be finite (bools are not numbers).

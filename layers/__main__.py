@@ -32,7 +32,7 @@ import layers
 import workspace.specs as _user_layers  # noqa: F401  (importing workspace registers the planner's layers)
 from export.files import ExportError, check_target, write_layer
 from geo.errors import GeoInputError
-from geo.options import MAX_ORIGINS, MAX_THRESHOLDS, check_minutes, finite_number
+from geo.options import MAX_ORIGINS, MAX_THRESHOLDS, check_threshold, finite_number
 from layers.i18n import printable
 from layers.view import MODES, YEARS, ViewState, parse_view
 
@@ -106,7 +106,7 @@ def _minutes(items: list[str]) -> tuple[int, ...]:
     minutes = set()
     for item in items:
         try:
-            value = check_minutes(item)
+            value = check_threshold(item)
         except GeoInputError as err:
             raise ExportError(f"--minutes: {err}") from None
         if finite_number(item) != value:

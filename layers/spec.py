@@ -17,6 +17,8 @@ from typing import Any, Literal
 import geopandas as gpd
 
 from geo.crs import require_wgs84
+from geo.options import CircleMode
+from layers.i18n import t
 
 __all__ = ["GROUP_TITLES", "KIND_PARAMETERS", "REQUIRED_FIELDS", "Group", "Kind", "LayerSpec", "LegendItem", "Style"]
 
@@ -175,6 +177,8 @@ class LayerSpec:
         or None where the value is no code the catalogue knows (the renderer then formats it as it is)."""
         if name in YEAR_FIELDS and isinstance(value, (int, float)) and value == value:
             return f"{int(value)}"
+        if name == "mode" and str(value) in CircleMode.__members__.values():
+            return t(f"mode_{value}", lang)  # the circle modes are worded once, in the UI text
         titles = (self.value_titles.get(name) or _COMMON_VALUE_TITLES.get(name, {})).get(str(value))
         return None if titles is None else titles[0 if lang == "zh" else 1]
 
@@ -205,8 +209,6 @@ _COMMON_VALUE_TITLES: Mapping[str, Mapping[str, tuple[str, str]]] = {
              "hub": ("枢纽机场", "hub airport"), "regional_hub": ("区域枢纽机场", "regional hub airport"),
              "regional": ("支线机场", "regional airport"), "neighbour": ("周边中心城市", "neighbouring core")},
     "bank": {"north": ("北岸", "north bank"), "south": ("南岸", "south bank")},
-    "mode": {"rail": ("公路 + 铁路", "road + rail"), "road": ("仅公路", "road only"),
-             "nominal": ("名义圈 (匀速直线)", "nominal ring (steady speed)")},
     "location_basis": {
         "city government seat (feature location not sourced)": ("未核实：暂置于市政府驻地", "unconfirmed: shown at "
                                                                  "the city government seat"),

@@ -299,12 +299,16 @@ class Workspace:
                 "shown, nothing can be imported or changed)"] if self.read_only() else []
         return head + notices + views
 
-    def _records(self) -> tuple[list[UserLayer], list[str]]:
+    def _sound_rows(self, sql: str, parse) -> tuple[list, list[str]]:
+        """The rows ``sql`` selects, parsed one by one (damaged ones become notices); nothing if no file yet."""
         if not self.path.exists():
             return [], []
         with self._connect(write=False) as con:
-            rows = con.execute("SELECT * FROM mye_layers ORDER BY rowid").fetchall()
-        return _sound(rows, _layer_from_row, self.path.name)
+            rows = con.execute(sql).fetchall()
+        return _sound(rows, parse, self.path.name)
+
+    def _records(self) -> tuple[list[UserLayer], list[str]]:
+        return self._sound_rows("SELECT * FROM mye_layers ORDER BY rowid", _layer_from_row)
 
     def layer(self, name: str) -> UserLayer:
         """The record of the user layer ``name``."""
@@ -390,11 +394,7 @@ class Workspace:
         return dict(self._view_records()[0])
 
     def _view_records(self) -> tuple[list[tuple[str, str]], list[str]]:
-        if not self.path.exists():
-            return [], []
-        with self._connect(write=False) as con:
-            rows = con.execute("SELECT name, query FROM mye_views ORDER BY saved_at, rowid").fetchall()
-        return _sound(rows, _view_from_row, self.path.name)
+        return self._sound_rows("SELECT name, query FROM mye_views ORDER BY saved_at, rowid", _view_from_row)
 
     def remove_view(self, name: str) -> None:
         """Delete the saved view ``name``."""
