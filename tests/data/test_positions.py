@@ -220,3 +220,26 @@ def test_geonames_positions_cite_their_record_and_are_listed(layer):
         approximate = src.loc[src["coord_source"].fillna("").str.contains("GeoNames"), "name_zh"]
         missing = [n for n in approximate if n not in README]
         assert not missing, f"data/README.md does not list the approximate positions of {missing}"
+
+
+_DMS = re.compile(r"(\d{2,3})°\s*(\d{1,2})[′']\s*(?:(\d{1,2}(?:\.\d+)?)[″\"])?")
+
+
+@pytest.mark.parametrize("layer", sorted(POINT_LAYERS))
+def test_positions_match_the_degrees_their_sources_quote(layer):
+    """Where a coord_source quotes degrees and minutes (MSA, encyclopedia, Wikipedia), the stored decimal agrees."""
+    src = read_source(layer)
+    placed = src[src["lon"].notna()]
+    checked, off = 0, {}
+    for row in placed.itertuples():
+        values = [int(d) + int(m) / 60 + float(s or 0) / 3600 for d, m, s in _DMS.findall(row.coord_source)]
+        lons, lats = [v for v in values if 100 < v < 125], [v for v in values if 20 < v < 40]
+        if not (lons and lats):
+            continue
+        checked += 1
+        lon, lat = float(row.lon), float(row.lat)
+        if min(abs(lon - v) for v in lons) > 3e-4 or min(abs(lat - v) for v in lats) > 3e-4:
+            off[getattr(row, POINT_LAYERS[layer])] = (lon, lat, lons, lats)
+    assert not off, f"{layer}: stored positions differ from the degrees their source quotes: {off}"
+    if layer == "ports":
+        assert checked >= 2, "the MSA and encyclopedia port positions were not checked"
