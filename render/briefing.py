@@ -276,10 +276,9 @@ class _InsetData:
     """The China inset's geometries in :data:`INSET_CRS` metres, simplified for a thumbnail.
 
     ``china`` is the whole national territory, ``mainland`` its parts the main frame must show, ``islands``
-    those south of it (the South China Sea islands), ``dashes`` the maritime boundary line, ``shores`` the land
+    the islands far offshore (drawn as dots too), ``dashes`` the maritime boundary line, ``shores`` the land
     around the South China Sea; ``main_bounds`` and ``scs_bounds`` (x0, y0, x1, y1) are what the main frame and
-    the 南海诸岛
-    box must show.
+    the 南海诸岛 box must show.
     """
 
     china: np.ndarray
@@ -292,8 +291,15 @@ class _InsetData:
     scs_bounds: tuple[float, float, float, float]
 
 
-# The main frame of a map of China reaches Hainan (18.2°N); the islands south of it go in the 南海诸岛 box.
+# 《公开地图内容表示规范》 (自然资源部, 2023): with the South China Sea islands in an inset box, the main map of
+# China reaches the southern tip of Hainan (18.2°N); the box reaches Hanoi in the west, Manila in the east, the
+# Tropic of Cancer in the north and, on a map without neighbours' borders, 曾母暗沙 and the Malaysian coast
+# (about 1.5°N at Kuching) in the south. Degrees (west, south, east, north).
 _MAIN_FRAME_SOUTH_DEG = 18.0
+SCS_EXTENT = (105.6, 1.3, 122.9, 23.6)
+# Islands this far (m) from the mainland, Taiwan and Hainan would vanish at a thumbnail's scale (钓鱼岛,
+# 东沙, 西沙, 中沙, 南沙, 曾母暗沙): they are drawn as dots as well, so that the inset shows them.
+_FAR_ISLAND_M = 100_000.0
 
 
 def _bounds(geoms: np.ndarray) -> tuple[float, float, float, float]:
@@ -304,16 +310,20 @@ def _bounds(geoms: np.ndarray) -> tuple[float, float, float, float]:
 @lru_cache(maxsize=2)
 def _inset_data() -> _InsetData:
     china_ll = read_derived("china").geometry.to_numpy()
-    parts = shapely.get_parts(china_ll)
-    north = shapely.bounds(parts)[:, 3]
-    mainland = _to_map(parts[north >= _MAIN_FRAME_SOUTH_DEG], INSET_CRS)
-    islands = _to_map(parts[north < _MAIN_FRAME_SOUTH_DEG], INSET_CRS)
+    parts_ll = shapely.get_parts(china_ll)
+    parts = _to_map(parts_ll, INSET_CRS)
+    largest = parts[np.argsort(-shapely.area(parts))[:3]]
+    far = shapely.distance(parts[:, None], largest[None, :]).min(axis=1) > _FAR_ISLAND_M
+    north = shapely.bounds(parts_ll)[:, 3] >= _MAIN_FRAME_SOUTH_DEG
+    mainland = parts[north]
     china = shapely.simplify(_to_map(china_ll, INSET_CRS), 5000.0)
     region = shapely.simplify(_to_map(read_derived("agglomeration").geometry.to_numpy(), INSET_CRS), 2000.0)
     dashes = shapely.get_parts(_to_map(read_derived("china_maritime").geometry.to_numpy(), INSET_CRS))
     shores = shapely.simplify(_to_map(read_derived("scs_shores").geometry.to_numpy(), INSET_CRS), 3000.0)
-    return _InsetData(china, shapely.simplify(mainland, 5000.0), region, islands, dashes, shores, _bounds(mainland),
-                      _bounds(np.concatenate([islands, dashes])))
+    scs = _to_map(np.array([shapely.segmentize(shapely.box(*SCS_EXTENT), 0.5)]), INSET_CRS)
+    scs_content = np.concatenate([parts[far & ~north], dashes, scs])
+    return _InsetData(china, shapely.simplify(mainland, 5000.0), region, parts[far], dashes, shores,
+                      _bounds(mainland), _bounds(scs_content))
 
 
 def _polygon_paths(geoms: np.ndarray) -> tuple[list[MplPath], np.ndarray]:
@@ -368,8 +378,10 @@ def _feature_colors(gdf: gpd.GeoDataFrame, style: Style, rows: np.ndarray) -> tu
     return [style.color] * len(rows), [style.fill_color or style.color] * len(rows)
 
 
-def _draw_layer(ax: Axes, gdf: gpd.GeoDataFrame, geoms: np.ndarray, style: Style, z: float, tol: float) -> None:
-    """Draw one layer's features with its :class:`Style`, polygons, lines and points alike."""
+def _draw_layer(ax: Axes, gdf: gpd.GeoDataFrame, geoms: np.ndarray, style: Style, z: float, tol: float,
+                gid: str | None = None) -> None:
+    """Draw one layer's features with its :class:`Style`, polygons, lines and points alike; ``gid`` names
+    its artists (an SVG group id, and how tests find them)."""
     geoms = shapely.simplify(geoms, tol) if tol > 0 else geoms
     lw = style.weight * PX_PT
     paths, owner = _polygon_paths(geoms)
@@ -378,12 +390,13 @@ def _draw_layer(ax: Axes, gdf: gpd.GeoDataFrame, geoms: np.ndarray, style: Style
         face = [to_rgba(c, style.fill_opacity) for c in fills] if style.fill_opacity > 0 else "none"
         edges = [to_rgba(c, style.opacity) for c in strokes]
         ax.add_collection(PathCollection(paths, facecolors=face, edgecolors=edges, linewidths=lw,
-                                         linestyles=_dashes(style), zorder=z))
+                                         linestyles=_dashes(style), zorder=z, gid=gid))
     lines, owner = _line_parts(geoms)
     if lines:
         strokes, _ = _feature_colors(gdf, style, owner)
         ax.add_collection(LineCollection(lines, colors=[to_rgba(c, style.opacity) for c in strokes], linewidths=lw,
-                                         linestyles=_dashes(style), capstyle="round", joinstyle="round", zorder=z))
+                                         linestyles=_dashes(style), capstyle="round", joinstyle="round", zorder=z,
+                                         gid=gid))
     is_point = np.isin(shapely.get_type_id(geoms), (0, 4))
     if is_point.any():
         rows = np.flatnonzero(is_point)
@@ -391,7 +404,7 @@ def _draw_layer(ax: Axes, gdf: gpd.GeoDataFrame, geoms: np.ndarray, style: Style
         strokes, fills = _feature_colors(gdf, style, rows)
         size = (2 * style.radius * PX_PT) ** 2
         ax.scatter(pts[:, 0], pts[:, 1], s=size, c=[to_rgba(c, style.fill_opacity) for c in fills],
-                   edgecolors=strokes, linewidths=lw * 0.8, zorder=z + 0.5)
+                   edgecolors=strokes, linewidths=lw * 0.8, zorder=z + 0.5, gid=gid)
 
 
 # --------------------------------------------------------------------------- extent and scale
@@ -807,9 +820,9 @@ def _draw_inset(ax: Axes, limits: tuple[float, float, float, float], lang: str, 
     _draw_china(box, data, line_scale=0.8)
     # The English name takes two lines to keep the size of the Chinese one.
     caption = t("brief_scs", lang).replace(" Sea ", " Sea\n", 1)
+    # No halo: a text with path effects is drawn as outlines, and the name must stay text in a PDF.
     box.text(0.95, 0.04, caption, transform=box.transAxes, ha="right", va="bottom", fontsize=fs * 0.62,
-             color=_INK, linespacing=1.0, zorder=5,
-             path_effects=[patheffects.withStroke(linewidth=1.2, foreground=_SEA)])
+             color=_INK, linespacing=1.0, zorder=5)
 
 
 # --------------------------------------------------------------------------- titles and footer
@@ -1017,10 +1030,7 @@ def _render(view: ViewState, fmt: str, options: BriefingOptions, lang: str, when
     _draw_basemap(ax, visible_ids, lang, limits, tol, fs)
     _draw_graticule(ax, limits, fs * 0.8)
     for index, (spec, gdf, geoms) in enumerate(drawn):
-        before = len(ax.get_children())
-        _draw_layer(ax, gdf, geoms, spec.style, _z(spec, index), tol)
-        for artist in ax.get_children()[before:]:
-            artist.set_gid(f"layer:{spec.id}")
+        _draw_layer(ax, gdf, geoms, spec.style, _z(spec, index), tol, gid=f"layer:{spec.id}")
     # The scale bar and north arrow sit on the map; labels must not hide under them, nor under a symbol.
     k = options.dpi / 25.4
     furniture = [Bbox.from_bounds(x * k, y * k, bw * k, bh * k)

