@@ -59,7 +59,7 @@ from layers.registry import UnknownLayerError, get
 from layers.spec import Kind, LayerSpec, Style
 from layers.view import ViewState
 from render.bands import as_bands
-from render.fonts import choose_font
+from render.fonts import LATIN_FAMILY, choose_font
 
 __all__ = [
     "DPIS",
@@ -969,7 +969,8 @@ def _composed(view: ViewState, fmt: str, options: BriefingOptions, layer_ids: Se
     rc = {"font.family": list(font.family), "axes.unicode_minus": False, "pdf.fonttype": 3,
           "svg.fonttype": "path", "lines.scale_dashes": False, "path.simplify": True}
     with mpl.rc_context(rc):
-        fig, lay = _render(view, fmt, options, lang, when, drawn, title, subtitle, notices)
+        fig, lay = _render(view, fmt, options, lang, when, drawn, title, subtitle, notices,
+                           cjk=font.family[0] != LATIN_FAMILY)
         yield fig, lay, lang, when, notices
 
 
@@ -982,7 +983,7 @@ def _z(spec: LayerSpec, index: int) -> float:
 
 def _render(view: ViewState, fmt: str, options: BriefingOptions, lang: str, when: date,
             drawn: Sequence[tuple[LayerSpec, gpd.GeoDataFrame, np.ndarray]], title: str, subtitle: str,
-            notices: list[str]) -> tuple[Figure, _Layout]:
+            notices: list[str], *, cjk: bool = True) -> tuple[Figure, _Layout]:
     w, h = options.size_mm()
     s = min(w, h) / 210.0
     fs = 7.0 * s  # base font size in points
@@ -1004,7 +1005,9 @@ def _render(view: ViewState, fmt: str, options: BriefingOptions, lang: str, when
     footer_px = (w - 16 * s) / 25.4 * fig.dpi
     footer = _wrap(sources, footer_px, measure) + _wrap(facts, footer_px, measure)
     measure.set_fontweight("bold")
-    notice = _wrap(t("brief_notice", lang), footer_px, measure)
+    # The English notice names the number as Chinese readers know it, when the font can draw it.
+    term = " (审图号)" if cjk else ""
+    notice = _wrap(t("brief_notice", lang, term=term), footer_px, measure)
     measure.remove()
     lay = _layout(options, len(footer) + len(notice))
 

@@ -236,3 +236,13 @@ def test_city_labels_do_not_collide_with_each_other_or_other_cities(paper, orien
         for other, (x, y) in zip(cities[name_col], seats, strict=True):
             if other != name:
                 assert not box.overlaps(Bbox.from_extents(x - r, y - r, x + r, y + r)), (name, other)
+
+
+@pytest.mark.filterwarnings("error:Glyph .* missing from font")
+def test_without_a_cjk_font_the_english_notice_has_no_chinese(monkeypatch):
+    """The English notice names the 审图号 in Chinese only when the font can draw it (else: boxes)."""
+    monkeypatch.setattr(fonts, "find_cjk_family", lambda: None)
+    fig = briefing_figure(ViewState(layers=("provinces",)), BriefingOptions(dpi=72, lang="en"))
+    notice = next(t.get_text() for t in fig.texts if t.get_gid() == "review-notice")
+    assert "not an officially published map" in notice
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in notice)
