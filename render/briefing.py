@@ -159,7 +159,7 @@ class Briefing:
 
     ``frames_px`` gives each layout element's box as (left, top, right, bottom)
     pixels from the image's top-left corner at ``dpi`` (exact for PNG); keys are
-    title, map, legend, inset, scalebar, north, footer.
+    title, map, legend, inset, scs (the 南海诸岛 box inside the inset), scalebar, north, footer.
     """
 
     data: bytes
@@ -223,6 +223,9 @@ def _layout(options: BriefingOptions, footer_lines: int) -> _Layout:
                         top - bottom - panel_h - gap - label_room)
         boxes["inset"] = (w - margin - inset_w, bottom, inset_w, panel_h)
         boxes["legend"] = (margin, bottom, w - 2 * margin - inset_w - gap, panel_h)
+    ix, iy, iw, ih = boxes["inset"]
+    bx, by, bw, bh = SCS_BOX
+    boxes["scs"] = (ix + bx * iw, iy + by * ih, bw * iw, bh * ih)
     mx, my, _, mh = boxes["map"]
     inner = 3.0 * s
     boxes["scalebar"] = (mx + inner, my + inner, 62.0 * s, 13.0 * s)
@@ -868,8 +871,10 @@ def _year_label(year: str, lang: str) -> str:
 
 
 # A line breaks between words, and anywhere inside a run of Chinese text (which has no spaces), but never
-# before a closing or after an opening bracket or mark.
-_BREAKABLE = re.compile(r"[^\s\u3000-\u9fff\uff00-\uffef]+[\s]*|[\u3000-\u9fff\uff00-\uffef][，。；：、）」”]*\s*|\s+")
+# after an opening bracket or before a closing one or a punctuation mark: those stick to their neighbour.
+_OPENING, _CLOSING = "（「“《", "，。；：、）」”》"
+_CJK = "\u3000-\u9fff\uff00-\uffef"
+_BREAKABLE = re.compile(rf"[{_OPENING}]*(?:[^\s{_CJK}]+|[{_CJK}])[{_CLOSING}]*\s*|\s+")
 
 
 def _wrap(text: str, width_px: float, measure: Text) -> list[str]:

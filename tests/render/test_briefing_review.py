@@ -41,14 +41,6 @@ def _near(img: np.ndarray, color: str, tol: int) -> int:
     return int((np.abs(img - target).max(axis=2) <= tol).sum())
 
 
-def _scs_box_px(frame: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
-    """The 南海诸岛 box in PNG pixels (left, top, right, bottom), from the inset frame and ``SCS_BOX``."""
-    left, top, right, bottom = frame
-    bx, by, bw, bh = briefing.SCS_BOX
-    w, h = right - left, bottom - top
-    return (round(left + bx * w), round(bottom - (by + bh) * h), round(left + (bx + bw) * w), round(bottom - by * h))
-
-
 @pytest.fixture(scope="module")
 def png(artifacts):
     result = render_briefing(CIRCLES, "png", BriefingOptions(dpi=200, extent="region", lang="zh"))
@@ -69,13 +61,15 @@ def test_inset_has_the_south_china_sea_box_in_svg():
 
 def test_south_china_sea_box_sits_in_the_inset_lower_right_with_the_dashes(png):
     img = _pixels(png.data)
-    left, top, right, bottom = _scs_box_px(png.frames_px["inset"])
+    left, top, right, bottom = png.frames_px["scs"]
+    il, it, ir, ib = png.frames_px["inset"]
+    assert il < left < right == pytest.approx(ir, abs=0.03 * (ir - il)) and it < top < bottom  # lower right
+    assert bottom == pytest.approx(ib, abs=0.03 * (ib - it)) and (left - il) > 0.6 * (ir - il)
     inside = img[top + 3:bottom - 3, left + 3:right - 3]
     assert _near(inside, briefing._SEA, tol=3) > 0.3 * inside.shape[0] * inside.shape[1]  # the box's sea
     assert _near(inside, briefing._DASH_INK, tol=40) > 40  # the maritime boundary dashes
     assert _near(inside, briefing._CHINA_EDGE, tol=30) > 40  # the island groups
     # The box is in the corner: the rest of the inset's bottom strip, left of it, has no box sea.
-    il, _, _, _ = png.frames_px["inset"]
     beside = img[top + 3:bottom - 3, il + 3:left - 3]
     assert _near(beside, briefing._SEA, tol=1) < 0.01 * beside.shape[0] * beside.shape[1]
 
@@ -246,3 +240,19 @@ def test_without_a_cjk_font_the_english_notice_has_no_chinese(monkeypatch):
     notice = next(t.get_text() for t in fig.texts if t.get_gid() == "review-notice")
     assert "not an officially published map" in notice
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in notice)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_footer_lines_fit_the_sheet_and_break_where_a_reader_expects(lang):
+    every = ViewState(layers=tuple(s.id for s in layers.all_specs()), origins=("武汉",), minutes=(60,))
+    fig = briefing_figure(every, BriefingOptions(dpi=100, lang=lang, paper="a4", orientation="portrait"))
+    footer = next(t for t in fig.texts if t.get_gid() == "footer")
+    lines = footer.get_text().split("\n")
+    assert len(lines) >= 3  # the long source line was wrapped, not left running off the sheet
+    assert footer.get_window_extent().x1 <= fig.bbox.width
+    for line in lines:
+        assert line == line.strip() and line[0] not in "，。；：、）」”》,.;:)", line
+        assert line[-1] not in "（「“《(", line
+    notice = next(t for t in fig.texts if t.get_gid() == "review-notice")
+    assert notice.get_window_extent().y1 <= footer.get_window_extent().y0 + 1  # under the footer, not over it
+    assert notice.get_window_extent().y0 >= 0
