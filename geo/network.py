@@ -59,6 +59,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from geo.crs import GEOD
 from geo.errors import BadOptionError, BadThresholdError, RailDataError
+from geo.road import RiverBarrier, load_barrier
 
 __all__ = [
     "AVG_TO_DESIGN_SPEED",
@@ -210,6 +211,7 @@ class RailNetwork:
         neighbours: pd.DataFrame | None = None,
         services: pd.DataFrame | None = None,
         service_stops: pd.DataFrame | None = None,
+        barrier: RiverBarrier | None = None,
     ) -> None:
         self.stations = stations.reset_index(drop=True).copy()
         self.station_ids = self.stations["station_id"].astype(str).to_numpy()
@@ -231,13 +233,19 @@ class RailNetwork:
         self.segments = self._timed_segments(segments, lines)
         self.transfers = self._station_links(transfers)
         self.services, self.service_stops = self._indexed_services(services, service_stops)
+        # The Yangtze with its bridges (geo.road); None: road legs are not barred (what-if data, tests).
+        self.barrier = barrier
         self._graphs: dict[tuple[Year, float], RailGraph] = {}
         # Per-query results keyed by their full inputs (see geo.traveltime); the network is immutable.
         self._memo: OrderedDict[tuple, object] = OrderedDict()
 
     @classmethod
     def from_sources(cls, *, sources_dir: Path | str | None = None) -> RailNetwork:
-        """Load ``data/sources`` (or ``sources_dir``) with :mod:`geo.railsources` and build the network."""
+        """Load ``data/sources`` (or ``sources_dir``) with :mod:`geo.railsources` and build the network.
+
+        The project's network has the Yangtze as a road barrier (:func:`geo.road.load_barrier`); a network
+        from another ``sources_dir`` has none.
+        """
         from data import load_cities
         from geo.railsources import load_rail, read_member_cities, read_neighbour_cores
 
@@ -247,7 +255,7 @@ class RailNetwork:
         cities = load_cities() if sources_dir is None else read_member_cities(sources_dir=sources_dir)
         return cls(src.stations, src.segments, cities, lines=src.lines, transfers=src.transfers,
                    neighbours=read_neighbour_cores(sources_dir=sources_dir), services=src.services,
-                   service_stops=src.service_stops)
+                   service_stops=src.service_stops, barrier=load_barrier() if sources_dir is None else None)
 
     # -- tables -----------------------------------------------------------------------------------
 
