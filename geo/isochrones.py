@@ -89,6 +89,9 @@ NOMINAL_SPEED_KMH = 60.0  # road-commuting equivalent for nominal rings
 # straight lon/lat edge between its mapped ends (4 m for an 18 km edge; tests/test_isochrones.py measures it).
 CHORD_BOW = 1.5e-5
 _CLIPPER_SCALE = 1e6  # Clipper2 works on integers: plane metres are snapped to 1 µm
+# lon/lat box to which the Yangtze's banks are cut for clipping: wider than any disc (24 h at 400 km/h from the
+# member cities reaches beyond it, but such a disc is no travel circle; the box is checked in _discs_of).
+_BANK_BOX = (95.0, 15.0, 135.0, 45.0)
 
 
 def check_minutes(minutes: Iterable[float] | float) -> tuple[float, ...]:
@@ -346,37 +349,33 @@ def _discs_of(org: Origin, station_min: np.ndarray, model: RoadModel, thresholds
     n = np.r_[n_azimuths, np.full(reached.size, station_azimuths(n_azimuths))]
     geodesic = np.r_[True, np.full(reached.size, model.max_access_km > ELLIPSE_MAX_KM)]
     lon, lat = np.r_[org.lon, net.lon[reached]], np.r_[org.lat, net.lat[reached]]
-    clip = np.full(radius.shape, -1, dtype=np.int8)  # bank a disc is clipped to (-1: none, it stays on its bank)
-    allowed = None
-    bridge = _bridge_discs(net, year, lon, lat, reached, radius) if net.barrier is not None else None
-    if bridge is not None:
-        bank, reach_river = bridge[0], bridge[1]
-        clip = np.where(radius > reach_river[None, :], bank[None, :], -1).astype(np.int8)
-    row, centre = [], []
-    for k in range(t.size):
-        keep = np.flatnonzero(radius[k] > 0)
-        if bridge is not None:
-            # A disc clipped to a bank covers only that bank: it may hide a disc whose area lies on the same bank.
-            side = np.where(clip[k, keep] >= 0, clip[k, keep], bridge[0][keep])
-            allowed = (clip[k, keep][:, None] < 0) | (side[:, None] == side[None, :])
-        keep = keep[~_surely_inside(d_km[np.ix_(keep, keep)], radius[k, keep], n[keep], allowed=allowed)]
-        row.append(np.full(keep.size, k))
-        centre.append(keep)
     x, y, jac = _centre_frames(reached, net)
-    if bridge is not None:
-        b_lon, b_lat, b_radius, b_side, (bx, by, bjac) = bridge[2:]
+    clip = np.full(radius.shape, -1, dtype=np.int8)  # bank a disc is clipped to (-1: none, it stays on its bank)
+    side = None
+    if net.barrier is not None:
+        bank, reach_river, b_lon, b_lat, b_radius, b_side, (bx, by, bjac), b_km = _bridge_discs(
+            net, year, lon, lat, reached, radius)
         nb = b_lon.size
-        for k in range(t.size):
-            keep = np.flatnonzero(b_radius[k] > 0)
-            row[k], centre[k] = np.r_[row[k], np.full(keep.size, k)], np.r_[centre[k], lon.size + keep]
-        clip = np.c_[clip, np.broadcast_to(b_side, (t.size, nb))]
+        clip = np.c_[np.where(radius > reach_river[None, :], bank[None, :], -1).astype(np.int8),
+                     np.broadcast_to(b_side, (t.size, nb))]
+        side = np.where(clip >= 0, clip, np.r_[bank, b_side][None, :])  # the bank each disc's area lies on
+        d_km = np.block([[d_km, b_km.T], [b_km, _bridge_bridge_km(net, b_lon, b_lat)]])
         radius = np.c_[radius, b_radius]
-        n = np.r_[n, np.full(nb, n_azimuths)]
-        # Bridge discs can be wider than ELLIPSE_MAX_KM; geodesic whatever the thresholds, so a polygon never
+        # Bridge discs can be wider than ELLIPSE_MAX_KM: geodesic whatever the thresholds, so a polygon never
         # depends on which other thresholds were asked for.
+        n = np.r_[n, np.full(nb, station_azimuths(n_azimuths))]
         geodesic = np.r_[geodesic, np.ones(nb, bool)]
         lon, lat = np.r_[lon, b_lon], np.r_[lat, b_lat]
         x, y, jac = np.r_[x, bx], np.r_[y, by], np.concatenate([jac, bjac])
+    row, centre = [], []
+    for k in range(t.size):
+        keep = np.flatnonzero(radius[k] > 0)
+        # A disc clipped to a bank covers only that bank: it may hide a disc whose area lies on the same bank.
+        allowed = None if side is None else (clip[k, keep][:, None] < 0) | (side[k, keep][:, None] ==
+                                                                            side[k, keep][None, :])
+        keep = keep[~_surely_inside(d_km[np.ix_(keep, keep)], radius[k, keep], n[keep], allowed=allowed)]
+        row.append(np.full(keep.size, k))
+        centre.append(keep)
     row, centre = np.concatenate(row), np.concatenate(centre)
     growth = np.where(radius[:-1] > 0, radius[1:] - radius[:-1], np.inf).min(axis=1, initial=np.inf)
     return _Discs(lon=lon, lat=lat, x=x, y=y, jac=jac, geodesic=geodesic, n=n, row=row, centre=centre,
@@ -389,7 +388,8 @@ def _bridge_discs(net: RailNetwork, year: Year, lon: np.ndarray, lat: np.ndarray
     """Bank and km to the river of each centre, and the bridge discs: for every open bridge and far bank, the
     largest remaining road km of any centre on the near bank (thresholds x (bridge, far bank)), with frames.
 
-    Returns (bank, reach_river_km, bridge_lon, bridge_lat, bridge_radius, bridge_side, frames).
+    Returns (bank, reach_river_km, bridge_lon, bridge_lat, bridge_radius, bridge_side, frames, bridge_centre_km),
+    the last being km from each bridge disc (rows) to each centre (cols).
     """
     barrier = net.barrier
     stations = net.memo(("river_parts",), lambda: _river_parts(barrier, net.lon, net.lat))
@@ -403,12 +403,24 @@ def _bridge_discs(net: RailNetwork, year: Year, lon: np.ndarray, lat: np.ndarray
     # A bridge reached from the left bank adds a disc on the right bank, and the other way round.
     b_radius = np.c_[left, right]
     b_side = np.r_[np.ones(open_k.size, np.int8), np.zeros(open_k.size, np.int8)]
-    b_lon = np.tile(barrier.bridges["lon"].to_numpy(float)[open_k], 2)
-    b_lat = np.tile(barrier.bridges["lat"].to_numpy(float)[open_k], 2)
-    frames = net.memo(("bridge_frames",), lambda: tissot_frames(barrier.bridges["lon"].to_numpy(float),
-                                                               barrier.bridges["lat"].to_numpy(float)))
+    all_lon, all_lat, _ = barrier.bridge_lonlat
+    b_lon, b_lat = np.tile(all_lon[open_k], 2), np.tile(all_lat[open_k], 2)
+    frames = net.memo(("bridge_frames",), lambda: tissot_frames(all_lon, all_lat))
     b_frames = tuple(np.concatenate([a[open_k], a[open_k]]) for a in frames)
-    return bank, reach_river, b_lon, b_lat, np.where(np.isfinite(b_radius), b_radius, 0.0), b_side, b_frames
+    return (bank, reach_river, b_lon, b_lat, np.where(np.isfinite(b_radius), b_radius, 0.0), b_side, b_frames,
+            np.tile(to_bridge.T, (2, 1)))
+
+
+def _bridge_bridge_km(net: RailNetwork, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Geodesic km between bridge-disc centres (memoised per set of centres)."""
+    key = ("bridge_bridge_km", lon.tobytes(), lat.tobytes())
+    return net.memo(key, lambda: _pair_km(lon, lat))
+
+
+def _pair_km(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    _, _, m = GEOD.inv(np.repeat(lon, lon.size), np.repeat(lat, lat.size), np.tile(lon, lon.size),
+                       np.tile(lat, lat.size))
+    return np.asarray(m).reshape(lon.size, lon.size) / 1000.0
 
 
 def _river_parts(barrier, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -424,14 +436,15 @@ def _river_parts(barrier, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray,
 
 @cache
 def _bank_planes(barrier) -> tuple[np.ndarray, np.ndarray, shapely.LineString]:
-    """The two bank polygons' exterior rings and the river boundary, in the equal-area plane (metres)."""
+    """The two bank polygons' exterior rings (cut to :data:`_BANK_BOX`, which holds every disc) and the river
+    boundary, in the equal-area plane (metres)."""
     to_plane = _to_equal_area()
 
     def plane(geom):
-        dense = shapely.segmentize(geom, 0.05)
-        return shapely.transform(dense, lambda xy: np.column_stack(to_plane.transform(xy[:, 0], xy[:, 1])))
+        return shapely.transform(geom, lambda xy: np.column_stack(to_plane.transform(xy[:, 0], xy[:, 1])))
 
-    left, right = (np.asarray(plane(b).exterior.coords)[:-1] for b in barrier.banks)
+    box = shapely.segmentize(shapely.box(*_BANK_BOX), 5.0)
+    left, right = (np.asarray(plane(shapely.intersection(b, box)).exterior.coords)[:-1] for b in barrier.banks)
     return left, right, plane(barrier.boundary)
 
 

@@ -67,7 +67,8 @@ class RiverBarrier:
         r = self.river
         head = r[0] - EXTEND_DEG * _unit(r[1] - r[0])
         tail = r[-1] + EXTEND_DEG * _unit(r[-1] - r[-2])
-        return shapely.LineString(np.vstack([head, r, tail]))
+        # Short edges on the extensions, so that the line is nearly the same in lon/lat and in a projected plane.
+        return shapely.segmentize(shapely.LineString(np.vstack([head, r, tail])), 0.25)
 
     @cached_property
     def banks(self) -> tuple[shapely.Polygon, shapely.Polygon]:
@@ -86,9 +87,16 @@ class RiverBarrier:
         lon, lat = np.broadcast_arrays(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
         return np.where(shapely.contains_xy(self.banks[0], lon, lat), 0, 1).astype(np.int8)
 
+    @cached_property
+    def bridge_lonlat(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Bridges' lon, lat (degrees) and opening year (float, NaN if unknown) as arrays."""
+        b = self.bridges
+        return (b["lon"].to_numpy(float), b["lat"].to_numpy(float),
+                pd.to_numeric(b["opened_year"], errors="coerce").to_numpy(float))
+
     def open_bridges(self, year) -> np.ndarray:
         """Rows of :attr:`bridges` open in ``year`` (an int, or ``"planned"`` for all of them)."""
-        opened = pd.to_numeric(self.bridges["opened_year"], errors="coerce").to_numpy(float)
+        opened = self.bridge_lonlat[2]
         if year == "planned":
             return np.arange(len(opened))
         return np.flatnonzero(np.isfinite(opened) & (opened <= float(year)))
@@ -96,9 +104,8 @@ class RiverBarrier:
     def bridge_km(self, lon, lat) -> np.ndarray:
         """Geodesic km from each point (rows) to every located bridge (cols)."""
         lon, lat = np.atleast_1d(np.asarray(lon, dtype=float)), np.atleast_1d(np.asarray(lat, dtype=float))
-        b = self.bridges
-        return _geodesic_km(lon[:, None], lat[:, None], b["lon"].to_numpy(float)[None, :],
-                            b["lat"].to_numpy(float)[None, :])
+        b_lon, b_lat, _ = self.bridge_lonlat
+        return _geodesic_km(lon[:, None], lat[:, None], b_lon[None, :], b_lat[None, :])
 
     def road_km(self, lon_a, lat_a, lon_b, lat_b, year) -> np.ndarray:
         """Road km (rows a, cols b): the geodesic on one bank, else the shortest way over a bridge open in ``year``.
