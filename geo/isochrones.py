@@ -4,7 +4,10 @@ An isochrone for ``t`` minutes is the set of points whose door-to-door time
 (:mod:`geo.traveltime`) is at most ``t``: the union of geodesic discs around the
 origin (the road reach of ``t``, :meth:`~geo.network.RoadModel.reach_km`, road only) and, in
 rail mode, around every reached station (the road reach of ``t - arrival - egress_min`` with one
-urban end, capped at ``max_access_km``).
+urban end, capped at ``max_access_km``). Radii are road km (:mod:`geo.road`): where the network has the
+Yangtze as a barrier, a disc that reaches the river is cut to its centre's bank, and every bridge open in the
+network year that a centre reaches grows a disc of the road km left on the far bank (the most any centre on the
+near bank has left), cut to that bank; so a circle crosses the river only where its times do.
 
 Geometry is built in :data:`geo.crs.EQUAL_AREA` (Albers, metres), so areas are exact
 plane areas, and returned in EPSG:4326:

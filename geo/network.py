@@ -5,17 +5,18 @@ Model assumptions (all user-adjustable through :class:`RoadModel` and the
 every coordinate WGS-84 lon/lat, EPSG:4326):
 
 * Road legs (home -> station, station -> destination, and road-only trips) take
-  ``geodesic distance x detour_factor / speed_kmh`` plus ``ends_min / 2`` for each
+  ``road km x detour_factor / speed_kmh`` plus ``ends_min / 2`` for each
   urban end they touch (both ends for a trip between city centres, one for a leg
   to a station, whose station end is ``access_min``/``egress_min``), phased in over
-  the first ``URBAN_RAMP_KM``. The detour factor turns the ellipsoidal straight
-  line into a road distance. The defaults (120 km/h over a road 1.3 x the
-  geodesic distance, 17 minutes of town driving per trip) are fitted to published
+  the first ``URBAN_RAMP_KM``. Road km is the geodesic distance, or where the
+  Yangtze lies between the ends the way over its best bridge open in the year
+  (:mod:`geo.road`); the detour factor turns it into a road distance. The defaults
+  (120 km/h over a road 1.3 x the road km, 17 minutes of town driving per trip) are fitted to published
   free-flow driving times between the member cities' seats; ``bench/validate.py``
   reports the error.
 * Taking a train adds a fixed ``access_min`` at the departure station (arriving
   early, security check, boarding) and ``egress_min`` at the arrival station.
-* A road leg to or from a station is at most ``max_access_km`` (geodesic) long,
+* A road leg to or from a station is at most ``max_access_km`` (road km) long,
   both in travel-time matrices and in isochrone discs; beyond that we assume
   nobody drives to a train.
 * Changing lines at a station costs ``transfer_min``; a same-city station link

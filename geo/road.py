@@ -215,3 +215,15 @@ def point_road_km(net, lon: float, lat: float, year) -> tuple[np.ndarray, np.nda
     places = barrier.road_km(lon, lat, net.place_lon, net.place_lat, year)[0]
     stations = barrier.road_km(lon, lat, net.lon, net.lat, year)[0]
     return places, stations
+
+
+def crossing_basis(net, year) -> str:
+    """How road circles and times cross the Yangtze in ``year``, in Chinese and English (for popups and exports)."""
+    barrier = getattr(net, "barrier", None)
+    if barrier is None:
+        return "长江未作为道路障碍 · the Yangtze is not a road barrier here"
+    n = barrier.open_bridges(year).size
+    when = "规划情景" if year == "planned" else f"{year} 年"
+    when_en = "the planned scenario" if year == "planned" else str(year)
+    return (f"长江仅经桥梁过江：{when}已通车且有位置的 {n} 座 · the Yangtze is crossed only on its bridges: "
+            f"{n} located and open in {when_en}")
