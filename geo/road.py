@@ -7,9 +7,10 @@ as it turns a geodesic distance into minutes (× detour ÷ speed, plus the urban
 only lengthens the distance and the model's calibration applies unchanged.
 
 * The river is the Yangtze line of ``data/derived/rivers.geojson`` (宜昌 to 安庆), simplified to
-  :data:`SIMPLIFY_DEG` (about 200 m). The banks are the two sides of that line; beyond its ends
-  it is extended straight along its first and last segment by :data:`EXTEND_DEG`, so far west of
-  宜昌 or east of 安庆 the banks are a construction, not a river (no member city lies there).
+  :data:`SIMPLIFY_DEG` (about 200 m). The banks are the two sides of that line; beyond its ends it
+  is extended straight by :data:`EXTEND_DEG`, due west of 宜昌 (the gorges above it run roughly
+  west) and along its last segment beyond 安庆, so there the banks are a construction, not a river
+  (no member city lies there; of the neighbouring cores, 南京 and 重庆 come out on the wrong bank).
 * A bridge is usable in year ``Y`` if it opened in ``Y`` or before (every bridge in ``"planned"``);
   bridges without a sourced position (``bridges.csv`` says which) are not used at all.
 * The lakes (洞庭湖, 鄱阳湖) and the Han are not barriers.
@@ -63,9 +64,9 @@ class RiverBarrier:
 
     @cached_property
     def boundary(self) -> shapely.LineString:
-        """The river extended at both ends by :data:`EXTEND_DEG` along its end segments (lon/lat)."""
+        """The river extended by :data:`EXTEND_DEG` due west of its head and along its last segment (lon/lat)."""
         r = self.river
-        head = r[0] - EXTEND_DEG * _unit(r[1] - r[0])
+        head = r[0] + EXTEND_DEG * np.array([-1.0, 0.0])  # due west: the gorges above 宜昌 run roughly west
         tail = r[-1] + EXTEND_DEG * _unit(r[-1] - r[-2])
         # Short edges on the extensions, so that the line is nearly the same in lon/lat and in a projected plane.
         return shapely.segmentize(shapely.LineString(np.vstack([head, r, tail])), 0.25)
