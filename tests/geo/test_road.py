@@ -103,3 +103,17 @@ def test_rail_circle_station_discs_stay_on_their_bank(tmp_path) -> None:
     assert cut["area_km2"][0] < full["area_km2"][0]
     # 黄石 is reached by rail (鄂州站 -> 黄石站), not by a road across the river: still within 90 minutes.
     assert "黄石" in cut["cities_reached"][0]
+
+
+def test_project_bridges_make_2015_and_now_differ() -> None:
+    """杨泗港长江大桥 (opened 2019) on the project's Yangtze: a trip across it from 汉阳 to 武昌 goes round by 白沙洲
+    or the 1957 bridge in 2015 and straight over it today; both ends are on the banks the river line gives them."""
+    from geo.network import default_network
+
+    barrier = default_network().barrier
+    hanyang, wuchang = (114.245, 30.52), (114.275, 30.50)
+    np.testing.assert_array_equal(barrier.bank([hanyang[0], wuchang[0]], [hanyang[1], wuchang[1]]), [0, 1])
+    before, now = (float(barrier.road_km(*hanyang, *wuchang, y)[0, 0]) for y in (2015, 2026))
+    bridge = barrier.bridges.set_index("bridge_id").loc["yangsigang", ["lon", "lat"]].to_numpy(float)
+    assert now == pytest.approx(_km(hanyang, tuple(bridge)) + _km(tuple(bridge), wuchang), rel=1e-9)
+    assert before > now + 3  # km
