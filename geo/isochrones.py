@@ -92,8 +92,9 @@ NOMINAL_SPEED_KMH = 60.0  # road-commuting equivalent for nominal rings
 # straight lon/lat edge between its mapped ends (4 m for an 18 km edge; tests/test_isochrones.py measures it).
 CHORD_BOW = 1.5e-5
 _CLIPPER_SCALE = 1e6  # Clipper2 works on integers: plane metres are snapped to 1 µm
-# lon/lat box to which the Yangtze's banks are cut for clipping: wider than any disc (24 h at 400 km/h from the
-# member cities reaches beyond it, but such a disc is no travel circle; the box is checked in _discs_of).
+# lon/lat box to which the Yangtze's banks are cut for clipping (fewer vertices): 1,500 km and more around the member
+# cities, wider than any travel circle; a disc that reaches the river and goes beyond the box (a threshold of many
+# hours) is cut at its edge.
 _BANK_BOX = (95.0, 15.0, 135.0, 45.0)
 
 
