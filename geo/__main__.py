@@ -28,6 +28,7 @@ from geo.gtfs import write_feed
 from geo.isochrones import DEFAULT_MINUTES, isochrones_many
 from geo.network import CURRENT_YEAR, DEFAULT_TRANSFER_MIN, RoadModel, check_year, default_network
 from geo.options import MAX_ORIGINS, MAX_THRESHOLDS, engine_year, finite_number
+from geo.population import BASIS_EN, surface_population
 from geo.surface import DEFAULT_RESOLUTION_KM, travel_time_surface, write_geotiff
 from geo.traveltime import MODES, plan_targets, travel_time_matrix
 
@@ -147,7 +148,8 @@ def _run(args: argparse.Namespace) -> None:
             raise BadOptionError(f"--out {args.out}: cannot write ({err})") from None
         for row in gdf.itertuples():
             print(f"{row.origin} {row.minutes:g} min ({row.mode}, {row.year}): {row.area_km2:,.0f} km², "
-                  f"{row.n_cities_reached} cities, population {row.population_reached:,.0f}")
+                  f"{row.n_cities_reached} cities, {row.population_reached:,.0f} people")
+        print(f"(people: {BASIS_EN})")
     elif args.command == "matrix":
         if args.out.suffix.lower() != ".csv":
             raise BadOptionError(f"--out must end in .csv, got {args.out.name!r}")
@@ -184,8 +186,10 @@ def _write_surface(args: argparse.Namespace, origins: list, minutes: list[float]
     print(f"wrote {args.out}: {g.nx} x {g.ny} cells of {g.cell_m / 1000:g} km (equal-area Albers), minutes to the "
           f"nearest of {'、'.join(surface.origins)} ({surface.mode}, {surface.year})")
     bands = surface.bands(minutes)
-    for t, km2 in zip(bands["min_to"], surface.reached_km2(minutes), strict=True):
-        print(f"  within {t:g} min: {km2:,.0f} km²")
+    people = surface_population(surface, minutes)
+    for t, km2, n in zip(bands["min_to"], surface.reached_km2(minutes), people, strict=True):
+        print(f"  within {t:g} min: {km2:,.0f} km², {n:,.0f} people")
+    print(f"  (people: {BASIS_EN})")
     if args.contours is not None:
         try:
             bands.to_file(args.contours, driver=_VECTOR_DRIVERS[args.contours.suffix.lower()], engine="pyogrio")
