@@ -28,7 +28,7 @@ from geo.gtfs import write_feed
 from geo.isochrones import DEFAULT_MINUTES, isochrones_many
 from geo.network import CURRENT_YEAR, DEFAULT_TRANSFER_MIN, RoadModel, check_year, default_network
 from geo.options import MAX_ORIGINS, MAX_THRESHOLDS, engine_year, finite_number
-from geo.population import BASIS_EN, surface_population
+from geo.population import BASIS_EN, plan_reach, surface_population
 from geo.surface import DEFAULT_RESOLUTION_KM, travel_time_surface, write_geotiff
 from geo.traveltime import MODES, plan_targets, travel_time_matrix
 
@@ -164,6 +164,7 @@ def _run(args: argparse.Namespace) -> None:
         print(f"wrote {args.out}")
     else:
         _print_targets(plan_targets(**kw))
+        _print_plan_reach(plan_reach(**kw))
 
 
 def _check_surface_args(args: argparse.Namespace) -> None:
@@ -214,6 +215,13 @@ def _print_targets(t) -> None:
         print(ok.to_string(**fmt))
         print("\n3) Neighbouring cores each core reaches within 180 min by rail")
         print(t.neighbour_cores.to_string(**fmt))
+
+
+def _print_plan_reach(r) -> None:
+    print(f"\n4) People reached (door to door, {r.resolution_km:g} km grid; {BASIS_EN})")
+    print(f"  within 60 min of a core: {r.core_hour_share:.1%} ({r.core_hour_people:,.0f} of {r.total:,.0f})")
+    print(f"  within 120 min of every member city: {r.all_members_2h_share:.1%} ({r.all_members_2h_people:,.0f})")
+    print(f"  other member cities an average resident reaches within 120 min: {r.members_2h_mean:.1%}")
 
 
 def main(argv: list[str] | None = None) -> int:

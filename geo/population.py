@@ -32,10 +32,13 @@ from geo.isochrones import check_minutes
 __all__ = [
     "BASIS_EN",
     "BASIS_ZH",
+    "HEADLINE_RESOLUTION_KM",
     "METHODS",
     "Counties",
+    "PlanReach",
     "PopulationReached",
     "load_counties",
+    "plan_reach",
     "population_reached",
     "surface_population",
 ]
@@ -199,3 +202,73 @@ def _county_cells(grid, counties: Counties) -> tuple[np.ndarray, np.ndarray]:
     owner.setflags(write=False)
     out.setflags(write=False)
     return owner, out
+
+
+HEADLINE_RESOLUTION_KM = 5.0  # 31 member-city surfaces in about a second; the shares are within 0.1 pt of 1 km cells
+
+
+@dataclass(frozen=True)
+class PlanReach:
+    """The plan's targets as shares of the agglomeration's people, for one network year (people apportioned by area).
+
+    ``core_hour``: people within ``CORE_COMMUTE_MIN`` (60) door-to-door minutes of a core (武汉, 长沙 or 南昌).
+    ``all_members_2h``: people from whose home every member city's seat is within ``MEMBER_PAIR_MIN`` (120) minutes.
+    ``members_2h_mean``: the share of the other member cities an average resident reaches within 120 minutes.
+    Shares are of ``total`` (the counties' population placed on the grid), on a grid of ``resolution_km`` cells.
+    """
+
+    year: object
+    total: float
+    core_hour_people: float
+    all_members_2h_people: float
+    members_2h_mean: float
+    resolution_km: float
+    basis: str
+
+    @property
+    def core_hour_share(self) -> float:
+        return self.core_hour_people / self.total
+
+    @property
+    def all_members_2h_share(self) -> float:
+        return self.all_members_2h_people / self.total
+
+
+def plan_reach(*, year=None, model=None, transfer_min: float | None = None, network=None,
+               resolution_km: float = HEADLINE_RESOLUTION_KM, counties: Counties | None = None) -> PlanReach:
+    """:class:`PlanReach` for ``year`` (a year, ``"planned"``, ``"now"``; default today's network), door to door.
+
+    Memoised on the network per (year, model, transfer_min, resolution_km).
+    """
+    from geo.network import default_network
+
+    net = network or default_network()
+    counties = counties or load_counties()
+    key = ("plan_reach", year, model, transfer_min, resolution_km, id(counties))
+    return net.memo(key, lambda: _plan_reach(net, counties, year, model, transfer_min, resolution_km))
+
+
+def _plan_reach(net, counties: Counties, year, model, transfer_min, resolution_km: float) -> PlanReach:
+    from geo.network import CURRENT_YEAR, DEFAULT_TRANSFER_MIN
+    from geo.surface import region_grid, travel_time_surface
+    from geo.traveltime import CORE_COMMUTE_MIN, MEMBER_PAIR_MIN
+
+    grid = region_grid(resolution_km)
+    kw = {"year": CURRENT_YEAR if year is None else year, "model": model, "network": net, "grid": grid,
+          "transfer_min": DEFAULT_TRANSFER_MIN if transfer_min is None else transfer_min}
+    places = net.places
+    cores = places.loc[places["role"] == "core", "name_zh"].tolist()
+    members = places.loc[places["member"], "name_zh"].tolist()
+    _, per_cell = _county_cells(grid, counties)
+    core = travel_time_surface(cores, **kw)
+    within = np.zeros(per_cell.shape, dtype=np.int32)
+    for city in members:
+        within += travel_time_surface([city], **kw).minutes <= MEMBER_PAIR_MIN
+    total = float(per_cell.sum())
+    # A resident's own city is always within reach; the mean counts the others.
+    others = np.clip(within - 1, 0, None) / max(len(members) - 1, 1)
+    return PlanReach(year=core.year, total=total,
+                     core_hour_people=float(per_cell[core.minutes <= CORE_COMMUTE_MIN].sum()),
+                     all_members_2h_people=float(per_cell[within == len(members)].sum()),
+                     members_2h_mean=float((per_cell * others).sum() / total),
+                     resolution_km=grid.cell_m / 1000.0, basis=counties.basis)

@@ -39,11 +39,11 @@ import numpy as np
 import shapely
 
 from geo.crs import EQUAL_AREA, GEOD, WGS84, transformer
-from geo.errors import BadOptionError, BadThresholdError
+from geo.errors import BadOptionError, BadThresholdError, UnreachableError
 from geo.isochrones import ELLIPSE_MAX_KM, check_minutes, tissot_frames
 from geo.network import CURRENT_YEAR, DEFAULT_TRANSFER_MIN, RailNetwork, RoadModel, Year, check_year, default_network
 from geo.options import MAX_ORIGINS, engine_year
-from geo.traveltime import Mode, check_mode, resolve_origin, travel_times
+from geo.traveltime import Mode, Origin, check_mode, resolve_origin, travel_times
 
 __all__ = [
     "AREA_TOLERANCE",
@@ -219,7 +219,8 @@ def travel_time_surface(
 
     ``origins`` is a list of anything :func:`geo.traveltime.resolve_origin` takes, at most ``MAX_ORIGINS``;
     ``year`` is a year, ``"planned"`` or a network-year token (``"2015"``, ``"now"``); ``mode``, ``model``,
-    ``transfer_min`` and ``network`` as for :func:`geo.isochrones.isochrones`.
+    ``transfer_min`` and ``network`` as for :func:`geo.isochrones.isochrones`. In rail mode an origin with no open
+    station within ``max_access_km`` travels by road only.
     """
     if isinstance(origins, (str, bytes)) or not isinstance(origins, Iterable):
         raise TypeError(f"origins must be a list of origins, got {origins!r}")
@@ -236,18 +237,27 @@ def travel_time_surface(
     for org in orgs:
         np.minimum(best, _origin_road_min(grid, org.lon, org.lat, model), out=best)
     if mode == "rail":
-        arrival = np.min([travel_times(o, year=year, mode=mode, model=model, transfer_min=transfer_min,
-                                       network=net).station_min for o in orgs], axis=0)
+        arrival = np.min([_station_arrival(o, year, model, transfer_min, net) for o in orgs], axis=0)
         _station_legs(best, grid, arrival, model, net)
     best.setflags(write=False)
     return Surface(minutes=best, grid=grid, origins=tuple(o.label for o in orgs), year=year, mode=mode, model=model)
+
+
+def _station_arrival(org: Origin, year: Year, model: RoadModel, transfer_min: float, net: RailNetwork) -> np.ndarray:
+    """Door-to-platform minutes at every station; all ``inf`` for an origin with no open station in reach (road only,
+    as its door-to-door time is; :func:`geo.isochrones.isochrones` refuses such an origin in rail mode)."""
+    try:
+        return travel_times(org, year=year, mode="rail", model=model, transfer_min=transfer_min,
+                            network=net).station_min
+    except UnreachableError:
+        return np.full(len(net.station_ids), np.inf)
 
 
 def _origin_road_min(grid: Grid, lon: float, lat: float, model: RoadModel) -> np.ndarray:
     return model.road_min(_origin_km(grid, lon, lat), ends=2).astype(np.float32)
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=32)  # the 31 member cities' fields fit: plan headlines ask for all of them
 def _origin_km(grid: Grid, lon: float, lat: float) -> np.ndarray:
     """Geodesic km from (lon, lat) to every cell centre (float32, read-only; cached: 4 bytes a cell)."""
     clon, clat = _cell_lonlat(grid)

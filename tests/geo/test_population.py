@@ -84,3 +84,26 @@ def test_grid_apportioning_agrees_with_the_exact_overlay() -> None:
     polys = isochrones_many(["武汉", "长沙", "南昌"]).geometry.to_numpy()
     grid, exact = (population_reached(polys, method=m) for m in ("grid", "overlay"))
     np.testing.assert_allclose(grid.population, exact.population, rtol=0.002)
+
+
+def test_plan_reach_shares_by_network_year(capsys) -> None:
+    from geo.__main__ import main
+    from geo.population import HEADLINE_RESOLUTION_KM, plan_reach
+    from geo.surface import travel_time_surface
+
+    by_year = {y: plan_reach(year=y) for y in (2015, "now", "planned")}
+    for r in by_year.values():
+        assert 0.1 < r.core_hour_share < 0.6 and 0 <= r.all_members_2h_share <= r.core_hour_share
+        assert 0 < r.members_2h_mean < 1 and r.resolution_km == HEADLINE_RESOLUTION_KM
+    # Lines are only added from 2015 to today to the planned network: nobody gets further from a core.
+    shares = [by_year[y].core_hour_share for y in (2015, "now", "planned")]
+    assert shares == sorted(shares)
+    means = [by_year[y].members_2h_mean for y in (2015, "now", "planned")]
+    assert means == sorted(means)
+    # The 1-hour figure is the core surface's people within 60 minutes.
+    now = by_year["now"]
+    cores = travel_time_surface(["武汉", "长沙", "南昌"], resolution_km=HEADLINE_RESOLUTION_KM)
+    assert now.core_hour_people == pytest.approx(surface_population(cores, [60])[0], rel=1e-9)
+    assert main(["targets", "--year", "now"]) == 0
+    out = capsys.readouterr().out
+    assert f"within 60 min of a core: {now.core_hour_share:.1%}" in out and "county" in out
