@@ -133,9 +133,9 @@ def population_reached(polygons, counties: Counties | None = None, *, method: st
         if poly is None or shapely.is_empty(poly):
             continue
         if method == "grid":
-            mask = _rasterize(poly, grid)
-            pop[i] = per_cell[mask].sum()
-            inside = owner[mask]
+            rows, cols, mask = _rasterize(poly, grid)
+            pop[i] = per_cell[rows, cols][mask].sum()
+            inside = owner[rows, cols][mask]
             hit = np.flatnonzero(np.bincount(inside[inside >= 0], minlength=counties.adcode.size))
             touched[i], unknown[i] = hit.size, int(np.isnan(counties.population[hit]).sum())
             continue
@@ -174,10 +174,19 @@ def _transform(grid) -> Affine:
     return Affine(grid.cell_m, 0.0, grid.x0, 0.0, -grid.cell_m, grid.y0)
 
 
-def _rasterize(poly: shapely.Geometry, grid) -> np.ndarray:
-    """Mask of the cells of ``grid`` whose centre lies in ``poly`` (equal-area metres)."""
-    return rasterize([(poly, 1)], out_shape=(grid.ny, grid.nx), transform=_transform(grid), fill=0,
-                     dtype="uint8").astype(bool)
+def _rasterize(poly: shapely.Geometry, grid) -> tuple[slice, slice, np.ndarray]:
+    """The window of ``grid`` around ``poly`` (equal-area metres) and the mask of its cells whose centre is inside."""
+    w, south, e, n = shapely.bounds(poly)
+    c0, c1 = (int(np.clip(v, 0, grid.nx)) for v in (np.floor((w - grid.x0) / grid.cell_m),
+                                                      np.ceil((e - grid.x0) / grid.cell_m)))
+    r0, r1 = (int(np.clip(v, 0, grid.ny)) for v in (np.floor((grid.y0 - n) / grid.cell_m),
+                                                      np.ceil((grid.y0 - south) / grid.cell_m)))
+    rows, cols = slice(r0, r1), slice(c0, c1)
+    if r0 >= r1 or c0 >= c1:
+        return rows, cols, np.zeros((max(r1 - r0, 0), max(c1 - c0, 0)), dtype=bool)
+    window = Affine(grid.cell_m, 0.0, grid.x0 + c0 * grid.cell_m, 0.0, -grid.cell_m, grid.y0 - r0 * grid.cell_m)
+    mask = rasterize([(poly, 1)], out_shape=(r1 - r0, c1 - c0), transform=window, fill=0, dtype="uint8")
+    return rows, cols, mask.astype(bool)
 
 
 @lru_cache(maxsize=4)
