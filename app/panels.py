@@ -10,6 +10,7 @@ import streamlit as st
 
 from geo.network import RoadModel
 from geo.options import engine_year
+from geo.population import BASIS_EN, BASIS_ZH
 from layers.catalogue.circles import english_names, road_assumptions
 from layers.frames import layer_frame
 from layers.i18n import escape_markdown, fmt_minutes, fmt_number, t, widget_key
@@ -47,8 +48,6 @@ def _plan_reach(year: str, model_items: tuple[tuple[str, float], ...]) -> dict[s
 
 def plan_reach_panel(view: ViewState, lang: str) -> None:
     """The headline shares: people within 1 h of a core, within 2 h of every member city (county figures)."""
-    from geo.population import BASIS_EN, BASIS_ZH
-
     try:
         r = _plan_reach(view.year, tuple(zip(ROAD_FIELDS, view.road, strict=True)))
     except Exception as err:  # missing county data must leave the verdict tables usable
@@ -81,6 +80,7 @@ def circle_panel(visible: list[tuple[LayerSpec, dict[str, Any]]], view: ViewStat
         st.dataframe(table, hide_index=True, width="stretch")
         if params["mode"] != "nominal":
             st.caption(road_assumptions(params["model"], lang))
+        st.caption(t("population_basis", lang, basis=BASIS_ZH if lang == "zh" else BASIS_EN))
         st.download_button(t("download_csv", lang), table.to_csv(index=False).encode("utf-8-sig"),
                            file_name=f"{spec.id}.csv", mime="text/csv", key=f"dl_{spec.id}")
 

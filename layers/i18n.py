@@ -85,6 +85,7 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "reach_all_members_2h": ("2 小时内到达全部成员城市的人口", "People within 2 h of every member city"),
     "reach_members_2h_mean": ("居民 2 小时内可达的其他成员城市 (平均)",
                               "Other member cities an average resident reaches in 2 h"),
+    "population_basis": ("覆盖人口：{basis}", "People reached: {basis}"),
     "reach_people": ("{people} 人", "{people} people"),
     "reach_caption": ("占城市群 {total} 人口之比；门到门，{res} km 网格；{basis}",
                       "Shares of the agglomeration's {total} people; door to door, {res} km grid; {basis}"),

@@ -71,6 +71,7 @@ def test_circle_panel_states_the_road_assumptions():
     captions = [c.value for c in at.caption]
     assert ("Road: 70 km/h, detour ×1.3, 17 min in town, 15 min to board, 10 min to leave, stations within 100 km"
             in captions)
+    assert any(c.startswith("People reached: 2020 census by county") for c in captions)
 
 
 def test_widget_changes_reach_the_url(default_app):
