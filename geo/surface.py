@@ -43,6 +43,7 @@ from geo.errors import BadOptionError, BadThresholdError, UnreachableError
 from geo.isochrones import ELLIPSE_MAX_KM, check_minutes, tissot_frames
 from geo.network import CURRENT_YEAR, DEFAULT_TRANSFER_MIN, RailNetwork, RoadModel, Year, check_year, default_network
 from geo.options import MAX_ORIGINS, engine_year
+from geo.population import load_counties, surface_population
 from geo.traveltime import Mode, Origin, check_mode, resolve_origin, travel_times
 
 __all__ = [
@@ -162,8 +163,9 @@ class Surface:
         """Filled contour polygons between consecutive thresholds (minutes), EPSG:4326.
 
         One row per band: ``min_from`` (0 for the first), ``min_to`` (the threshold), ``label`` ("60–120 min"),
-        ``area_km2`` (of the polygon, equal-area) and a MultiPolygon traced by :mod:`contourpy` through the cell
-        centres (linear interpolation between them), then mapped to lon/lat.
+        ``area_km2`` (of the polygon, equal-area), ``population`` (people in the band's cells, county figures
+        apportioned by area: :func:`geo.population.surface_population`), ``population_basis`` and a MultiPolygon
+        traced by :mod:`contourpy` through the cell centres (linear interpolation between them), mapped to lon/lat.
         """
         t = check_minutes(thresholds)
         gen = self._contours()
@@ -172,9 +174,12 @@ class Surface:
         area = np.array([p.area for p in polys]) / 1e6
         to_wgs = transformer(EQUAL_AREA, WGS84)
         geoms = [shapely.transform(p, to_wgs.transform, interleaved=False) for p in polys]
+        counties = load_counties()
+        people = np.diff(np.r_[0.0, surface_population(self, t, counties)])
         return gpd.GeoDataFrame(
             {"min_from": np.asarray(lows), "min_to": np.asarray(t),
-             "label": [f"{lo:g}–{hi:g} min" for lo, hi in zip(lows, t, strict=True)], "area_km2": area},
+             "label": [f"{lo:g}–{hi:g} min" for lo, hi in zip(lows, t, strict=True)], "area_km2": area,
+             "population": np.round(people), "population_basis": counties.basis},
             geometry=geoms, crs=WGS84)
 
     def isolines(self, thresholds: Iterable[float] | float) -> gpd.GeoDataFrame:

@@ -16,6 +16,7 @@ from geo.crs import EQUAL_AREA, GEOD, WGS84, area_km2, transformer
 from geo.errors import BadOptionError, BadThresholdError, UnknownCityError
 from geo.isochrones import DEFAULT_MINUTES, isochrones, isochrones_many
 from geo.network import RailNetwork, RoadModel
+from geo.population import surface_population
 from geo.surface import AREA_TOLERANCE, Surface, region_grid, travel_time_surface, write_geotiff
 
 CORES = ["武汉", "长沙", "南昌"]
@@ -106,6 +107,10 @@ def test_bands_tile_the_reached_area(real_surfaces: dict[str, Surface]) -> None:
     assert shapely.is_valid(bands.geometry.to_numpy()).all()
     cumulative = np.cumsum(area_km2(bands.geometry))
     np.testing.assert_allclose(cumulative, surface.reached_km2([60, 120, 180]), rtol=0.01)
+    # People per band add up to the people within each threshold, and fewer than the 1.03 亿 of whole-city counting.
+    people = np.cumsum(bands["population"])
+    np.testing.assert_allclose(people, surface_population(surface, [60, 120, 180]), atol=2)
+    assert 0 < people.iloc[0] < people.iloc[-1] < 0.9e8 and "county" in bands["population_basis"][0]
     lines = surface.isolines([60])
     assert lines.crs == WGS84 and lines.geometry[0].length > 0
 
