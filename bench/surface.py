@@ -7,8 +7,8 @@ cached, as in the app when only the network changes); the last line is ``speedup
 The baseline is the plain reading of the definition: for every cell, for every origin and every reached
 station, one geodesic distance (:meth:`pyproj.Geod.inv`) and one road time, keeping the least, in pure
 Python. It runs on ``--sample`` cells spread evenly over the grid and is scaled to the whole grid; the
-same cells of our surface are compared with it (``max_diff_min``: station legs use the Tissot ellipse, the
-baseline the geodesic distance).
+same cells of our surface are compared with it (``p99_diff_min``, ``cells_over_half_min_pct``: station legs
+use the Tissot ellipse, the baseline the geodesic distance, so cells at the edge of a station's reach can differ).
 """
 
 from __future__ import annotations
@@ -93,7 +93,11 @@ def main(argv: list[str] | None = None) -> None:
     print(f"surface_three_origins_ms: {ours_ms:.2f}")
     print(f"baseline_sampled_cells: {len(cells)}")
     print(f"baseline_scaled_ms: {base_ms:.0f}")
-    print(f"max_diff_min: {np.max(np.abs(ours - np.array(base))):.3f}")
+    diff = np.abs(ours - np.array(base))
+    print(f"p99_diff_min: {np.percentile(diff, 99):.3f}")
+    # A cell within the ellipse's 0.25 % of a station's 100 km reach on one side and not the other jumps to its
+    # next-best leg, minutes apart: count those rather than let one of them stand for the agreement.
+    print(f"cells_over_half_min_pct: {np.mean(diff > 0.5) * 100:.2f}")
     print(f"speedup_vs_baseline: {base_ms / ours_ms:.0f}")
 
 
