@@ -10,7 +10,9 @@ so they are in no figure here; people outside the 31 cities (a 3-hour circle rea
 A finer population grid can later replace the counties without changing the callers.
 
 For a :class:`geo.surface.Surface`, counties are rasterised onto its grid and a county's population is spread over
-its cells, so "reached" is the share of its cells within the threshold.
+its cells, so "reached" is the share of its cells within the threshold. Circles (:mod:`geo.isochrones`) are measured
+the same way on the 1 km grid of :func:`geo.surface.region_grid`, so a circle and a surface band covering the same
+cells hold the same people. :func:`plan_reach` turns the surfaces into the plan's headline shares.
 """
 
 from __future__ import annotations
@@ -113,8 +115,8 @@ def population_reached(polygons, counties: Counties | None = None, *, method: st
     ``method="grid"`` (the default, used by the circles) measures each county's share on the 1 km equal-area grid
     of :func:`geo.surface.region_grid`, by cell centres, as :func:`surface_population` does, so circles and surfaces
     give the same people for the same area; it is within 0.2 % of the exact overlay for the default circles
-    (``tests/geo/test_population.py``) and six times faster. ``method="overlay"`` intersects the polygons with the
-    counties exactly (a county wholly inside counts in full, one partly inside by its share of area inside).
+    (``tests/geo/test_population.py``) and about four times faster. ``method="overlay"`` intersects the polygons
+    with the counties exactly (a county wholly inside counts in full, one partly inside by its share of area inside).
     """
     if method not in METHODS:
         raise BadOptionError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
