@@ -27,6 +27,7 @@ test: lint
 
 bench: setup
 	$(BIN)/python bench/isochrones.py
+	$(BIN)/python bench/surface.py
 	$(BIN)/python bench/ui.py
 	$(BIN)/python bench/snapshot.py
 

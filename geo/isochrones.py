@@ -266,9 +266,11 @@ def isochrones(
 
     Columns: origin, minutes, mode, year, area_km2 (equal-area), cities_reached (member cities
     whose seat is within the threshold, by time, '、'-joined as "name minutes": "武汉 0、孝感 47"),
-    reached (the same as JSON ``[[name_zh, door_min], …]``), n_cities_reached, population_reached
-    (sum of population_2020 of those cities) and
-    population_unknown (how many of them have no population figure). Geometries are MultiPolygons.
+    reached (the same as JSON ``[[name_zh, door_min], …]``), n_cities_reached, population_reached (people in the
+    polygon: 2020 county census figures apportioned by the share of each county's area inside, residents assumed
+    evenly spread within a county; :func:`geo.population.population_reached`), population_basis (that basis, in
+    words), counties_reached (counties with part of their area inside) and population_unknown (how many of those have
+    no population figure). A city no longer counts whole once its seat is reached. Geometries are MultiPolygons.
     """
     return isochrones_many([origin], minutes, year=year, mode=mode, model=model, transfer_min=transfer_min,
                            n_azimuths=n_azimuths, network=network)
@@ -511,24 +513,32 @@ def _centre_frames(reached: np.ndarray, net: RailNetwork) -> tuple[np.ndarray, n
 
 
 def _reach(door_min: np.ndarray, thresholds: tuple[float, ...], net: RailNetwork) -> dict[str, np.ndarray]:
-    """Member cities within each threshold (by door-to-door minutes), their count and population."""
+    """Member cities within each threshold (by door-to-door minutes) and their count."""
     members = np.flatnonzero(net.place_member)
-    pop = net.place_population[members]
     names = net.place_names[members]
     door = door_min[members]
     order = np.argsort(door, kind="stable")
     n_hit = np.searchsorted(door[order], np.asarray(thresholds), side="right")  # door <= t, NaN/inf never
     labels = [f"{names[i]} {door[i]:.0f}" for i in order[:n_hit[-1]]]
     pairs = [[str(names[i]), round(float(door[i]), 1)] for i in order[:n_hit[-1]]]
-    pop_ranked = pop[order[:n_hit[-1]]]
-    known = np.r_[0.0, np.cumsum(np.nan_to_num(pop_ranked))]
-    unknown = np.r_[0, np.cumsum(np.isnan(pop_ranked))]
     return {
         "cities_reached": np.array(["、".join(labels[:h]) for h in n_hit], dtype=object),
         "reached": np.array([json.dumps(pairs[:h], ensure_ascii=False) for h in n_hit], dtype=object),
         "n_cities_reached": n_hit.astype(np.int64),
-        "population_reached": known[n_hit],
-        "population_unknown": unknown[n_hit].astype(np.int64),
+    }
+
+
+def _people(polys: np.ndarray) -> dict[str, np.ndarray]:
+    """People in each polygon from the county figures (apportioned by area), with the basis and the gaps."""
+    from geo.population import load_counties, population_reached  # it imports geo.surface, which imports us
+
+    counties = load_counties()
+    people = population_reached(polys, counties)
+    return {
+        "population_reached": np.round(people.population),
+        "population_basis": np.full(len(polys), counties.basis, dtype=object),
+        "counties_reached": people.counties_touched,
+        "population_unknown": people.counties_unknown,
     }
 
 
@@ -543,6 +553,7 @@ def _frame(orgs: list[Origin], year: Year, mode: Mode, door_min: list[np.ndarray
         "year": np.full(n, str(year), dtype=object),
         "area_km2": area_km2,
         **{k: np.concatenate([r[k] for r in reach]) for k in reach[0]},
+        **_people(polys),
         "geometry": GeometryArray(polys, crs=WGS84),
     }
     return gpd.GeoDataFrame(pd.DataFrame(data), geometry="geometry")
@@ -577,7 +588,8 @@ def nominal_rings(
 
     No network, no detour: a ring says "t minutes at a steady speed_kmh as the crow flies".
     Columns: origin, minutes, speed_kmh, radius_km, area_km2, label, cities_within ('、'-joined),
-    cities_reached and population_reached (as :func:`isochrones`, by seat distance at the ring's speed), reached
+    cities_reached (by seat distance at the ring's speed), population_reached, population_basis, counties_reached
+    and population_unknown (as :func:`isochrones`: county figures apportioned by area), reached
     (JSON ``[[name_zh, minutes at speed_kmh], …]``, nearest first).
     """
     if not (isinstance(speed_kmh, (int, float)) and np.isfinite(speed_kmh) and 0 < speed_kmh <= 1000):
@@ -605,8 +617,7 @@ def nominal_rings(
             "cities_within": ["、".join(members["name_zh"][seat_km <= r]) for r in radius],
             "cities_reached": ["、".join(f"{n} {k / speed_kmh * 60:.0f}" for n, k in nearest if k <= r)
                                for r in radius],
-            "population_reached": [float(np.nansum(members["population_2020"].to_numpy(float)[seat_km <= r]))
-                                   for r in radius],
+            **_people(discs),
             "reached": [json.dumps([[str(n), round(float(k) / speed_kmh * 60, 1)] for n, k in nearest if k <= r],
                                    ensure_ascii=False) for r in radius],
         },

@@ -15,6 +15,7 @@ def test_isochrone_benchmark_prints_its_figures_and_matches_the_baseline():
     figures = dict(line.split(": ") for line in out.strip().splitlines())
     assert list(figures)[-1] == "speedup_vs_baseline"
     assert float(figures["area_diff_max_pct"]) < 0.5  # identical results, as the issue asks
+    assert float(figures["population_diff_max_pct"]) < 0.5  # people by county share, as geopandas overlays them
     assert all(float(v) > 0 for v in figures.values())
 
 
@@ -40,3 +41,13 @@ def test_the_validation_prints_each_pair_and_meets_the_rail_goal():
     assert any(line.split()[:4] == ["武汉", "长沙", "2015", "True"] for line in lines)
     assert any(line.split()[:4] == ["武汉", "孝感", "2015", "False"] for line in lines)
     assert sum(" zhengzhou_east " in line for line in lines) >= 2  # each pair is printed
+
+
+def test_surface_benchmark_prints_its_figures_and_matches_the_baseline():
+    out = subprocess.run([sys.executable, "bench/surface.py", "--repeat", "1", "--sample", "200"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300, check=True).stdout
+    figures = dict(line.split(": ") for line in out.strip().splitlines())
+    assert list(figures)[-1] == "speedup_vs_baseline" and "surface_three_origins_ms" in figures
+    assert float(figures["p99_diff_min"]) < 0.1  # the same minutes as the cell-by-cell definition
+    assert float(figures["cells_over_half_min_pct"]) <= 1.0  # but at the very edge of a station's reach
+    assert float(figures["cell_km"]) == 1.0

@@ -61,8 +61,10 @@ def test_hand_computed_radii_and_area(net: RailNetwork) -> None:
     assert poly.contains(shapely.Point(east_of_s3)) and not poly.contains(shapely.Point(beyond_s3))
     assert gdf.loc[0, "cities_reached"] == "武汉 0、鄂州 30、九江 50、黄石 55"
     assert gdf.loc[0, "n_cities_reached"] == 4
-    assert gdf.loc[0, "population_reached"] == 12326518 + 4600276
-    assert gdf.loc[0, "population_unknown"] == 2  # 鄂州 and 黄石 have no figure
+    # People come from the county figures inside the discs (tests/geo/test_population.py), not from whole cities:
+    # the seats of 武汉 and 九江 are reached, but far less than their 16.9 million residents.
+    assert 0 < gdf.loc[0, "population_reached"] < 12326518 + 4600276
+    assert "county" in gdf.loc[0, "population_basis"] and gdf.loc[0, "counties_reached"] > 0
     assert gdf.crs == WGS84
 
 
