@@ -5,6 +5,11 @@
     python -m geo matrix [--year Y] [--kind rail|door] --out FILE.csv
     python -m geo targets [--year Y]
     python -m geo gtfs [--year Y] --out FEED.zip      # the year's rail network as a GTFS feed
+    python -m geo compare [--base now|FILE] --scenario FILE|YEAR --origin 武汉 [...] [--minutes 60 120 180]
+                          [--out FILE.gpkg|FILE.geojson] [--table FILE.csv|FILE.xlsx]
+
+Every command but compare takes ``--scenario FILE`` (JSON or YAML, see :mod:`geo.scenario`): the network is
+then that scenario's, over its own year.
 
 Origins: Chinese or English city name, adcode, station id, or "lon,lat" (WGS-84).
 Bad input prints one ``error:`` line on stderr and exits with status 2.
@@ -26,6 +31,7 @@ from geo.gtfs import write_feed
 from geo.isochrones import DEFAULT_MINUTES, isochrones_many
 from geo.network import CURRENT_YEAR, DEFAULT_TRANSFER_MIN, RoadModel, check_year, default_network
 from geo.options import MAX_ORIGINS, MAX_THRESHOLDS, finite_number
+from geo.scenario import apply, load_scenario
 from geo.traveltime import MODES, plan_targets, travel_time_matrix
 
 _LONLAT = re.compile(r"^\s*(-?\d+(?:\.\d*)?)\s*,\s*(-?\d+(?:\.\d*)?)\s*$")
@@ -39,8 +45,9 @@ def _origin(text: str) -> str | tuple[float, float]:
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--year", type=check_year, default=CURRENT_YEAR,
-                        help=f"network year, or 'planned' for every line incl. construction (default {CURRENT_YEAR})")
+    common.add_argument("--year", type=check_year, default=None,
+                        help=f"network year, or 'planned' for every line incl. construction (default {CURRENT_YEAR}; "
+                             "with --scenario, the scenario's)")
     common.add_argument("--sources", type=Path, default=None, help="alternative data/sources directory")
     common.add_argument("--transfer-min", type=float, default=DEFAULT_TRANSFER_MIN, help="line-change penalty")
     common.add_argument("--road-speed", type=float, default=RoadModel.speed_kmh, help="road speed, km/h")
@@ -63,6 +70,17 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("targets", parents=[common], help="print the plan-target verdict tables")
     gtfs = sub.add_parser("gtfs", parents=[common], help="write the year's rail network as a GTFS feed (zip)")
     gtfs.add_argument("--out", type=Path, required=True, help="output .zip")
+    for sp in (iso, mat, sub.choices["targets"], gtfs):
+        sp.add_argument("--scenario", type=Path, help="a what-if scenario file (.json, .yaml): its network and year")
+    cmp = sub.add_parser("compare", parents=[common], help="compare two networks (a year or a scenario each)")
+    cmp.add_argument("--base", default="now", help="before: a network year (2015, now, planned) or a scenario file")
+    cmp.add_argument("--scenario", required=True, help="after: a scenario file or a network year")
+    cmp.add_argument("--origin", type=_origin, nargs="+", default=["武汉", "长沙", "南昌"],
+                     help="origins (default the three cores)")
+    cmp.add_argument("--minutes", nargs="+", default=[f"{m:g}" for m in DEFAULT_MINUTES],
+                     help=f"1 to {MAX_THRESHOLDS} thresholds in minutes")
+    cmp.add_argument("--out", type=Path, help="difference map and gains: .gpkg or .geojson")
+    cmp.add_argument("--table", type=Path, help="the tables: .xlsx (one sheet each) or .csv (one file each)")
     return p
 
 
@@ -103,15 +121,49 @@ def _check_out(path: Path) -> None:
         raise BadOptionError(f"--out {path}: is a folder")
 
 
+def _network(args: argparse.Namespace):
+    """The network and year to use: the sources' (``--year``), or ``--scenario``'s over its own year."""
+    net = default_network(sources_dir=args.sources)
+    scenario = getattr(args, "scenario", None) if args.command != "compare" else None
+    if scenario is None:
+        return net, CURRENT_YEAR if args.year is None else args.year
+    what_if = apply(load_scenario(scenario), net)
+    if args.year is not None and args.year != what_if.year:
+        raise BadOptionError(f"--year {args.year} differs from the scenario's year {what_if.year}; drop --year")
+    for note in what_if.notes:
+        print(f"note: scenario {what_if.scenario.name}: {note}", file=sys.stderr)
+    return what_if, what_if.year
+
+
 def _run(args: argparse.Namespace) -> None:
     if args.command in ("isochrone", "matrix"):
         _check_out(args.out)
-    if args.command == "isochrone":
+    if args.command == "compare":
+        for path in (args.out, args.table):
+            if path is not None:
+                _check_out(path)
+    if args.command in ("isochrone", "compare"):
         minutes, origins = _minutes(args.minutes), _origins(args.origin)
-    net = default_network(sources_dir=args.sources)
+    net, year = _network(args)
     model = RoadModel(speed_kmh=args.road_speed, detour_factor=args.detour, ends_min=args.town_min)
-    kw = {"year": args.year, "model": model, "transfer_min": args.transfer_min, "network": net}
-    if args.command == "isochrone":
+    kw = {"year": year, "model": model, "transfer_min": args.transfer_min, "network": net}
+    if args.command == "compare":
+        from geo.compare import compare, print_comparison, write_comparison, write_tables
+
+        if args.out is not None and args.out.suffix.lower() not in _VECTOR_DRIVERS:
+            raise BadOptionError(f"--out must end in .geojson or .gpkg, got {args.out.name!r}")
+        if args.table is not None and args.table.suffix.lower() not in (".csv", ".xlsx"):
+            raise BadOptionError(f"--table must end in .csv or .xlsx, got {args.table.name!r}")
+        if args.year is not None:
+            raise BadOptionError("compare takes its years from --base and --scenario; drop --year")
+
+        result = compare(args.base, args.scenario, origins, minutes, model=model, transfer_min=args.transfer_min,
+                         network=net)
+        print_comparison(result)
+        for path in ([write_comparison(result, args.out)] if args.out else []) + (
+                write_tables(result, args.table) if args.table else []):
+            print(f"wrote {path}")
+    elif args.command == "isochrone":
         driver = _VECTOR_DRIVERS.get(args.out.suffix.lower())
         if driver is None:
             raise BadOptionError(f"--out must end in .geojson or .gpkg, got {args.out.name!r}")
@@ -131,7 +183,7 @@ def _run(args: argparse.Namespace) -> None:
     elif args.command == "gtfs":
         if args.out.suffix.lower() != ".zip":
             raise BadOptionError(f"--out must end in .zip, got {args.out.name!r}")
-        write_feed(net, args.out, args.year)
+        write_feed(net, args.out, year)
         print(f"wrote {args.out}")
     else:
         _print_targets(plan_targets(**kw))
