@@ -183,11 +183,11 @@ def _target_changes(a: Side, b: Side, model: RoadModel, transfer_min: float) -> 
                 continue
             merged = x.merge(y, on=list(cols), suffixes=("_before", "_after"))
             changed = merged[merged[f"{basis}_ok_before"] != merged[f"{basis}_ok_after"]]
-            rows += [{"target": name, "limit_min": limit, "basis": basis, "from": r[cols[0]], "to": r[cols[1]],
+            rows += [{"target": name, "limit_min": limit, "basis": basis, "place_a": r[cols[0]], "place_b": r[cols[1]],
                       "before_min": r[f"{basis}_min_before"], "after_min": r[f"{basis}_min_after"],
                       "change": "newly met" if r[f"{basis}_ok_after"] else "no longer met"}
                      for _, r in changed.iterrows()]
-    return pd.DataFrame(rows, columns=["target", "limit_min", "basis", "from", "to", "before_min", "after_min",
+    return pd.DataFrame(rows, columns=["target", "limit_min", "basis", "place_a", "place_b", "before_min", "after_min",
                                        "change"])
 
 
@@ -220,7 +220,7 @@ def print_comparison(result: Comparison) -> None:
         print(f"  {r.origin} {r.minutes} min: {r.cities_before} -> {r.cities_after} cities, population "
               f"{r.population_before:,.0f} -> {r.population_after:,.0f} ({r.population_gain:+,.0f}){new}{lost}")
     for r in result.targets.itertuples():
-        print(f"  target {r.target} ({r.basis}, {r.limit_min} min): {r.from_}–{r.to} {r.change} "
+        print(f"  target {r.target} ({r.basis}, {r.limit_min} min): {r.place_a}–{r.place_b} {r.change} "
               f"({r.before_min:.0f} -> {r.after_min:.0f} min)")
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)

@@ -25,6 +25,7 @@ layers that could not be built, font fallback) are printed as ``note:`` lines.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -140,15 +141,40 @@ def _out_path(text: str, suffixes: tuple[str, ...]) -> Path:
     return path
 
 
+@contextlib.contextmanager
+def _scenario_network(args: argparse.Namespace):
+    """Inside the block, ``--scenario FILE``'s network is the default one (yields the scenario, or None)."""
+    if not getattr(args, "scenario", None):
+        yield None
+        return
+    from geo.network import using_network
+    from geo.scenario import apply, load_scenario
+
+    scenario = load_scenario(args.scenario)
+    if scenario.year not in YEARS:
+        raise ExportError(f"--scenario: a briefing shows a network year of {', '.join(YEARS)}; the scenario's "
+                          f"year is {scenario.year}")
+    net = apply(scenario)
+    _note(*(f"scenario {scenario.name}: {n}" for n in net.notes))
+    with using_network(net):
+        yield scenario
+
+
 def _snapshot(args: argparse.Namespace) -> int:
     from render.briefing import BriefingOptions, render_briefing
 
     path = _out_path(args.out, (".png", ".pdf", ".svg"))
     default = tuple(s.id for s in layers.all_specs() if s.default_visible)
     view = _view_from_args(args, default_layers=default)
-    options = BriefingOptions(paper=args.paper, orientation=args.orientation, dpi=args.dpi, extent=args.extent,
-                              title=args.title, subtitle=args.subtitle, lang=args.lang)
-    result = render_briefing(view, path.suffix.lower().lstrip("."), options)
+    with _scenario_network(args) as scenario:
+        if scenario is not None:
+            if args.year and args.year != scenario.year:
+                raise ExportError(f"--year {args.year} differs from the scenario's year {scenario.year}; drop --year")
+            view = view.with_(year=scenario.year)
+        subtitle = args.subtitle or (None if scenario is None else f"情景 Scenario: {scenario.name}")
+        options = BriefingOptions(paper=args.paper, orientation=args.orientation, dpi=args.dpi, extent=args.extent,
+                                  title=args.title, subtitle=subtitle, lang=args.lang)
+        result = render_briefing(view, path.suffix.lower().lstrip("."), options)
     _note(*result.notices)
     path.write_bytes(result.data)
     size = f"{result.size_px[0]}x{result.size_px[1]} px" if path.suffix.lower() == ".png" else "vector"
@@ -282,6 +308,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="the view's centre and zoom, or the whole agglomeration")
     snap.add_argument("--title", help="title (default names the layers and circles shown)")
     snap.add_argument("--subtitle")
+    snap.add_argument("--scenario", help="a what-if scenario file (.json, .yaml): the circles and tables use its "
+                                         "network and year")
     snap.set_defaults(func=_snapshot)
 
     every = sub.add_parser("export-all", help="every layer (or a view's layers) in one GIS file")
