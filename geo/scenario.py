@@ -607,7 +607,7 @@ def _station_lookup(work: _Tables) -> dict[str, str]:
 def _unknown(kind: str, value: str, known: Sequence[str], where: str, valid: str = "") -> ScenarioError:
     close = difflib.get_close_matches(value, list(known), n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
-    return _fail(where, f"unknown {kind} {value!r}{hint}{valid}")
+    return _fail(where, f"unknown {kind} {value!r}{valid}{hint}")
 
 
 def _positions(work: _Tables, ids: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
