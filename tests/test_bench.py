@@ -33,3 +33,12 @@ def test_the_validation_prints_each_pair_and_meets_the_rail_goal():
     assert "rail_beyond_20pct: 0" in lines
     assert road_n >= 15 and road_ok >= 50
     assert sum(" zhengzhou_east " in line for line in lines) >= 2  # each pair is printed
+
+
+def test_surface_benchmark_prints_its_figures_and_matches_the_baseline():
+    out = subprocess.run([sys.executable, "bench/surface.py", "--repeat", "1", "--sample", "200"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300, check=True).stdout
+    figures = dict(line.split(": ") for line in out.strip().splitlines())
+    assert list(figures)[-1] == "speedup_vs_baseline" and "surface_three_origins_ms" in figures
+    assert float(figures["max_diff_min"]) < 0.5  # the same minutes as the cell-by-cell definition
+    assert float(figures["cell_km"]) == 1.0

@@ -9,6 +9,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import pytest
+import shapely
 from test_network import MODEL, km, write_sources
 from test_scenario import XIANNING, _to_xianning
 
@@ -91,3 +92,15 @@ def test_files(result, tmp_path: Path) -> None:
     csvs = write_tables(result, tmp_path / "c.csv")
     assert [p.name for p in csvs] == ["c.csv", "c-targets.csv", "c-pairs.csv"]
     assert pd.read_csv(csvs[0], encoding="utf-8-sig")["population_gain"].max() == 2658316
+
+
+def test_difference_bands_of_the_two_surfaces(net: RailNetwork, tmp_path: Path) -> None:
+    result = compare("2026", _to_xianning(), ["武汉"], [120], model=MODEL, network=net, resolution_km=5)
+    bands = result.bands.set_index("band")
+    assert list(bands.index) == ["lost", "0–5", "5–15", "15–30", "30+"] and bands.crs.to_epsg() == 4326
+    assert bands.loc["lost", "area_km2"] == 0 and bands.loc["lost"].geometry.is_empty  # a new train loses nothing
+    assert bands.loc["30+", "area_km2"] > 1000
+    assert bands.loc["30+"].geometry.contains(shapely.Point(XIANNING))  # its seat is 280 min nearer
+    assert not bands.loc["30+"].geometry.contains(shapely.Point(114.0, 30.0))  # 武汉 itself gains nothing
+    gpkg = write_comparison(result, tmp_path / "bands.gpkg")
+    assert "difference_bands" in {row[0] for row in pyogrio.list_layers(gpkg)}
