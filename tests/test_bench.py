@@ -42,3 +42,12 @@ def test_surface_benchmark_prints_its_figures_and_matches_the_baseline():
     assert list(figures)[-1] == "speedup_vs_baseline" and "surface_three_origins_ms" in figures
     assert float(figures["max_diff_min"]) < 0.5  # the same minutes as the cell-by-cell definition
     assert float(figures["cell_km"]) == 1.0
+
+
+def test_scenario_benchmark_prints_its_figures_and_matches_the_baseline():
+    out = subprocess.run([sys.executable, "bench/scenarios.py", "--repeat", "1", "--resolution-km", "5"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300, check=True).stdout
+    figures = dict(line.split(": ", 1) for line in out.strip().splitlines())
+    assert list(figures)[-1] == "speedup_vs_baseline"
+    assert figures["gains_equal"] == "1" and float(figures["area_diff_max_pct"]) < 1e-6
+    assert all(float(figures[k]) > 0 for k in ("total_warm_ms", "baseline_ms", "speedup_vs_baseline"))

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pyogrio
 import pytest
+import yaml
 from test_network import write_sources
 from test_scenario import BAD, EXAMPLES, EXPECTED, _to_xianning
 
@@ -140,3 +141,12 @@ def test_the_examples_named_in_the_readme_exist() -> None:
     named = {p.name for p in EXAMPLES.iterdir()}
     assert named and all(f"examples/scenarios/{n}" in readme for n in named)
     assert json.loads((EXAMPLES / "hewu_hsr_early.json").read_text(encoding="utf-8"))["changes"]
+
+
+def test_the_readme_scenario_applies() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## What-if scenarios and comparison", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    from geo.scenario import apply, scenario_from_dict
+
+    what_if = apply(scenario_from_dict(yaml.safe_load(block)))
+    assert "wuhan_jiujiang_express" in set(what_if.services["service_id"]) and len(what_if.notes) == 3
