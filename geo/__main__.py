@@ -2,7 +2,7 @@
 
     python -m geo isochrone --origin 武汉 [长沙 ...] --minutes 60 120 180 [--year 2015|2026|planned]
                             [--mode rail|road] --out FILE.geojson|FILE.gpkg
-    python -m geo matrix [--year Y] [--kind rail|door] --out FILE.csv
+    python -m geo matrix [--year Y] [--kind door|rail|road] --out FILE.csv   # road: road only, year's bridges
     python -m geo targets [--year Y]
     python -m geo gtfs [--year Y] --out FEED.zip      # the year's rail network as a GTFS feed
     python -m geo surface --origin 武汉 [--origin 长沙 ...] [--year Y] [--mode rail|road] [--resolution-km 1]
@@ -35,7 +35,7 @@ from geo.network import CURRENT_YEAR, DEFAULT_TRANSFER_MIN, RoadModel, check_yea
 from geo.options import MAX_ORIGINS, MAX_THRESHOLDS, engine_year, finite_number
 from geo.scenario import apply, load_scenario
 from geo.surface import DEFAULT_RESOLUTION_KM, travel_time_surface, write_geotiff
-from geo.traveltime import MODES, plan_targets, travel_time_matrix
+from geo.traveltime import MATRIX_KINDS, MODES, plan_targets, travel_time_matrix
 
 _LONLAT = re.compile(r"^\s*(-?\d+(?:\.\d*)?)\s*,\s*(-?\d+(?:\.\d*)?)\s*$")
 _VECTOR_DRIVERS = {".geojson": "GeoJSON", ".gpkg": "GPKG"}
@@ -76,7 +76,8 @@ def _parser() -> argparse.ArgumentParser:
     iso.add_argument("--mode", choices=MODES, default="rail")
     iso.add_argument("--out", type=Path, required=True, help="output .geojson or .gpkg")
     mat = sub.add_parser("matrix", parents=[common], help="write the city-to-city minutes matrix (CSV)")
-    mat.add_argument("--kind", choices=("door", "rail"), default="door")
+    mat.add_argument("--kind", choices=MATRIX_KINDS, default="door",
+                     help="door: seat to seat, faster of road and rail; rail: main station to station; road: road only")
     mat.add_argument("--out", type=Path, required=True, help="output .csv")
     sub.add_parser("targets", parents=[common], help="print the plan-target verdict tables")
     gtfs = sub.add_parser("gtfs", parents=[common], help="write the year's rail network as a GTFS feed (zip)")
@@ -203,7 +204,7 @@ def _run(args: argparse.Namespace) -> None:
         if args.out.suffix.lower() != ".csv":
             raise BadOptionError(f"--out must end in .csv, got {args.out.name!r}")
         travel_time_matrix(kind=args.kind, **kw).round(1).to_csv(args.out, encoding="utf-8")
-        print(f"wrote {args.out}")
+        print(f"wrote {args.out} ({args.kind} minutes, network year {year})")
     elif args.command == "surface":
         _write_surface(args, origins, minutes, kw)
     elif args.command == "gtfs":

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -18,6 +19,7 @@ from test_network import MODEL, km, write_sources
 from geo.errors import GeoInputError, ScenarioError
 from geo.gtfs import feed_tables
 from geo.network import RailNetwork, default_network, geodesic_km, using_network
+from geo.road import RiverBarrier
 from geo.scenario import (
     AddService,
     CloseSegment,
@@ -254,3 +256,49 @@ def test_choices_list_what_a_scenario_can_name_in_both_languages() -> None:
     lines = found.lines.set_index("line_id")
     assert lines.loc["yanjiang_hewu", "openable"] == 1 and lines.loc["jingguang_hsr", "openable"] == 0
     assert found.segments["label"].str.contains("武汉站 Wuhan").any()
+
+
+# -- road side: the Yangtze barrier's bridges ------------------------------------------------------------------
+
+RIVER = np.array([[113.0, 29.75], [114.0, 29.75], [115.0, 29.75], [116.0, 29.75], [117.0, 29.75]])
+
+
+@pytest.fixture(scope="module")
+def barred(net: RailNetwork) -> RailNetwork:
+    """The synthetic network with a straight river along 29.75 N and one bridge at 116 E (see test_road)."""
+    bridges = pd.DataFrame([("b1", "一桥", 116.0, 29.75, 2000)], columns=["bridge_id", "name_zh", "lon", "lat",
+                                                                            "opened_year"])
+    return RailNetwork(**{**net.tables, "barrier": RiverBarrier(river=RIVER, bridges=bridges)})
+
+
+def _road(net: RailNetwork, year: int = 2026) -> pd.DataFrame:
+    return travel_time_matrix(year=year, kind="road", model=MODEL, network=net)
+
+
+def test_a_new_bridge_shortens_the_crossing_by_hand(barred: RailNetwork) -> None:
+    ezhou, huangshi = (115.2, 30.0), (115.2, 29.5)
+    assert _road(barred).loc["鄂州", "黄石"] == pytest.approx(km(ezhou, (116.0, 29.75)) + km((116.0, 29.75), huangshi))
+    scenario = scenario_from_dict({"name": "新桥", "year": "2026", "changes": [
+        {"type": "add_road_link", "kind": "bridge", "name": "鄂黄新桥", "points": [[115.2, 29.75]]}]})
+    what_if = apply(scenario, barred)
+    assert _road(what_if).loc["鄂州", "黄石"] == pytest.approx(km(ezhou, (115.2, 29.75)) + km((115.2, 29.75), huangshi))
+    assert np.all(_road(what_if).to_numpy() <= _road(barred).to_numpy() + 1e-9)  # a bridge never lengthens a trip
+    assert len(barred.barrier.bridges) == 1  # the network it started from keeps its one bridge
+
+
+def test_removing_the_only_bridge_cuts_the_road_across(barred: RailNetwork) -> None:
+    scenario = scenario_from_dict({"name": "断桥", "year": "2026",
+                                   "changes": [{"type": "remove_road_link", "bridge": "一桥"}]})
+    road = _road(apply(scenario, barred))
+    assert np.isinf(road.loc["鄂州", "黄石"])  # opposite banks, no bridge
+    assert road.loc["鄂州", "九江"] == pytest.approx(_road(barred).loc["鄂州", "九江"])  # one bank: unchanged
+    with pytest.raises(ScenarioError, match=r"unknown bridge 'b2'.*did you mean b1"):
+        apply(scenario_from_dict({"name": "x", "year": "2026",
+                                  "changes": [{"type": "remove_road_link", "bridge": "b2"}]}), barred)
+
+
+def test_a_network_without_a_barrier_refuses_bridges(net: RailNetwork) -> None:
+    scenario = scenario_from_dict({"name": "新桥", "year": "2026", "changes": [
+        {"type": "add_road_link", "kind": "bridge", "name": "桥", "points": [[115.2, 29.75]]}]})
+    with pytest.raises(ScenarioError, match="no Yangtze barrier"):
+        apply(scenario, net)
