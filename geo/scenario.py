@@ -643,8 +643,8 @@ def _open_line(change: OpenLine, work: _Tables, net: RailNetwork, year: Year, wh
     if new.empty:
         raise _fail(where, f"line {change.line!r} has no segment to open in year {year}"
                            + (" that can be timed" if len(untimed) else " (it is open already)"))
-    new = new.assign(status="open", minutes_basis=new.get("minutes_basis", "").astype(str)
-                     + f" (opened early in scenario; {'planned' if year == PLANNED else year})")
+    basis = new["minutes_basis"].fillna("").astype(str) if "minutes_basis" in new else ""
+    new = new.assign(status="open", minutes_basis=basis + f" (opened early in the scenario, {year})")
     work.segments = pd.concat([work.segments, new], ignore_index=True)
     stations = set(mine["from_station"]) | set(mine["to_station"])
     planned = net.services[net.services["years"].map(lambda ys: "planned" in ys)
