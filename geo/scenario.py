@@ -205,7 +205,7 @@ class AddRoadLink:
 
 @dataclass(frozen=True)
 class RemoveRoadLink:
-    """Remove a bridge of ``data/sources/bridges.csv`` (its ``pair_id`` or ``name_zh``)."""
+    """Remove a located bridge of the road barrier (``data/sources/bridges.csv``: its ``bridge_id`` or ``name_zh``)."""
 
     bridge: str
     type: str = field(default="remove_road_link", init=False)
