@@ -30,6 +30,7 @@ bench: setup
 	$(BIN)/python bench/surface.py
 	$(BIN)/python bench/ui.py
 	$(BIN)/python bench/snapshot.py
+	$(BIN)/python bench/scenarios.py
 
 data: setup
 	$(BIN)/python -m data.build

@@ -7,6 +7,11 @@
     python -m geo gtfs [--year Y] --out FEED.zip      # the year's rail network as a GTFS feed
     python -m geo surface --origin 武汉 [--origin 长沙 ...] [--year Y] [--mode rail|road] [--resolution-km 1]
                           --out FILE.tif [--contours FILE.gpkg|FILE.geojson] [--minutes 60 120 180]
+    python -m geo compare [--base now|FILE] --scenario FILE|YEAR --origin 武汉 [...] [--minutes 60 120 180]
+                          [--out FILE.gpkg|FILE.geojson] [--table FILE.csv|FILE.xlsx]
+
+Every command but compare takes ``--scenario FILE`` (JSON or YAML, see :mod:`geo.scenario`): the network is
+then that scenario's, over its own year.
 
 Origins: Chinese or English city name, adcode, station id, or "lon,lat" (WGS-84).
 Bad input prints one ``error:`` line on stderr and exits with status 2.
@@ -29,6 +34,7 @@ from geo.isochrones import DEFAULT_MINUTES, isochrones_many
 from geo.network import CURRENT_YEAR, DEFAULT_TRANSFER_MIN, RoadModel, check_year, default_network
 from geo.options import MAX_ORIGINS, MAX_THRESHOLDS, engine_year, finite_number
 from geo.population import BASIS_EN, plan_reach, surface_population
+from geo.scenario import apply, load_scenario
 from geo.surface import DEFAULT_RESOLUTION_KM, travel_time_surface, write_geotiff
 from geo.traveltime import MATRIX_KINDS, MODES, plan_targets, travel_time_matrix
 
@@ -51,9 +57,9 @@ def _year(text: str):
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--year", type=_year, default=CURRENT_YEAR,
+    common.add_argument("--year", type=_year, default=None,
                         help=f"network year, 'now' ({CURRENT_YEAR}, the default) or 'planned' for every line incl. "
-                             "construction")
+                             "construction (with --scenario, the scenario's)")
     common.add_argument("--sources", type=Path, default=None, help="alternative data/sources directory")
     common.add_argument("--transfer-min", type=float, default=DEFAULT_TRANSFER_MIN, help="line-change penalty")
     common.add_argument("--road-speed", type=float, default=RoadModel.speed_kmh, help="road speed, km/h")
@@ -88,6 +94,17 @@ def _parser() -> argparse.ArgumentParser:
                       help="band limits for --contours and the printed areas")
     surf.add_argument("--out", type=Path, required=True, help="output .tif (float32 minutes)")
     surf.add_argument("--contours", type=Path, default=None, help="band polygons, .gpkg or .geojson (EPSG:4326)")
+    for sp in (iso, mat, sub.choices["targets"], gtfs, surf):
+        sp.add_argument("--scenario", type=Path, help="a what-if scenario file (.json, .yaml): its network and year")
+    cmp = sub.add_parser("compare", parents=[common], help="compare two networks (a year or a scenario each)")
+    cmp.add_argument("--base", default="now", help="before: a network year (2015, now, planned) or a scenario file")
+    cmp.add_argument("--scenario", required=True, help="after: a scenario file or a network year")
+    cmp.add_argument("--origin", type=_origin, nargs="+", default=["武汉", "长沙", "南昌"],
+                     help="origins (default the three cores)")
+    cmp.add_argument("--minutes", nargs="+", default=[f"{m:g}" for m in DEFAULT_MINUTES],
+                     help=f"1 to {MAX_THRESHOLDS} thresholds in minutes")
+    cmp.add_argument("--out", type=Path, help="difference map and gains: .gpkg or .geojson")
+    cmp.add_argument("--table", type=Path, help="the tables: .xlsx (one sheet each) or .csv (one file each)")
     return p
 
 
@@ -128,17 +145,51 @@ def _check_out(path: Path, flag: str = "--out") -> None:
         raise BadOptionError(f"{flag} {path}: is a folder")
 
 
+def _network(args: argparse.Namespace):
+    """The network and year to use: the sources' (``--year``), or ``--scenario``'s over its own year."""
+    net = default_network(sources_dir=args.sources)
+    scenario = getattr(args, "scenario", None) if args.command != "compare" else None
+    if scenario is None:
+        return net, CURRENT_YEAR if args.year is None else args.year
+    what_if = apply(load_scenario(scenario), net)
+    if args.year is not None and args.year != what_if.year:
+        raise BadOptionError(f"--year {args.year} differs from the scenario's year {what_if.year}; drop --year")
+    for note in what_if.notes:
+        print(f"note: scenario {what_if.scenario.name}: {note}", file=sys.stderr)
+    return what_if, what_if.year
+
+
 def _run(args: argparse.Namespace) -> None:
     if args.command in ("isochrone", "matrix", "surface"):
         _check_out(args.out)
-    if args.command in ("isochrone", "surface"):
+    if args.command == "compare":
+        for path in (args.out, args.table):
+            if path is not None:
+                _check_out(path)
+    if args.command in ("isochrone", "compare", "surface"):
         minutes, origins = _minutes(args.minutes), _origins(args.origin)
     if args.command == "surface":
         _check_surface_args(args)
-    net = default_network(sources_dir=args.sources)
+    net, year = _network(args)
     model = RoadModel(speed_kmh=args.road_speed, detour_factor=args.detour, ends_min=args.town_min)
-    kw = {"year": args.year, "model": model, "transfer_min": args.transfer_min, "network": net}
-    if args.command == "isochrone":
+    kw = {"year": year, "model": model, "transfer_min": args.transfer_min, "network": net}
+    if args.command == "compare":
+        from geo.compare import compare, print_comparison, write_comparison, write_tables
+
+        if args.out is not None and args.out.suffix.lower() not in _VECTOR_DRIVERS:
+            raise BadOptionError(f"--out must end in .geojson or .gpkg, got {args.out.name!r}")
+        if args.table is not None and args.table.suffix.lower() not in (".csv", ".xlsx"):
+            raise BadOptionError(f"--table must end in .csv or .xlsx, got {args.table.name!r}")
+        if args.year is not None:
+            raise BadOptionError("compare takes its years from --base and --scenario; drop --year")
+
+        result = compare(args.base, args.scenario, origins, minutes, model=model, transfer_min=args.transfer_min,
+                         network=net)
+        print_comparison(result)
+        for path in ([write_comparison(result, args.out)] if args.out else []) + (
+                write_tables(result, args.table) if args.table else []):
+            print(f"wrote {path}")
+    elif args.command == "isochrone":
         driver = _VECTOR_DRIVERS.get(args.out.suffix.lower())
         if driver is None:
             raise BadOptionError(f"--out must end in .geojson or .gpkg, got {args.out.name!r}")
@@ -155,13 +206,13 @@ def _run(args: argparse.Namespace) -> None:
         if args.out.suffix.lower() != ".csv":
             raise BadOptionError(f"--out must end in .csv, got {args.out.name!r}")
         travel_time_matrix(kind=args.kind, **kw).round(1).to_csv(args.out, encoding="utf-8")
-        print(f"wrote {args.out} ({args.kind} minutes, network year {args.year})")
+        print(f"wrote {args.out} ({args.kind} minutes, network year {year})")
     elif args.command == "surface":
         _write_surface(args, origins, minutes, kw)
     elif args.command == "gtfs":
         if args.out.suffix.lower() != ".zip":
             raise BadOptionError(f"--out must end in .zip, got {args.out.name!r}")
-        write_feed(net, args.out, args.year)
+        write_feed(net, args.out, year)
         print(f"wrote {args.out}")
     else:
         _print_targets(plan_targets(**kw))

@@ -46,7 +46,10 @@ when it changes lines. Arrival time at a station is the minimum over its nodes.
 
 from __future__ import annotations
 
+import contextlib
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -75,9 +78,11 @@ __all__ = [
     "RailNetwork",
     "RoadModel",
     "Year",
+    "active_network_key",
     "check_year",
     "default_network",
     "geodesic_km",
+    "using_network",
 ]
 
 CURRENT_YEAR = 2026
@@ -214,6 +219,11 @@ class RailNetwork:
         service_stops: pd.DataFrame | None = None,
         barrier: RiverBarrier | None = None,
     ) -> None:
+        # The frames as given, so a what-if network can be built from modified copies (geo.scenario).
+        self.tables = {"stations": stations, "segments": segments, "cities": cities, "lines": lines,
+                       "transfers": transfers, "neighbours": neighbours, "services": services,
+                       "service_stops": service_stops, "barrier": barrier}
+        self.key = ""  # "" for a network of the sources; a what-if network names its changes (frame caches)
         self.stations = stations.reset_index(drop=True).copy()
         self.station_ids = self.stations["station_id"].astype(str).to_numpy()
         self._station_index = {s: i for i, s in enumerate(self.station_ids)}
@@ -527,10 +537,33 @@ def _service_edges(calls: pd.DataFrame, node_id: pd.Series, hub_node: np.ndarray
 
 
 _DEFAULT: dict[str, RailNetwork] = {}
+_ACTIVE: ContextVar[RailNetwork | None] = ContextVar("active_network", default=None)
+
+
+@contextlib.contextmanager
+def using_network(net: RailNetwork) -> Iterator[RailNetwork]:
+    """Within the block, :func:`default_network` (without ``sources_dir``) is ``net``: the layers, the briefing
+    and the tables then use a what-if network (:mod:`geo.scenario`) without taking a network argument."""
+    token = _ACTIVE.set(net)
+    try:
+        yield net
+    finally:
+        _ACTIVE.reset(token)
+
+
+def active_network_key() -> str:
+    """The :attr:`RailNetwork.key` of the :func:`using_network` block's network ("" outside one): part of every
+    cache key of things built on the default network."""
+    active = _ACTIVE.get()
+    return active.key if active is not None else ""
 
 
 def default_network(*, sources_dir: Path | str | None = None) -> RailNetwork:
-    """The network built from the project's source CSVs (or ``sources_dir``), loaded once per directory."""
+    """The network built from the project's source CSVs (or ``sources_dir``), loaded once per directory;
+    inside :func:`using_network`, that block's network."""
+    active = _ACTIVE.get()
+    if active is not None and sources_dir is None:
+        return active
     key = str(Path(sources_dir).resolve()) if sources_dir else ""
     if key not in _DEFAULT:
         _DEFAULT[key] = RailNetwork.from_sources(sources_dir=sources_dir)

@@ -51,3 +51,12 @@ def test_surface_benchmark_prints_its_figures_and_matches_the_baseline():
     assert float(figures["p99_diff_min"]) < 0.1  # the same minutes as the cell-by-cell definition
     assert float(figures["cells_over_half_min_pct"]) <= 1.0  # but at the very edge of a station's reach
     assert float(figures["cell_km"]) == 1.0
+
+
+def test_scenario_benchmark_prints_its_figures_and_matches_the_baseline():
+    out = subprocess.run([sys.executable, "bench/scenarios.py", "--repeat", "1", "--resolution-km", "5"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300, check=True).stdout
+    figures = dict(line.split(": ", 1) for line in out.strip().splitlines())
+    assert list(figures)[-1] == "speedup_vs_baseline"
+    assert figures["gains_equal"] == "1" and float(figures["area_diff_max_pct"]) < 1e-6
+    assert all(float(figures[k]) > 0 for k in ("total_warm_ms", "baseline_ms", "speedup_vs_baseline"))
