@@ -6,6 +6,7 @@ from typing import Any
 
 import streamlit as st
 
+from app.scenarios import on_scenario
 from layers.frames import layer_frame
 from layers.i18n import escape_markdown, t, widget_key
 from layers.spec import LayerSpec
@@ -15,6 +16,7 @@ __all__ = ["export_panel"]
 
 
 @st.fragment
+@on_scenario
 def export_panel(view: ViewState, visible: list[tuple[LayerSpec, dict[str, Any]]], lang: str) -> None:
     """The export expander; every file is of ``view``, the view on screen (its extent included)."""
     from export import gis, tables
