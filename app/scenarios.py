@@ -40,6 +40,7 @@ from geo.compare import SAVED_BANDS, Comparison, compare
 from geo.errors import GeoInputError, ScenarioError
 from geo.network import RailNetwork, active_network_key, default_network, using_network
 from geo.scenario import ScenarioChoices, ScenarioNetwork, apply, choices, scenario_from_dict, scenario_to_dict
+from geo.traveltime import resolve_origin
 from layers.catalogue.circles import english_names
 from layers.i18n import escape_markdown, fmt_number, t, widget_key
 from layers.view import YEARS, finite_number
@@ -143,11 +144,17 @@ def scenario_page(page: Callable[[], None]) -> Callable[[], None]:
     @functools.wraps(page)
     def run() -> None:
         lang = _lang()
-        with _scenario_network(lang) as net:
+        top = st.container()  # always drawn, so the page's elements keep their place (and the tabs their state)
+        with top:
+            net = _active(lang)
             if net is not None:
                 st.info(escape_markdown(t("sc_active", lang, name=net.scenario.name,
                                           year=t(f"year_{net.scenario.year}", lang))), icon="🧪")
+        if net is None:
             page()
+        else:
+            with using_network(net):
+                page()
         scenario_panel(ss.lang, Workspace())
 
     return run
@@ -609,7 +616,7 @@ class _Legend(MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function () {
-          var c = L.control({position: 'bottomright'});
+          var c = L.control({position: 'topright'});
           c.onAdd = function () {
             var d = L.DomUtil.create('div', 'mye-legend mye-diff-legend');
             d.innerHTML = {{ this.markup|tojson }};
@@ -647,7 +654,13 @@ def difference_map(result: Comparison, origin: str, title: str, lang: str) -> fo
             folium.GeoJson(group[["band", "geometry"]].to_json(), style_function=lambda _, c=colour: {
                 "color": c, "weight": 0.5, "fillColor": c, "fillOpacity": 0.45, "className": "mye-diff-band"},
             ).add_to(m)
-    for row in saved_from(result, origin).itertuples():
+    rows = saved_from(result, origin)
+    m.fit_bounds([fm.latlon(rows["lon"].min(), rows["lat"].min()), fm.latlon(rows["lon"].max(), rows["lat"].max())],
+                 padding=(20, 20))
+    home = resolve_origin(origin, network=result.before.network)
+    folium.CircleMarker(fm.latlon(home.lon, home.lat), radius=11, color="#000000", weight=3, fill=False,
+                        tooltip=html.escape(_city(origin, lang)), className="mye-diff-origin").add_to(m)
+    for row in rows.itertuples():
         saved = "–" if not math.isfinite(row.saved_min) else f"{row.saved_min:+.0f}"
         tip = html.escape(f"{_city(row.city, lang)}: {saved} min ({band_label(row.band, lang)})")
         folium.CircleMarker(fm.latlon(row.lon, row.lat), radius=8, color="#333333", weight=1, fill=True,
@@ -684,19 +697,20 @@ def show_comparison(result: Comparison, before: str, after: str, lang: str) -> N
         if result.bands is None:
             st.caption(t("sc_diff_points", lang))
     with right:
-        st.markdown(f"**{t('sc_gains_targets', lang)}**")
-        targets = targets_table(result, lang)
-        if targets.empty:
-            st.caption(t("sc_no_target_change", lang))
-        else:
-            st.dataframe(targets, hide_index=True, width="stretch", key="sc_targets_table")
         st.markdown(f"**{t('sc_gains_pairs', lang, origin=_city(origin, lang))}**")
         near = saved_from(result, origin).sort_values("saved_min", ascending=False, kind="stable")
         st.dataframe(pd.DataFrame({
             t("col_city", lang): [_city(c, lang) for c in near["city"]],
             t("col_before_min", lang): near["before_min"].round(0),
             t("col_after_min", lang): near["after_min"].round(0),
-            t("col_saved_min", lang): near["saved_min"].round(0)}), hide_index=True, width="stretch", height=240)
+            t("col_saved_min", lang): near["saved_min"].round(0)}), hide_index=True, width="stretch",
+            height=DIFF_MAP_HEIGHT)
+    st.markdown(f"**{t('sc_gains_targets', lang)}**")
+    targets = targets_table(result, lang)
+    if targets.empty:
+        st.caption(t("sc_no_target_change", lang))
+    else:
+        st.dataframe(targets, hide_index=True, width="stretch", key="sc_targets_table")
     st.markdown(f"**{t('sc_gains_reach', lang)}**")
     st.dataframe(reach_table(result, lang), hide_index=True, width="stretch", key="sc_reach_table")
     for note in result.notes:
@@ -716,9 +730,11 @@ def scenario_panel(lang: str, workspace: Workspace) -> None:
     _seed()
     st.subheader(t("sc_title", lang))
     st.caption(t("sc_intro", lang))
-    _show_messages()
+    with st.container():  # always drawn, with or without messages, so the tabs below keep the one opened
+        _show_messages()
     saved = workspace.scenarios()
-    build, kept, versus = st.tabs([t("sc_tab_build", lang), t("sc_tab_saved", lang), t("sc_tab_compare", lang)])
+    build, kept, versus = st.tabs([t("sc_tab_build", lang), t("sc_tab_saved", lang), t("sc_tab_compare", lang)],
+                                  key=widget_key("sc_tabs", lang))
     with build:
         _build_tab(lang)
     with kept:

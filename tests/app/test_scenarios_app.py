@@ -52,6 +52,12 @@ def cities_within(at: AppTest, origin: str, minutes: int) -> str:
     return str(row["可达城市 (门到门分钟)"].iloc[0])
 
 
+def member_pair_met(at: AppTest, a: str, b: str) -> bool:
+    """The door-to-door verdict of a member-city pair in the plan-target table below the map."""
+    table = next(d.value for d in at.dataframe if {"城市 A", "门到门达标"} <= set(d.value.columns))
+    return bool(table[(table["城市 A"] == a) & (table["城市 B"] == b)]["门到门达标"].iloc[0])
+
+
 def build_direct(at: AppTest) -> AppTest:
     """Build DIRECT through the widgets (Chinese labels)."""
     at.text_input(key="sc_name").input(NAME)
@@ -93,13 +99,15 @@ def test_build_save_reopen_use_and_compare(workspace):
     assert at.text_input(key="sc_name").value == NAME
     assert at.session_state["sc_changes"] == scenario_to_dict(saved)["changes"]
 
-    # Today: 南昌 is not within 武汉's 2 hours. With the scenario in use, it is (circles and the URL follow).
-    assert "南昌" not in cities_within(at, "武汉", 120)
+    # Today: 南昌 is not within 武汉's 2 hours. With the scenario in use, it is (circles, tables and the URL follow).
+    at.radio(key=widget_key("table_choice", "zh")).set_value("member_pairs")
+    run(at)
+    assert "南昌" not in cities_within(at, "武汉", 120) and member_pair_met(at, "武汉", "南昌") is False
     at.button(key="sc_use").click()
     run(at)
     assert at.query_params["scenario"] in (NAME, [NAME])
     assert any(NAME in i.value for i in at.info)
-    assert "南昌" in cities_within(at, "武汉", 120)
+    assert "南昌" in cities_within(at, "武汉", 120) and member_pair_met(at, "武汉", "南昌") is True
     assert at.session_state["year"] == "now"
 
     # Compare today with the scenario.
@@ -199,3 +207,24 @@ def test_view_carries_the_scenario_name():
     assert parse_view(view.to_query(), known_layers=()).scenario == NAME
     bad = parse_view({"scenario": "x\u202ey"}, known_layers=())
     assert bad.scenario == "" and any("scenario" in n for n in bad.notices)
+
+
+def test_map_payload_follows_the_scenario_in_use():
+    """The web map's layer cache is keyed by the what-if network: the same view draws the scenario's circles."""
+    from app.scenarios import sources_network
+    from geo.network import using_network
+    from geo.scenario import apply
+    from layers.frames import visible_layers
+    from render import webmap as fm
+
+    view = ViewState(layers=("isochrones",), origins=("武汉",), minutes=(120,))
+
+    def payload() -> str:
+        groups, errors = fm.overlay_groups(visible_layers(view), lang="zh", tolerance=None)
+        assert errors == []
+        return next(iter(groups[0]._children.values())).payload  # the layer's GeoJSON as sent to the page
+
+    today = payload()
+    with using_network(apply(scenario_from_dict(DIRECT), sources_network())):
+        what_if = payload()
+    assert what_if != today and payload() == today
