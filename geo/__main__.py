@@ -2,9 +2,11 @@
 
     python -m geo isochrone --origin 武汉 [长沙 ...] --minutes 60 120 180 [--year 2015|2026|planned]
                             [--mode rail|road] --out FILE.geojson|FILE.gpkg
-    python -m geo matrix [--year Y] [--kind rail|door] --out FILE.csv
+    python -m geo matrix [--year Y] [--kind door|rail|road] --out FILE.csv   # road: road only, year's bridges
     python -m geo targets [--year Y]
     python -m geo gtfs [--year Y] --out FEED.zip      # the year's rail network as a GTFS feed
+    python -m geo surface --origin 武汉 [--origin 长沙 ...] [--year Y] [--mode rail|road] [--resolution-km 1]
+                          --out FILE.tif [--contours FILE.gpkg|FILE.geojson] [--minutes 60 120 180]
     python -m geo compare [--base now|FILE] --scenario FILE|YEAR --origin 武汉 [...] [--minutes 60 120 180]
                           [--out FILE.gpkg|FILE.geojson] [--table FILE.csv|FILE.xlsx]
 
@@ -30,9 +32,10 @@ from geo.errors import BadOptionError, BadThresholdError, GeoInputError
 from geo.gtfs import write_feed
 from geo.isochrones import DEFAULT_MINUTES, isochrones_many
 from geo.network import CURRENT_YEAR, DEFAULT_TRANSFER_MIN, RoadModel, check_year, default_network
-from geo.options import MAX_ORIGINS, MAX_THRESHOLDS, finite_number
+from geo.options import MAX_ORIGINS, MAX_THRESHOLDS, engine_year, finite_number
 from geo.scenario import apply, load_scenario
-from geo.traveltime import MODES, plan_targets, travel_time_matrix
+from geo.surface import DEFAULT_RESOLUTION_KM, travel_time_surface, write_geotiff
+from geo.traveltime import MATRIX_KINDS, MODES, plan_targets, travel_time_matrix
 
 _LONLAT = re.compile(r"^\s*(-?\d+(?:\.\d*)?)\s*,\s*(-?\d+(?:\.\d*)?)\s*$")
 _VECTOR_DRIVERS = {".geojson": "GeoJSON", ".gpkg": "GPKG"}
@@ -43,11 +46,19 @@ def _origin(text: str) -> str | tuple[float, float]:
     return (float(m.group(1)), float(m.group(2))) if m else text
 
 
+def _year(text: str):
+    """``--year``: a year, ``now`` or ``planned``."""
+    try:
+        return check_year(engine_year(text))
+    except BadOptionError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--year", type=check_year, default=None,
-                        help=f"network year, or 'planned' for every line incl. construction (default {CURRENT_YEAR}; "
-                             "with --scenario, the scenario's)")
+    common.add_argument("--year", type=_year, default=None,
+                        help=f"network year, 'now' ({CURRENT_YEAR}, the default) or 'planned' for every line incl. "
+                             "construction (with --scenario, the scenario's)")
     common.add_argument("--sources", type=Path, default=None, help="alternative data/sources directory")
     common.add_argument("--transfer-min", type=float, default=DEFAULT_TRANSFER_MIN, help="line-change penalty")
     common.add_argument("--road-speed", type=float, default=RoadModel.speed_kmh, help="road speed, km/h")
@@ -65,12 +76,24 @@ def _parser() -> argparse.ArgumentParser:
     iso.add_argument("--mode", choices=MODES, default="rail")
     iso.add_argument("--out", type=Path, required=True, help="output .geojson or .gpkg")
     mat = sub.add_parser("matrix", parents=[common], help="write the city-to-city minutes matrix (CSV)")
-    mat.add_argument("--kind", choices=("door", "rail"), default="door")
+    mat.add_argument("--kind", choices=MATRIX_KINDS, default="door",
+                     help="door: seat to seat, faster of road and rail; rail: main station to station; road: road only")
     mat.add_argument("--out", type=Path, required=True, help="output .csv")
     sub.add_parser("targets", parents=[common], help="print the plan-target verdict tables")
     gtfs = sub.add_parser("gtfs", parents=[common], help="write the year's rail network as a GTFS feed (zip)")
     gtfs.add_argument("--out", type=Path, required=True, help="output .zip")
-    for sp in (iso, mat, sub.choices["targets"], gtfs):
+    surf = sub.add_parser("surface", parents=[common],
+                          help="write the travel-time surface (GeoTIFF, minutes) and its contour bands")
+    surf.add_argument("--origin", required=True, type=_origin, nargs="+", action="extend",
+                      help="one or more (repeatable): 城市名, English name, adcode, station id or lon,lat")
+    surf.add_argument("--mode", choices=MODES, default="rail")
+    surf.add_argument("--resolution-km", default=f"{DEFAULT_RESOLUTION_KM:g}",
+                      help=f"cell size in km, equal-area grid (default {DEFAULT_RESOLUTION_KM:g})")
+    surf.add_argument("--minutes", nargs="+", default=[f"{m:g}" for m in DEFAULT_MINUTES],
+                      help="band limits for --contours and the printed areas")
+    surf.add_argument("--out", type=Path, required=True, help="output .tif (float32 minutes)")
+    surf.add_argument("--contours", type=Path, default=None, help="band polygons, .gpkg or .geojson (EPSG:4326)")
+    for sp in (iso, mat, sub.choices["targets"], gtfs, surf):
         sp.add_argument("--scenario", type=Path, help="a what-if scenario file (.json, .yaml): its network and year")
     cmp = sub.add_parser("compare", parents=[common], help="compare two networks (a year or a scenario each)")
     cmp.add_argument("--base", default="now", help="before: a network year (2015, now, planned) or a scenario file")
@@ -105,20 +128,20 @@ def _origins(items: list) -> list:
     return unique
 
 
-def _check_out(path: Path) -> None:
+def _check_out(path: Path, flag: str = "--out") -> None:
     """Refuse an output path whose folder is missing, not a folder or not writable, before any work is done."""
     parent = path.parent
     if not parent.exists():
-        raise BadOptionError(f"--out {path}: folder {parent} does not exist")
+        raise BadOptionError(f"{flag} {path}: folder {parent} does not exist")
     if not parent.is_dir():
-        raise BadOptionError(f"--out {path}: {parent} is not a folder")
+        raise BadOptionError(f"{flag} {path}: {parent} is not a folder")
     try:  # tried for real: access() says yes to root on /proc or on a share that refuses writes
         with tempfile.TemporaryFile(dir=parent):
             pass
     except OSError:
-        raise BadOptionError(f"--out {path}: folder {parent} is not writable") from None
+        raise BadOptionError(f"{flag} {path}: folder {parent} is not writable") from None
     if path.is_dir():
-        raise BadOptionError(f"--out {path}: is a folder")
+        raise BadOptionError(f"{flag} {path}: is a folder")
 
 
 def _network(args: argparse.Namespace):
@@ -136,14 +159,16 @@ def _network(args: argparse.Namespace):
 
 
 def _run(args: argparse.Namespace) -> None:
-    if args.command in ("isochrone", "matrix"):
+    if args.command in ("isochrone", "matrix", "surface"):
         _check_out(args.out)
     if args.command == "compare":
         for path in (args.out, args.table):
             if path is not None:
                 _check_out(path)
-    if args.command in ("isochrone", "compare"):
+    if args.command in ("isochrone", "compare", "surface"):
         minutes, origins = _minutes(args.minutes), _origins(args.origin)
+    if args.command == "surface":
+        _check_surface_args(args)
     net, year = _network(args)
     model = RoadModel(speed_kmh=args.road_speed, detour_factor=args.detour, ends_min=args.town_min)
     kw = {"year": year, "model": model, "transfer_min": args.transfer_min, "network": net}
@@ -179,7 +204,9 @@ def _run(args: argparse.Namespace) -> None:
         if args.out.suffix.lower() != ".csv":
             raise BadOptionError(f"--out must end in .csv, got {args.out.name!r}")
         travel_time_matrix(kind=args.kind, **kw).round(1).to_csv(args.out, encoding="utf-8")
-        print(f"wrote {args.out}")
+        print(f"wrote {args.out} ({args.kind} minutes, network year {year})")
+    elif args.command == "surface":
+        _write_surface(args, origins, minutes, kw)
     elif args.command == "gtfs":
         if args.out.suffix.lower() != ".zip":
             raise BadOptionError(f"--out must end in .zip, got {args.out.name!r}")
@@ -187,6 +214,36 @@ def _run(args: argparse.Namespace) -> None:
         print(f"wrote {args.out}")
     else:
         _print_targets(plan_targets(**kw))
+
+
+def _check_surface_args(args: argparse.Namespace) -> None:
+    if args.out.suffix.lower() not in (".tif", ".tiff"):
+        raise BadOptionError(f"--out must end in .tif, got {args.out.name!r}")
+    if args.contours is not None:
+        _check_out(args.contours, "--contours")
+        if args.contours.suffix.lower() not in _VECTOR_DRIVERS:
+            raise BadOptionError(f"--contours must end in .geojson or .gpkg, got {args.contours.name!r}")
+    try:
+        args.resolution_km = finite_number(args.resolution_km)
+    except ValueError as err:
+        raise BadThresholdError(f"--resolution-km: {err}") from None
+
+
+def _write_surface(args: argparse.Namespace, origins: list, minutes: list[float], kw: dict) -> None:
+    surface = travel_time_surface(origins, mode=args.mode, resolution_km=args.resolution_km, **kw)
+    write_geotiff(surface, args.out)
+    g = surface.grid
+    print(f"wrote {args.out}: {g.nx} x {g.ny} cells of {g.cell_m / 1000:g} km (equal-area Albers), minutes to the "
+          f"nearest of {'、'.join(surface.origins)} ({surface.mode}, {surface.year})")
+    bands = surface.bands(minutes)
+    for t, km2 in zip(bands["min_to"], surface.reached_km2(minutes), strict=True):
+        print(f"  within {t:g} min: {km2:,.0f} km²")
+    if args.contours is not None:
+        try:
+            bands.to_file(args.contours, driver=_VECTOR_DRIVERS[args.contours.suffix.lower()], engine="pyogrio")
+        except pyogrio.errors.DataSourceError as err:
+            raise BadOptionError(f"--contours {args.contours}: cannot write ({err})") from None
+        print(f"wrote {args.contours}")
 
 
 def _print_targets(t) -> None:

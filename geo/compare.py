@@ -10,8 +10,8 @@ For chosen origins and thresholds (minutes, door to door; see :mod:`geo.travelti
   minutes before and after: the cities that newly meet (or no longer meet) each target;
 * ``pairs``: minutes saved (negative: lost) from each origin to every member city and neighbouring core;
 * ``points``: the same per destination as seat points (EPSG:4326) for a map;
-* ``bands``: the difference of the two travel-time surfaces in bands of minutes saved (:data:`SAVED_BANDS`)
-  as polygons, where :mod:`geo.surface` is available (None otherwise, with a note).
+* ``bands``: the difference of the two travel-time surfaces (:mod:`geo.surface`, ``resolution_km`` cells,
+  1 km by default) in bands of minutes saved (:data:`SAVED_BANDS`) as polygons.
 
 A side is given as a network year (``"2015"``, ``"now"``, ``"planned"``, a year), a :class:`~geo.scenario.Scenario`
 or a scenario file path; :func:`compare` returns a :class:`Comparison` whose tables are ready to show.
@@ -25,18 +25,29 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import contourpy
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
-from geo.crs import WGS84
+from geo.crs import EQUAL_AREA, WGS84, transformer
 from geo.errors import BadOptionError
 from geo.network import DEFAULT_TRANSFER_MIN, RailNetwork, RoadModel, Year, check_year, default_network
 from geo.options import MAX_ORIGINS, MAX_THRESHOLDS, check_threshold, engine_year
 from geo.scenario import Scenario, apply, load_scenario
-from geo.traveltime import plan_targets, resolve_origin, travel_times
+from geo.surface import Surface, _filled, travel_time_surface
+from geo.traveltime import (
+    CORE_COMMUTE_MIN,
+    MEMBER_PAIR_MIN,
+    NEIGHBOUR_CORE_MIN,
+    plan_targets,
+    resolve_origin,
+    travel_times,
+)
 
-__all__ = ["DEFAULT_ORIGINS", "DEFAULT_THRESHOLDS", "SAVED_BANDS", "Comparison", "Side", "compare", "side"]
+__all__ = ["DEFAULT_ORIGINS", "DEFAULT_THRESHOLDS", "SAVED_BANDS", "Comparison", "Side", "band_of", "compare",
+           "difference_bands", "print_comparison", "side", "write_comparison", "write_tables"]
 
 DEFAULT_ORIGINS = ("武汉", "长沙", "南昌")
 DEFAULT_THRESHOLDS = (60, 120, 180)
@@ -149,10 +160,7 @@ def compare(
                                                                         [xy[c][1] for c in pairs["city"]]), crs=WGS84)
     points["band"] = [band_of(s) for s in points["saved_min"]]
     notes: list[str] = []
-    band_frame = None
-    if bands:
-        band_frame, note = _difference_bands(a, b, items, model, resolution_km)
-        notes += [note] if note else []
+    band_frame = _difference_bands(a, b, items, model, transfer_min, resolution_km) if bands else None
     for s in (a, b):
         notes += [f"{s.label}: {n}" for n in getattr(s.network, "notes", ())]
     return Comparison(before=a, after=b, origins=labels, thresholds=limits, reach=reach, targets=targets,
@@ -170,42 +178,74 @@ def band_of(saved: float) -> str:
 
 
 def _target_changes(a: Side, b: Side, model: RoadModel, transfer_min: float) -> pd.DataFrame:
-    """Plan-target pairs whose verdict differs between the sides: target, a, b, basis, minutes before/after."""
-    ta = plan_targets(year=a.year, model=model, transfer_min=transfer_min, network=a.network)
-    tb = plan_targets(year=b.year, model=model, transfer_min=transfer_min, network=b.network)
-    rows = []
-    specs = (("core_commute", ("core", "city"), 60), ("member_pairs", ("city_a", "city_b"), 120),
-             ("neighbour_cores", ("core", "neighbour"), 180))
+    """Plan-target pairs whose verdict differs between the sides: target, places, basis, minutes before/after."""
+
+    def targets(s: Side):
+        return s.network.memo(("plan_targets", s.year, model, transfer_min), lambda: plan_targets(
+            year=s.year, model=model, transfer_min=transfer_min, network=s.network))
+
+    ta, tb = targets(a), targets(b)
+    out = []
+    specs = (("core_commute", ("core", "city"), CORE_COMMUTE_MIN), ("member_pairs", ("city_a", "city_b"),
+             MEMBER_PAIR_MIN), ("neighbour_cores", ("core", "neighbour"), NEIGHBOUR_CORE_MIN))
     for name, cols, limit in specs:
         x, y = getattr(ta, name), getattr(tb, name)
+        same = len(x) == len(y) and all(np.array_equal(x[c].to_numpy(object), y[c].to_numpy(object)) for c in cols)
+        # Both sides list the same pairs in the same order (one set of places); a merge is the slow general case.
+        merged = (pd.concat([x.add_suffix("_before").rename(columns={f"{c}_before": c for c in cols}),
+                             y.drop(columns=list(cols)).add_suffix("_after")], axis=1) if same
+                  else x.merge(y, on=list(cols), suffixes=("_before", "_after")))
         for basis in ("door", "rail"):
-            if f"{basis}_ok" not in x:
+            if f"{basis}_ok_before" not in merged:
                 continue
-            merged = x.merge(y, on=list(cols), suffixes=("_before", "_after"))
             changed = merged[merged[f"{basis}_ok_before"] != merged[f"{basis}_ok_after"]]
-            rows += [{"target": name, "limit_min": limit, "basis": basis, "place_a": r[cols[0]], "place_b": r[cols[1]],
-                      "before_min": r[f"{basis}_min_before"], "after_min": r[f"{basis}_min_after"],
-                      "change": "newly met" if r[f"{basis}_ok_after"] else "no longer met"}
-                     for _, r in changed.iterrows()]
-    return pd.DataFrame(rows, columns=["target", "limit_min", "basis", "place_a", "place_b", "before_min", "after_min",
-                                       "change"])
+            out.append(pd.DataFrame({
+                "target": name, "limit_min": int(limit), "basis": basis, "place_a": changed[cols[0]].to_numpy(),
+                "place_b": changed[cols[1]].to_numpy(), "before_min": changed[f"{basis}_min_before"].to_numpy(),
+                "after_min": changed[f"{basis}_min_after"].to_numpy(),
+                "change": np.where(changed[f"{basis}_ok_after"], "newly met", "no longer met")}))
+    return pd.concat(out, ignore_index=True)
 
 
-def _difference_bands(a: Side, b: Side, origins: list[object], model: RoadModel,
-                      resolution_km: float | None) -> tuple[gpd.GeoDataFrame | None, str]:
-    try:
-        from geo.surface import travel_time_surface
-    except ImportError:
-        return None, ("difference bands need geo.surface (travel_time_surface), not in this build; "
-                      "the points table gives the minutes saved per city")
-    from geo.surface_bands import difference_bands
-
-    kw = {"mode": "rail", "model": model}
+def _difference_bands(a: Side, b: Side, origins: list[object], model: RoadModel, transfer_min: float,
+                      resolution_km: float | None) -> gpd.GeoDataFrame:
+    kw: dict = {"mode": "rail", "model": model, "transfer_min": transfer_min}
     if resolution_km is not None:
         kw["resolution_km"] = resolution_km
-    sa = travel_time_surface(origins, year=a.year, network=a.network, **kw)
-    sb = travel_time_surface(origins, year=b.year, network=b.network, **kw)
-    return difference_bands(sa, sb, SAVED_BANDS), ""
+
+    def surface(s: Side) -> Surface:
+        # Cached on the side's network like its travel times: a warm comparison costs only the bands.
+        key = ("compare_surface", tuple(origins), s.year, tuple(sorted(kw.items(), key=lambda kv: kv[0])))
+        return s.network.memo(key, lambda: travel_time_surface(origins, year=s.year, network=s.network, **kw))
+
+    return difference_bands(surface(a), surface(b))
+
+
+def difference_bands(before: Surface, after: Surface,
+                     bands: Sequence[tuple[float, float, str]] = SAVED_BANDS) -> gpd.GeoDataFrame:
+    """The minutes saved (``before`` minus ``after``, cell by cell) as polygons, one row per band (EPSG:4326).
+
+    Columns: ``band`` (label), ``saved_from``/``saved_to`` (minutes, lower bound inclusive; ±inf open),
+    ``area_km2`` (the cells in the band x the cell area, equal-area) and a MultiPolygon traced through the
+    cell centres by :mod:`contourpy`. Both surfaces must share their grid.
+    """
+    if before.grid != after.grid:
+        raise BadOptionError("the two surfaces have different grids; compute them at one resolution")
+    saved = before.minutes.astype(np.float64) - after.minutes.astype(np.float64)
+    x, y = before.grid.centres()
+    gen = contourpy.contour_generator(x, y, np.ma.masked_invalid(saved), name="serial",
+                                      fill_type=contourpy.FillType.OuterOffset)
+    finite = saved[np.isfinite(saved)]
+    span = float(np.abs(finite).max()) + 1.0 if finite.size else 1.0
+    to_wgs = transformer(EQUAL_AREA, WGS84)
+    rows, geoms = [], []
+    for lo, hi, label in bands:
+        low, high = max(lo, -span), min(hi, span)
+        poly = _filled(gen.filled(low, high)) if low < high else shapely.MultiPolygon()
+        geoms.append(shapely.transform(poly, to_wgs.transform, interleaved=False))
+        cells = int(((finite >= lo) & (finite < hi)).sum())
+        rows.append({"band": label, "saved_from": lo, "saved_to": hi, "area_km2": cells * before.grid.cell_km2})
+    return gpd.GeoDataFrame(rows, geometry=geoms, crs=WGS84)
 
 
 # ------------------------------------------------------------------------------------------------- output

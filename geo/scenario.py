@@ -36,18 +36,18 @@ Scenario file (JSON, or YAML with the same keys; :func:`load_scenario`; schema i
         line: hukun_hsr               #   whose runs go over it (on the shortest path of the year's segments)
         from: changsha_south          #   stop with it
         to: liling_east
-      - type: add_road_link           # road side: a new bridge (one point) or expressway section (two points)
-        kind: bridge                  #   bridge | expressway
-        name: 新长江大桥
+      - type: add_road_link           # road side: a new Yangtze bridge (one point, within 5 km of the river),
+        kind: bridge                  #   open in the base year; or kind: expressway with two or more points
+        name: 新长江大桥               #   and speed_kmh (checked, not applied: see ROAD_PENDING)
         points: [[114.9, 30.4]]
-        speed_kmh: 100                # optional, 1-130
-      - type: remove_road_link        # a bridge of data/sources/bridges.csv by pair_id or name_zh
-        bridge: EZ-HZ
+      - type: remove_road_link        # a located bridge of data/sources/bridges.csv by bridge_id or name_zh
+        bridge: ehuang
 
 Checks, each a one-line :class:`~geo.errors.ScenarioError` naming the change and the valid values: unknown
 station (with close matches), line, service or segment; a run faster than the design speed allows over the
 geodesic between the stops; a negative or non-finite frequency or time; a bad year; too many changes, stops
-or characters. Road changes are checked but not applied yet (see :data:`ROAD_PENDING`).
+or characters; a new bridge away from the river. Road changes act on the Yangtze barrier of :mod:`geo.road`
+(the bridges road trips may cross on); expressway sections are checked but not applied (:data:`ROAD_PENDING`).
 """
 
 from __future__ import annotations
@@ -67,14 +67,17 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
+import shapely.ops
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from geo.chinacoords import gcj02_to_wgs84
 from geo.crs import WGS84
 from geo.errors import GeoInputError, ScenarioError
-from geo.network import PLANNED, RailNetwork, Year, check_year, default_network, geodesic_km
+from geo.network import CURRENT_YEAR, PLANNED, RailNetwork, Year, check_year, default_network, geodesic_km
 from geo.options import NETWORK_YEARS, engine_year
+from geo.road import RiverBarrier
 
 __all__ = [
     "CHANGE_TYPES",
@@ -113,8 +116,9 @@ RUN_FACTOR_RANGE = (0.2, 5.0)
 DEFAULT_DWELL_MIN = 2.0
 ROUTE_SLACK = 1.5  # a run follows the segments' quickest path only if that takes at most this x its minutes
 ROAD_KINDS = ("bridge", "expressway")
-ROAD_PENDING = ("road changes (add_road_link, remove_road_link) are checked but not applied yet: the road model "
-                "has no link list to change (it is being rebuilt on branch road); remove them from the scenario")
+ROAD_PENDING = ("an expressway section is checked but not applied: the road model has no road graph (geodesic km "
+                "x detour factor, the Yangtze crossed only on bridges), so only a bridge changes road times")
+MAX_BRIDGE_OFFSET_KM = 5.0  # a new bridge's point lies at most this far from the modelled Yangtze
 _MAX_NAME, _MAX_TEXT = 60, 500
 _ID = re.compile(r"[A-Za-z0-9_-]{1,60}")
 _HIDDEN = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
@@ -238,10 +242,6 @@ class Scenario:
         """A short digest of the scenario's content (cache keys; equal scenarios share it)."""
         body = json.dumps(scenario_to_dict(self), ensure_ascii=False, sort_keys=True)
         return "scenario:" + hashlib.sha256(body.encode()).hexdigest()[:16]
-
-    @property
-    def has_road_changes(self) -> bool:
-        return any(isinstance(c, AddRoadLink | RemoveRoadLink) for c in self.changes)
 
 
 # ------------------------------------------------------------------------------------------- parsing
@@ -409,20 +409,7 @@ def _change(raw: object, i: int) -> Change:
         return AddRoadLink(kind=link, name=_text(raw["name"], "name", where=where), points=points,
                            speed_kmh=None if speed is None else _number(speed, "speed_kmh", 1, 130, where=where))
     _keys(raw, ("type", "bridge"), ("bridge",), where)
-    bridge = _text(raw["bridge"], "bridge", where=where)
-    known = _bridges()
-    if bridge not in known:
-        close = difflib.get_close_matches(bridge, known, n=3, cutoff=0.5)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise _fail(where, f"unknown bridge {bridge!r}{hint} (bridges.csv pair_id or name_zh)")
-    return RemoveRoadLink(bridge=bridge)
-
-
-def _bridges() -> list[str]:
-    from data import read_source
-
-    table = read_source("bridges")
-    return [*table["pair_id"].dropna(), *table["name_zh"].dropna()]
+    return RemoveRoadLink(bridge=_text(raw["bridge"], "bridge", where=where))
 
 
 def scenario_from_dict(raw: object) -> Scenario:
@@ -562,6 +549,7 @@ class _Tables:
     services: pd.DataFrame
     stops: pd.DataFrame
     notes: list[str]
+    bridges: pd.DataFrame | None  # the Yangtze barrier's bridges (geo.road); None: the network has no barrier
 
 
 def apply(scenario: Scenario, network: RailNetwork | None = None) -> ScenarioNetwork:
@@ -574,8 +562,6 @@ def apply(scenario: Scenario, network: RailNetwork | None = None) -> ScenarioNet
     net = network or default_network()
     if isinstance(net, ScenarioNetwork):
         raise ScenarioError("apply a scenario to a network of the sources, not to another scenario's network")
-    if scenario.has_road_changes:
-        raise ScenarioError(f"scenario {scenario.name!r}: {ROAD_PENDING}")
     return net.memo(("scenario", scenario), lambda: _build(scenario, net), maxsize=256)
 
 
@@ -585,14 +571,16 @@ def _build(scenario: Scenario, net: RailNetwork) -> ScenarioNetwork:
     work = _Tables(stations=net.tables["stations"].copy(),
                    segments=net.usable_segments(year).drop(columns=["from_idx", "to_idx"]),
                    services=net.services[net.services["service_id"].isin(set(stops["service_id"]))].copy(),
-                   stops=stops, notes=[])
+                   stops=stops, notes=[], bridges=None if net.barrier is None else net.barrier.bridges.copy())
     for i, change in enumerate(scenario.changes, start=1):
         where = f"scenario {scenario.name!r}, change {i} ({change.type})"
         _APPLY[type(change)](change, work, net, year, where)
     t = net.tables
+    barrier = None if net.barrier is None else RiverBarrier(river=net.barrier.river,
+                                                            bridges=work.bridges.reset_index(drop=True))
     return ScenarioNetwork(work.stations, work.segments, t["cities"], lines=t["lines"], transfers=t["transfers"],
                            neighbours=t["neighbours"], services=work.services.reset_index(drop=True),
-                           service_stops=work.stops.reset_index(drop=True), scenario=scenario,
+                           service_stops=work.stops.reset_index(drop=True), barrier=barrier, scenario=scenario,
                            notes=tuple(work.notes))
 
 
@@ -607,7 +595,7 @@ def _station_lookup(work: _Tables) -> dict[str, str]:
 def _unknown(kind: str, value: str, known: Sequence[str], where: str, valid: str = "") -> ScenarioError:
     close = difflib.get_close_matches(value, list(known), n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
-    return _fail(where, f"unknown {kind} {value!r}{hint}{valid}")
+    return _fail(where, f"unknown {kind} {value!r}{valid}{hint}")
 
 
 def _positions(work: _Tables, ids: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -655,8 +643,8 @@ def _open_line(change: OpenLine, work: _Tables, net: RailNetwork, year: Year, wh
     if new.empty:
         raise _fail(where, f"line {change.line!r} has no segment to open in year {year}"
                            + (" that can be timed" if len(untimed) else " (it is open already)"))
-    new = new.assign(status="open", minutes_basis=new.get("minutes_basis", "").astype(str)
-                     + f" (opened early in scenario; {'planned' if year == PLANNED else year})")
+    basis = new["minutes_basis"].fillna("").astype(str) if "minutes_basis" in new else ""
+    new = new.assign(status="open", minutes_basis=basis + f" (opened early in the scenario, {year})")
     work.segments = pd.concat([work.segments, new], ignore_index=True)
     stations = set(mine["from_station"]) | set(mine["to_station"])
     planned = net.services[net.services["years"].map(lambda ys: "planned" in ys)
@@ -816,8 +804,49 @@ def _services_over(work: _Tables, a: str, b: str) -> set[str]:
     return stopped
 
 
+def _no_barrier(where: str) -> ScenarioError:
+    return _fail(where, "this network has no Yangtze barrier (geo.road; a network of other sources has none), so a "
+                        "bridge changes nothing")
+
+
+def _add_road_link(change: AddRoadLink, work: _Tables, net: RailNetwork, year: Year, where: str) -> None:
+    if change.kind != "bridge":
+        raise _fail(where, ROAD_PENDING)
+    if work.bridges is None or net.barrier is None:
+        raise _no_barrier(where)
+    lon, lat = change.points[0]
+    river = shapely.LineString(net.barrier.river)
+    near = shapely.ops.nearest_points(river, shapely.Point(lon, lat))[0]
+    off = float(geodesic_km(lon, lat, near.x, near.y))
+    if off > MAX_BRIDGE_OFFSET_KM:
+        raise _fail(where, f"bridge {change.name!r} at ({lon:.4f}, {lat:.4f}) is {off:.1f} km from the Yangtze; a "
+                           f"bridge lies within {MAX_BRIDGE_OFFSET_KM:g} km of it")
+    bid = f"new:{change.name}"
+    if bid in set(work.bridges["bridge_id"].astype(str)):
+        raise _fail(where, f"bridge {change.name!r} is added twice")
+    opened = CURRENT_YEAR if year == PLANNED else int(year)
+    row = {c: None for c in work.bridges.columns} | {"bridge_id": bid, "name_zh": change.name, "opened_year": opened,
+                                                      "lon": lon, "lat": lat}
+    work.bridges = pd.concat([work.bridges, pd.DataFrame([row])], ignore_index=True)
+    work.notes.append(f"{change.name}: new Yangtze bridge at ({lon:.4f}, {lat:.4f}), open in {year}")
+
+
+def _remove_road_link(change: RemoveRoadLink, work: _Tables, net: RailNetwork, year: Year, where: str) -> None:
+    if work.bridges is None:
+        raise _no_barrier(where)
+    ids = work.bridges["bridge_id"].astype(str)
+    names = work.bridges["name_zh"].astype(str) if "name_zh" in work.bridges else pd.Series("", index=ids.index)
+    hit = (ids == change.bridge) | (names == change.bridge)
+    if not hit.any():
+        raise _unknown("bridge", change.bridge, [*ids, *names[names != ""]], where,
+                       " (a located bridge of bridges.csv: bridge_id or name_zh)")
+    work.bridges = work.bridges[~hit]
+    work.notes.append(f"{change.bridge}: bridge removed from the road network")
+
+
 _APPLY = {OpenLine: _open_line, AddService: _add_service, ChangeService: _change_service,
-          CloseService: _close_service, CloseSegment: _close_segment}
+          CloseService: _close_service, CloseSegment: _close_segment, AddRoadLink: _add_road_link,
+          RemoveRoadLink: _remove_road_link}
 
 
 # --------------------------------------------------------------------------------------------- choices

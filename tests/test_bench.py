@@ -33,3 +33,21 @@ def test_the_validation_prints_each_pair_and_meets_the_rail_goal():
     assert "rail_beyond_20pct: 0" in lines
     assert road_n >= 15 and road_ok >= 50
     assert sum(" zhengzhou_east " in line for line in lines) >= 2  # each pair is printed
+
+
+def test_surface_benchmark_prints_its_figures_and_matches_the_baseline():
+    out = subprocess.run([sys.executable, "bench/surface.py", "--repeat", "1", "--sample", "200"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300, check=True).stdout
+    figures = dict(line.split(": ") for line in out.strip().splitlines())
+    assert list(figures)[-1] == "speedup_vs_baseline" and "surface_three_origins_ms" in figures
+    assert float(figures["max_diff_min"]) < 0.5  # the same minutes as the cell-by-cell definition
+    assert float(figures["cell_km"]) == 1.0
+
+
+def test_scenario_benchmark_prints_its_figures_and_matches_the_baseline():
+    out = subprocess.run([sys.executable, "bench/scenarios.py", "--repeat", "1", "--resolution-km", "5"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300, check=True).stdout
+    figures = dict(line.split(": ", 1) for line in out.strip().splitlines())
+    assert list(figures)[-1] == "speedup_vs_baseline"
+    assert figures["gains_equal"] == "1" and float(figures["area_diff_max_pct"]) < 1e-6
+    assert all(float(figures[k]) > 0 for k in ("total_warm_ms", "baseline_ms", "speedup_vs_baseline"))

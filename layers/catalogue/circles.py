@@ -12,6 +12,7 @@ from geo.crs import WGS84
 from geo.isochrones import isochrones_many, nominal_rings
 from geo.network import RoadModel, default_network
 from geo.options import engine_year
+from geo.road import crossing_basis
 from geo.traveltime import resolve_origin
 from layers.i18n import t
 from layers.spec import Group, Kind, LayerSpec, LegendItem, Style
@@ -83,6 +84,7 @@ def build_isochrones(
     # The assumptions travel with the polygons into popups and exported files.
     gdf["road_model"] = (f"{model.speed_kmh:g} km/h, ×{model.detour_factor:g}, {model.ends_min:g} min in town, "
                          f"{model.access_min:g}+{model.egress_min:g} min, ≤{model.max_access_km:g} km")
+    gdf["road_crossings"] = crossing_basis(default_network(), engine_year(year))
     zh_mode, en_mode = t(f"mode_{mode}", "zh"), t(f"mode_{mode}", "en")
     zh_year, en_year = t(f"year_{year}", "zh"), t(f"year_{year}", "en")
     english = np.repeat([_english(origin) for origin in origins], len(gdf) // len(origins))
@@ -151,13 +153,15 @@ ISOCHRONES = LayerSpec(
     build=build_isochrones, kind=Kind.CIRCLES,
     style=Style(kind="polygon", color="#b30000", weight=1.0, fill_opacity=0.45, category_field="band",
                 categories=CIRCLE_COLORS, bands=("origin", "minutes")),
-    fields=("origin", "minutes", "mode", "area_km2", "cities_reached", "population_reached", "road_model"),
+    fields=("origin", "minutes", "mode", "area_km2", "cities_reached", "population_reached", "road_model",
+            "road_crossings"),
     field_titles={"origin": ("中心城市", "Origin"), "minutes": ("时间阈值 (分钟)", "Threshold (min)"),
                   "mode": ("方式", "Mode"),
                   "cities_reached": ("覆盖城市 (门到门分钟)", "Cities reached (door to door, min)"),
                   "population_reached": ("覆盖人口 (2020)", "Population reached (2020)"),
                   "road_model": ("道路假设 (车速、绕行系数、进出站、接驳距离)",
-                                 "Road assumptions (speed, detour, board+leave, station reach)")},
+                                 "Road assumptions (speed, detour, board+leave, station reach)"),
+                  "road_crossings": ("过江 (长江大桥)", "Yangtze crossings (bridges)")},
     legend_fn=circle_legend, attribution=_SOURCE, default_visible=True,
 )
 

@@ -167,15 +167,32 @@ def test_station_discs_keep_area_within_half_percent(net: RailNetwork) -> None:
 
 
 def _reference_isochrones(origin: str, minutes: list[float], net: RailNetwork, model: RoadModel) -> list:
-    """The definition, written plainly: exact geodesic discs (1024 vertices) unioned by GEOS, in EPSG:4326."""
+    """The definition, written plainly: exact geodesic discs (1024 vertices) unioned by GEOS, in EPSG:4326.
+
+    With the Yangtze as a barrier, every disc is cut to its centre's bank, and every open bridge gets a disc of
+    each centre's remaining road km on the far bank.
+    """
     tt = travel_times(origin, model=model, network=net)
     org = resolve_origin(origin, network=net)
     out = []
     for t in minutes:
         r = np.minimum(model.reach_km(t - tt.station_min - model.egress_min, ends=1), model.max_access_km)
         ok = (r > 0) & np.isfinite(net.lon)
-        discs = geodesic_discs(np.r_[org.lon, net.lon[ok]], np.r_[org.lat, net.lat[ok]],
-                               np.r_[model.reach_km(t), r[ok]], n_azimuths=1024)
+        lon, lat, radius = np.r_[org.lon, net.lon[ok]], np.r_[org.lat, net.lat[ok]], np.r_[model.reach_km(t), r[ok]]
+        discs = geodesic_discs(lon, lat, radius, n_azimuths=1024)
+        barrier = net.barrier
+        if barrier is not None:
+            banks = barrier.banks
+            bank = barrier.bank(lon, lat)
+            parts = [shapely.intersection(d, banks[b]) for d, b in zip(discs, bank, strict=True)]
+            bridges = barrier.bridges.iloc[barrier.open_bridges(CURRENT_YEAR)]
+            for i in range(lon.size):
+                for b in bridges.itertuples():
+                    left = radius[i] - float(GEOD.inv(lon[i], lat[i], b.lon, b.lat)[2]) / 1000.0
+                    if left > 0:
+                        parts.append(shapely.intersection(geodesic_discs(b.lon, b.lat, left, n_azimuths=1024)[0],
+                                                          banks[1 - bank[i]]))
+            discs = parts
         out.append(shapely.union_all(discs))
     return out
 
