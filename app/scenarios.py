@@ -40,6 +40,7 @@ from geo.compare import SAVED_BANDS, Comparison, compare
 from geo.errors import GeoInputError, ScenarioError
 from geo.network import RailNetwork, active_network_key, default_network, using_network
 from geo.scenario import ScenarioChoices, ScenarioNetwork, apply, choices, scenario_from_dict, scenario_to_dict
+from geo.surface import DEFAULT_RESOLUTION_KM
 from geo.traveltime import resolve_origin
 from layers.catalogue.circles import english_names
 from layers.i18n import escape_markdown, fmt_number, t, widget_key
@@ -574,29 +575,28 @@ def reach_table(result: Comparison, lang: str) -> pd.DataFrame:
     """Per origin and threshold: cities and population within it before and after, translated headers."""
     r = result.reach
     return pd.DataFrame({
-        t("col_origin", lang): [_city(o, lang) for o in r["origin"]],
-        t("col_minutes", lang): r["minutes"].astype(int),
-        t("col_cities_before", lang): r["cities_before"], t("col_cities_after", lang): r["cities_after"],
-        t("col_new_cities", lang): [_cities(c, lang) for c in r["new_cities"]],
-        t("col_lost_cities", lang): [_cities(c, lang) for c in r["lost_cities"]],
-        t("col_population_before", lang): [fmt_number(v, lang) for v in r["population_before"]],
-        t("col_population_after", lang): [fmt_number(v, lang) for v in r["population_after"]],
-        t("col_population_gain", lang): [fmt_number(v, lang) for v in r["population_gain"]],
+        t("cmp_origin", lang): [_city(o, lang) for o in r["origin"]],
+        t("cmp_minutes", lang): r["minutes"].astype(int),
+        t("cmp_cities_before", lang): r["cities_before"], t("cmp_cities_after", lang): r["cities_after"],
+        t("cmp_new_cities", lang): [_cities(c, lang) for c in r["new_cities"]],
+        t("cmp_lost_cities", lang): [_cities(c, lang) for c in r["lost_cities"]],
+        t("cmp_population_before", lang): [fmt_number(v, lang) for v in r["population_before"]],
+        t("cmp_population_after", lang): [fmt_number(v, lang) for v in r["population_after"]],
+        t("cmp_population_gain", lang): [fmt_number(v, lang) for v in r["population_gain"]],
     })
 
 
 def targets_table(result: Comparison, lang: str) -> pd.DataFrame:
     """The plan-target verdicts that change, translated."""
     r = result.targets
-    change = {"newly met": "sc_newly_met", "no longer met": "sc_no_longer_met"}
     return pd.DataFrame({
-        t("col_target", lang): [t(f"target_{x}", lang) for x in r["target"]],
-        t("col_limit_min", lang): r["limit_min"],
-        t("col_basis", lang): [t(f"sc_basis_{x}", lang) for x in r["basis"]],
-        t("col_place_a", lang): [_city(x, lang) for x in r["place_a"]],
-        t("col_place_b", lang): [_city(x, lang) for x in r["place_b"]],
-        t("col_before_min", lang): r["before_min"].round(0), t("col_after_min", lang): r["after_min"].round(0),
-        t("col_change", lang): [t(change[x], lang) if x in change else x for x in r["change"]],
+        t("cmp_target", lang): [t(f"cmp_target_{x}", lang) for x in r["target"]],
+        t("cmp_limit_min", lang): r["limit_min"],
+        t("cmp_basis", lang): [t(f"sc_basis_{x}", lang) for x in r["basis"]],
+        t("cmp_place_a", lang): [_city(x, lang) for x in r["place_a"]],
+        t("cmp_place_b", lang): [_city(x, lang) for x in r["place_b"]],
+        t("cmp_before_min", lang): r["before_min"].round(0), t("cmp_after_min", lang): r["after_min"].round(0),
+        t("cmp_change", lang): [t(f"cmp_change_{x}", lang) for x in r["change"]],
     })
 
 
@@ -639,21 +639,21 @@ def _band_class(band: str) -> str:
 
 
 def band_label(band: str, lang: str) -> str:
-    if band == "lost":
-        return t("sc_band_lost", lang)
-    return t("sc_band_min", lang, band=band) if band else t("sc_band_none", lang)
+    """A :data:`~geo.compare.SAVED_BANDS` label in ``lang`` ("" is no change)."""
+    return t(f"cmp_band_{band}", lang) if band else t("sc_band_none", lang)
 
 
 def difference_map(result: Comparison, origin: str, title: str, lang: str) -> folium.Map:
     """Minutes saved from ``origin``: the bands (where the surface is available) and each member city's seat as a
     dot coloured by its band, with a bilingual legend. WGS-84 on the offline basemap."""
     m = fm.base_map("offline", (114.3, 29.6), 6, sync_view=False)
-    if result.bands is not None and "band" in result.bands:
-        for band, group in result.bands.groupby("band"):
+    if result.bands is not None:
+        bands = result.bands[~result.bands.geometry.is_empty]
+        for band, geometry in zip(bands["band"], bands.geometry, strict=True):
             colour = BAND_COLOURS.get(str(band), "#bdbdbd")
-            folium.GeoJson(group[["band", "geometry"]].to_json(), style_function=lambda _, c=colour: {
-                "color": c, "weight": 0.5, "fillColor": c, "fillOpacity": 0.45, "className": "mye-diff-band"},
-            ).add_to(m)
+            folium.GeoJson(geometry.__geo_interface__, style_function=lambda _, c=colour: {
+                "color": c, "weight": 0.5, "fillColor": c, "fillOpacity": 0.4}, tooltip=html.escape(
+                    band_label(str(band), lang))).add_to(m)
     rows = saved_from(result, origin)
     m.fit_bounds([fm.latlon(rows["lon"].min(), rows["lat"].min()), fm.latlon(rows["lon"].max(), rows["lat"].max())],
                  padding=(20, 20))
@@ -694,16 +694,17 @@ def show_comparison(result: Comparison, before: str, after: str, lang: str) -> N
         origin = ss.sc_map_origin
         st_folium(difference_map(result, origin, f"{after} − {before}", lang), key=widget_key("sc_diffmap", lang),
                   height=DIFF_MAP_HEIGHT, use_container_width=True, returned_objects=[])
-        if result.bands is None:
-            st.caption(t("sc_diff_points", lang))
+        shaded = result.bands is not None and not result.bands.geometry.is_empty.all()
+        st.caption(t("sc_diff_bands", lang, km=f"{DEFAULT_RESOLUTION_KM:g}") if shaded else
+                   t("sc_diff_points", lang))
     with right:
         st.markdown(f"**{t('sc_gains_pairs', lang, origin=_city(origin, lang))}**")
         near = saved_from(result, origin).sort_values("saved_min", ascending=False, kind="stable")
         st.dataframe(pd.DataFrame({
-            t("col_city", lang): [_city(c, lang) for c in near["city"]],
-            t("col_before_min", lang): near["before_min"].round(0),
-            t("col_after_min", lang): near["after_min"].round(0),
-            t("col_saved_min", lang): near["saved_min"].round(0)}), hide_index=True, width="stretch",
+            t("cmp_city", lang): [_city(c, lang) for c in near["city"]],
+            t("cmp_before_min", lang): near["before_min"].round(0),
+            t("cmp_after_min", lang): near["after_min"].round(0),
+            t("cmp_saved_min", lang): near["saved_min"].round(0)}), hide_index=True, width="stretch",
             height=DIFF_MAP_HEIGHT)
     st.markdown(f"**{t('sc_gains_targets', lang)}**")
     targets = targets_table(result, lang)

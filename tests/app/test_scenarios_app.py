@@ -117,9 +117,10 @@ def test_build_save_reopen_use_and_compare(workspace):
     run(at)
     assert errors(at) == []
     reach = next(d.value for d in at.dataframe if "新进入城市" in d.value.columns)
-    row = reach[(reach["起点"] == "武汉") & (reach["阈值 (分钟)"] == 120)].iloc[0]
-    assert row["新进入城市"] == "南昌" and (row["之前城市数"], row["之后城市数"]) == (14, 15)
+    row = reach[(reach["出发城市"] == "武汉") & (reach["时间阈值 (分钟)"] == 120)].iloc[0]
+    assert row["新进入城市"] == "南昌" and (row["覆盖城市数 (前)"], row["覆盖城市数 (后)"]) == (14, 15)
     targets = next(d.value for d in at.dataframe if "规划目标" in d.value.columns)
+    assert set(targets["规划目标"]) >= {"成员城市 2 小时互达"}
     met = targets[(targets["城市 A"] == "武汉") & (targets["城市 B"] == "南昌")]
     assert set(met["变化"]) == {"新达标"} and set(met["口径"]) == {"门到门", "站到站"}
     assert {b.proto.label for b in at.get("download_button")} >= {"下载对比表格 (CSV)", "下载对比表格 (XLSX)"}
@@ -140,8 +141,9 @@ def test_compare_in_english(workspace):
     reach = next(d.value for d in at.dataframe if "Newly within" in d.value.columns)
     row = reach[(reach["Origin"] == "Wuhan") & (reach["Threshold (min)"] == 120)].iloc[0]
     assert row["Newly within"] == "Nanchang" and row["Population gained"] != "0"
-    targets = next(d.value for d in at.dataframe if "Target" in d.value.columns)
+    targets = next(d.value for d in at.dataframe if "Plan target" in d.value.columns)
     assert "newly met" in set(targets["Change"]) and "Nanchang" in set(targets["Place B"])
+    assert "2 h between members" in set(targets["Plan target"])
     assert at.subheader[-1].value == "What-if scenarios" or "What-if scenarios" in [s.value for s in at.subheader]
     # The labels of the panel are English too.
     assert at.button(key="sc_compare").label == "Compare"
