@@ -230,3 +230,24 @@ def test_map_payload_follows_the_scenario_in_use():
     with using_network(apply(scenario_from_dict(DIRECT), sources_network())):
         what_if = payload()
     assert what_if != today and payload() == today
+
+
+def test_snapshot_of_a_shared_link_uses_the_saved_scenario(workspace, tmp_path):
+    """`python -m layers snapshot --view URL` reads the link's scenario from the workspace, like the app."""
+    import subprocess
+    import sys
+
+    workspace.save_scenario(scenario_from_dict(DIRECT))
+    root = Path(APP).parent
+    query = ViewState(layers=("isochrones",), origins=("武汉",), minutes=(120,), scenario=NAME).to_query()
+
+    def snapshot(link: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "layers", "snapshot", "--out", str(tmp_path / "b.png"),
+                               "--dpi", "150", "--view", f"http://localhost:8501/?{link}"], cwd=root,
+                              capture_output=True, text=True, timeout=300)
+
+    done = snapshot(query)
+    assert done.returncode == 0, done.stderr
+    assert f"note: scenario {NAME}: user_1: new service" in done.stderr
+    missing = snapshot(query.replace("scenario=", "scenario=x"))
+    assert missing.returncode == 2 and missing.stderr.count("\n") == 1 and "no saved scenario" in missing.stderr
