@@ -6,7 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from app.scenarios import on_scenario
+from app.scenarios import on_scenario, scenario_subtitle
 from layers.frames import layer_frame
 from layers.i18n import escape_markdown, t, widget_key
 from layers.spec import LayerSpec
@@ -38,7 +38,8 @@ def export_panel(view: ViewState, visible: list[tuple[LayerSpec, dict[str, Any]]
             if st.button(t("export", lang) + f" {fmt.upper()}", key="brief_go"):
                 with st.spinner(t("export_working", lang)):
                     download = briefing.briefing_download(view, fmt, lang=lang, paper=paper, orientation=orientation,
-                                                          dpi=dpi, extent=extent, title=title)
+                                                          dpi=dpi, extent=extent, title=title,
+                                                          subtitle=scenario_subtitle(view))
                 _offer(download, "brief_dl")
         with c2:
             layer_fmt = st.selectbox("GIS", tuple(gis.LAYER_FORMATS), key="layer_fmt")

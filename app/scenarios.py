@@ -44,12 +44,13 @@ from geo.surface import DEFAULT_RESOLUTION_KM
 from geo.traveltime import resolve_origin
 from layers.catalogue.circles import english_names
 from layers.i18n import escape_markdown, fmt_number, t, widget_key
-from layers.view import YEARS, finite_number
+from layers.view import YEARS, ViewState, finite_number
 from render import webmap as fm
 from workspace import Workspace
 from workspace.errors import UserDataError
 
-__all__ = ["BAND_COLOURS", "KINDS", "on_scenario", "scenario_page", "scenario_panel", "sources_network"]
+__all__ = ["BAND_COLOURS", "KINDS", "on_scenario", "scenario_page", "scenario_panel", "scenario_subtitle",
+           "sources_network"]
 
 ss = st.session_state
 KINDS = ("open_line", "add_service", "change_service", "close_service", "close_segment")
@@ -126,6 +127,11 @@ def _scenario_network(lang: str) -> Iterator[ScenarioNetwork | None]:
         return
     with using_network(net):
         yield net
+
+
+def scenario_subtitle(view: ViewState) -> str | None:
+    """The briefing's subtitle naming the scenario in use (as ``layers snapshot --scenario`` writes it), or None."""
+    return f"情景 Scenario: {view.scenario}" if view.scenario else None
 
 
 def on_scenario(page: Callable[..., Any]) -> Callable[..., Any]:
