@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import folium
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 from branca.element import MacroElement
@@ -543,12 +544,28 @@ def _run_compare(lang: str) -> None:
             return
         sides.append(value if kind == "year" else saved[value])
     try:
+        # The shaded bands are drawn per chosen origin (:func:`_origin_bands`), so none are made here.
         result = compare(*sides, origins=view.origins, thresholds=view.minutes, model=view.road_model(),
-                         network=sources_network())
+                         network=sources_network(), bands=False)
     except (ScenarioError, GeoInputError) as err:
         _say("error", t("sc_bad", lang, error=err))
         return
     ss.sc_result = (ss.sc_before, ss.sc_after, result)
+    ss.sc_bands, ss.sc_bands_model = {}, view.road_model()
+
+
+def _origin_bands(result: Comparison, origin: str) -> gpd.GeoDataFrame | None:
+    """The difference of the two travel-time surfaces from ``origin`` in bands (EPSG:4326), made once per origin
+    of the comparison on screen; None where the surface cannot be made (the dots still show the cities)."""
+    cache = ss.setdefault("sc_bands", {})
+    if origin not in cache:
+        try:
+            cache[origin] = compare(result.before, result.after, origins=[origin], thresholds=result.thresholds,
+                                    model=ss.get("sc_bands_model"), bands=True).bands
+        except (GeoInputError, ValueError) as err:  # a surface the grid cannot hold: say so, keep the dots
+            _say("info", str(err))
+            cache[origin] = None
+    return cache[origin]
 
 
 def _compare_tab(lang: str, saved: dict) -> None:
@@ -649,12 +666,13 @@ def band_label(band: str, lang: str) -> str:
     return t(f"cmp_band_{band}", lang) if band else t("sc_band_none", lang)
 
 
-def difference_map(result: Comparison, origin: str, title: str, lang: str) -> folium.Map:
-    """Minutes saved from ``origin``: the bands (where the surface is available) and each member city's seat as a
-    dot coloured by its band, with a bilingual legend. WGS-84 on the offline basemap."""
+def difference_map(result: Comparison, origin: str, title: str, lang: str,
+                   bands: gpd.GeoDataFrame | None = None) -> folium.Map:
+    """Minutes saved from ``origin``: ``bands`` (the surfaces' difference, EPSG:4326) shaded and each member
+    city's seat as a dot coloured by its band, with a bilingual legend. WGS-84 on the offline basemap."""
     m = fm.base_map("offline", (114.3, 29.6), 6, sync_view=False)
-    if result.bands is not None:
-        bands = result.bands[~result.bands.geometry.is_empty]
+    if bands is not None:
+        bands = bands[~bands.geometry.is_empty]
         for band, geometry in zip(bands["band"], bands.geometry, strict=True):
             colour = BAND_COLOURS.get(str(band), "#bdbdbd")
             folium.GeoJson(geometry.__geo_interface__, style_function=lambda _, c=colour: {
@@ -698,9 +716,11 @@ def show_comparison(result: Comparison, before: str, after: str, lang: str) -> N
         state.language_widget(st.radio, "sc_map_origin", lang, t("sc_map_origin", lang), list(result.origins),
                               lambda o: _city(o, lang), horizontal=True)
         origin = ss.sc_map_origin
-        st_folium(difference_map(result, origin, f"{after} − {before}", lang), key=widget_key("sc_diffmap", lang),
-                  height=DIFF_MAP_HEIGHT, use_container_width=True, returned_objects=[])
-        shaded = result.bands is not None and not result.bands.geometry.is_empty.all()
+        bands = _origin_bands(result, origin)
+        st_folium(difference_map(result, origin, f"{after} − {before}", lang, bands),
+                  key=widget_key("sc_diffmap", lang), height=DIFF_MAP_HEIGHT, use_container_width=True,
+                  returned_objects=[])
+        shaded = bands is not None and not bands.geometry.is_empty.all()
         st.caption(t("sc_diff_bands", lang, km=f"{DEFAULT_RESOLUTION_KM:g}") if shaded else
                    t("sc_diff_points", lang))
     with right:

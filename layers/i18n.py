@@ -154,9 +154,9 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "sc_band_none": ("无变化", "no change"),
     "sc_diff_points": ("圆点：自所选起点至各成员城市政府驻地节省的时间。",
                        "Dots: minutes saved from the chosen origin to each member city's seat."),
-    "sc_diff_bands": ("面状分带：至最近起点节省的时间 (约 {km} km 网格)；圆点：自所选起点至各成员城市政府驻地。",
-                      "Shaded bands: minutes saved to the nearest origin (grid of about {km} km); dots: from the "
-                      "chosen origin to each member city's seat."),
+    "sc_diff_bands": ("面状分带：自所选起点至 {km} km 网格各格节省的时间；圆点：至各成员城市政府驻地。",
+                      "Shaded bands: minutes saved from the chosen origin to each cell of a {km} km grid; dots: to "
+                      "each member city's seat."),
     "sc_gains_reach": ("各阈值内新增的城市与人口", "Cities and people newly within each threshold"),
     "sc_gains_targets": ("新达标 (或不再达标) 的规划目标", "Plan targets newly met (or no longer met)"),
     "sc_no_target_change": ("规划目标核验结果无变化。", "No plan-target verdict changes."),
