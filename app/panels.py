@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from geo.network import RoadModel
+from geo.network import RoadModel, active_network_key
 from geo.options import engine_year
 from geo.population import BASIS_EN, BASIS_ZH
 from layers.catalogue.circles import english_names, road_assumptions
@@ -24,8 +24,9 @@ _TABLE_COLUMNS = ("core", "city", "city_a", "city_b", "neighbour", "door_min", "
 
 
 @st.cache_data(show_spinner=False)
-def _tables(year: str, model_items: tuple[tuple[str, float], ...]) -> dict[str, pd.DataFrame]:
-    """Plan-target verdicts and door/rail matrices (minutes) for a network year and access model."""
+def _tables(year: str, model_items: tuple[tuple[str, float], ...], network: str) -> dict[str, pd.DataFrame]:
+    """Plan-target verdicts and door/rail matrices (minutes) for a network year and access model; ``network`` is
+    the what-if network's key (the computation reads it from :func:`geo.network.default_network`)."""
     from geo.traveltime import plan_targets, travel_time_matrix
 
     kw = {"year": engine_year(year), "model": RoadModel(**dict(model_items))}
@@ -123,7 +124,7 @@ def tables_panel(view: ViewState, lang: str) -> None:
     """Plan-target verdicts and the travel-time matrix: sortable tables, each downloadable as CSV."""
     st.subheader(t("tables", lang))
     try:
-        tables = _tables(view.year, tuple(zip(ROAD_FIELDS, view.road, strict=True)))
+        tables = _tables(view.year, tuple(zip(ROAD_FIELDS, view.road, strict=True)), active_network_key())
     except Exception as err:  # missing rail data must leave the map usable
         st.warning(escape_markdown(t("circles_unavailable", lang) + f" ({err})"))
         return

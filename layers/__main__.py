@@ -171,6 +171,7 @@ def _snapshot(args: argparse.Namespace) -> int:
     path = _out_path(args.out, (".png", ".pdf", ".svg"))
     default = tuple(s.id for s in layers.all_specs() if s.default_visible)
     view = _view_from_args(args, default_layers=default)
+    args.scenario = args.scenario or view.scenario or None  # a shared link names the app's saved scenario
     with _scenario_network(args) as scenario:
         if scenario is not None:
             if args.year and args.year != scenario.year:
