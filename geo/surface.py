@@ -12,15 +12,17 @@ A cell's minutes are those of :mod:`geo.isochrones`, point by point: the least, 
   the fastest origin for each station): its arrival + ``egress_min`` + the road leg to the cell (one urban
   end), for cells at most ``max_access_km`` from the station.
 
-So ``{cell: minutes <= t}`` is the isochrone's disc union sampled at cell centres; the distances are the
-same ones the discs are drawn with: geodesic from the origin, and from a station its Tissot ellipse (the
-station's local Jacobian, exact to ``ELLIPSE_TOLERANCE`` up to ``ELLIPSE_MAX_KM``; geodesic beyond).
+With the Yangtze as a road barrier (``network.barrier``, :mod:`geo.road`), a road leg to a cell on the far bank
+goes over the best bridge open in the network year (geodesic km to the bridge, then from it), as the isochrones'
+bridge discs do. So ``{cell: minutes <= t}`` is the isochrone's disc union sampled at cell centres; the
+distances are the same ones the discs are drawn with: geodesic from the origin, and from a station its
+Tissot ellipse (the station's local Jacobian, exact to ``ELLIPSE_TOLERANCE`` up to ``ELLIPSE_MAX_KM``; geodesic beyond).
 The polygons are inscribed n-gons (within 0.5 % of their true area) and the cells a 1 km sample, so
 the area of ``{minutes <= t}`` and that of the isochrone polygon (clipped to the grid) agree within
 ``AREA_TOLERANCE`` (1 %; measured: under 0.25 %); ``tests/geo/test_surface.py`` checks the nine default circles.
 
-Every cell has a finite time (road reaches everywhere); NaN marks no cell today but is the nodata
-value of the GeoTIFF. The origins' distance fields are cached per grid, so a surface for the same
+A cell no road reaches (the far bank when no bridge is open) is ``inf``, written as NaN, the nodata value
+of the GeoTIFF. The origins' distance fields are cached per grid, so a surface for the same
 origins on another network year or scenario costs only the station legs.
 """
 
@@ -44,6 +46,7 @@ from geo.isochrones import ELLIPSE_MAX_KM, check_minutes, tissot_frames
 from geo.network import CURRENT_YEAR, DEFAULT_TRANSFER_MIN, RailNetwork, RoadModel, Year, check_year, default_network
 from geo.options import MAX_ORIGINS, engine_year
 from geo.population import load_counties, surface_population
+from geo.road import RiverBarrier
 from geo.traveltime import Mode, Origin, check_mode, resolve_origin, travel_times
 
 __all__ = [
@@ -240,10 +243,10 @@ def travel_time_surface(
     grid = grid or region_grid(resolution_km)
     best = np.full((grid.ny, grid.nx), np.inf, dtype=np.float32)
     for org in orgs:
-        np.minimum(best, _origin_road_min(grid, org.lon, org.lat, model), out=best)
+        np.minimum(best, _origin_road_min(grid, org.lon, org.lat, model, net, year), out=best)
     if mode == "rail":
         arrival = np.min([_station_arrival(o, year, model, transfer_min, net) for o in orgs], axis=0)
-        _station_legs(best, grid, arrival, model, net)
+        _station_legs(best, grid, arrival, model, net, year)
     best.setflags(write=False)
     return Surface(minutes=best, grid=grid, origins=tuple(o.label for o in orgs), year=year, mode=mode, model=model)
 
@@ -258,11 +261,42 @@ def _station_arrival(org: Origin, year: Year, model: RoadModel, transfer_min: fl
         return np.full(len(net.station_ids), np.inf)
 
 
-def _origin_road_min(grid: Grid, lon: float, lat: float, model: RoadModel) -> np.ndarray:
-    return model.road_min(_origin_km(grid, lon, lat), ends=2).astype(np.float32)
+def _origin_road_min(grid: Grid, lon: float, lat: float, model: RoadModel, net: RailNetwork,
+                     year: Year) -> np.ndarray:
+    km = _across_river(_origin_km(grid, lon, lat), grid, lon, lat, net.barrier, year, np.s_[:, :])
+    return model.road_min(km, ends=2).astype(np.float32)
 
 
-@lru_cache(maxsize=32)  # the 31 member cities' fields fit: plan headlines ask for all of them
+def _across_river(km: np.ndarray, grid: Grid, lon: float, lat: float, barrier: RiverBarrier | None, year: Year,
+                  window: tuple[slice, slice]) -> np.ndarray:
+    """Road km from (lon, lat) to the cells of ``window``, given their geodesic ``km``: unchanged on the point's
+    bank, over the best bridge open in ``year`` on the far one (``inf`` with none), as :mod:`geo.road` and the
+    isochrones' bridge discs measure it."""
+    if barrier is None:
+        return km
+    far = _cell_bank(grid, barrier)[window] != barrier.bank(lon, lat)[()]
+    if not far.any():
+        return km
+    out = np.array(km, dtype=np.float32, copy=True)
+    via = np.full(int(far.sum()), np.inf, dtype=np.float32)
+    open_k = barrier.open_bridges(year)
+    b_lon, b_lat, _ = barrier.bridge_lonlat
+    to_bridge = barrier.bridge_km(lon, lat)[0]
+    for k in open_k:
+        np.minimum(via, to_bridge[k] + _origin_km(grid, float(b_lon[k]), float(b_lat[k]))[window][far], out=via)
+    out[far] = via
+    return out
+
+
+@lru_cache(maxsize=4)
+def _cell_bank(grid: Grid, barrier: RiverBarrier) -> np.ndarray:
+    """Bank of every cell centre (:meth:`geo.road.RiverBarrier.bank`; cached per grid and barrier)."""
+    bank = barrier.bank(*_cell_lonlat(grid))
+    bank.setflags(write=False)
+    return bank
+
+
+@lru_cache(maxsize=64)  # the 31 member cities' fields fit (plan headlines ask for all of them), and the bridges'
 def _origin_km(grid: Grid, lon: float, lat: float) -> np.ndarray:
     """Geodesic km from (lon, lat) to every cell centre (float32, read-only; cached: 4 bytes a cell)."""
     clon, clat = _cell_lonlat(grid)
@@ -280,8 +314,10 @@ def _cell_lonlat(grid: Grid) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(lon), np.asarray(lat)
 
 
-def _station_legs(best: np.ndarray, grid: Grid, arrival: np.ndarray, model: RoadModel, net: RailNetwork) -> None:
-    """Lower ``best`` (in place) by arrival + egress + road leg from every reached station within reach."""
+def _station_legs(best: np.ndarray, grid: Grid, arrival: np.ndarray, model: RoadModel, net: RailNetwork,
+                  year: Year) -> None:
+    """Lower ``best`` (in place) by arrival + egress + road leg from every reached station within reach (road km:
+    across the Yangtze only over a bridge open in ``year``)."""
     reached = np.flatnonzero(np.isfinite(arrival) & np.isfinite(net.lon))
     if reached.size == 0:
         return
@@ -306,6 +342,7 @@ def _station_legs(best: np.ndarray, grid: Grid, arrival: np.ndarray, model: Road
             dx, dy = xc[c0:c1][None, :] - sx[s], yc[r0:r1][:, None] - sy[s]
             east, north = inv[k, 0, 0] * dx + inv[k, 0, 1] * dy, inv[k, 1, 0] * dx + inv[k, 1, 1] * dy
             km = np.hypot(east, north) / 1000.0
+        km = _across_river(km, grid, float(net.lon[s]), float(net.lat[s]), net.barrier, year, np.s_[r0:r1, c0:c1])
         leg = np.where(km <= cap_km, arrival[s] + model.egress_min + model.road_min(km, ends=1), np.inf)
         window = best[r0:r1, c0:c1]
         np.minimum(window, leg, out=window, casting="same_kind")

@@ -15,9 +15,20 @@ from geo.__main__ import main
 from geo.crs import EQUAL_AREA, GEOD, WGS84, area_km2, transformer
 from geo.errors import BadOptionError, BadThresholdError, UnknownCityError
 from geo.isochrones import DEFAULT_MINUTES, isochrones, isochrones_many
-from geo.network import RailNetwork, RoadModel
+from geo.network import RailNetwork, RoadModel, default_network
 from geo.population import surface_population
-from geo.surface import AREA_TOLERANCE, Surface, region_grid, travel_time_surface, write_geotiff
+from geo.surface import (
+    AREA_TOLERANCE,
+    Surface,
+    _cell_lonlat,
+    _origin_km,
+    region_grid,
+    travel_time_surface,
+    write_geotiff,
+)
+from geo.traveltime import resolve_origin
+
+MODEL_DEFAULT = RoadModel()
 
 CORES = ["武汉", "长沙", "南昌"]
 # The synthetic network lies around 113-117 E, 29-30 N (tests/geo/test_network.py).
@@ -185,3 +196,22 @@ def test_road_model_changes_the_surface(net: RailNetwork, grid) -> None:
     fast = travel_time_surface(["武汉"], mode="road", model=MODEL, network=net, grid=grid)
     half = travel_time_surface(["武汉"], mode="road", model=slow, network=net, grid=grid)
     np.testing.assert_allclose(half.minutes, 2 * fast.minutes, rtol=1e-5)
+
+
+def test_road_crosses_the_yangtze_only_on_open_bridges() -> None:
+    """Before 武汉长江大桥 (1957) no located bridge is open: the south bank is out of road reach from 武汉's seat
+    (north bank, 江岸); today a cell just across the river is reached over a bridge, later than the crow flies."""
+    net = default_network()
+    grid = region_grid(5.0)
+    wuhan = travel_time_surface(["武汉"], year=1950, mode="road", network=net, grid=grid)
+    today = travel_time_surface(["武汉"], year="now", mode="road", network=net, grid=grid)
+    clon, clat = _cell_lonlat(grid)
+    south = net.barrier.bank(clon, clat) == 1
+    assert south.any() and (~south).any()
+    assert np.isinf(wuhan.minutes[south]).all()
+    assert np.isfinite(wuhan.minutes[~south]).all()
+    assert np.isfinite(today.minutes[south]).any()
+    origin = resolve_origin("武汉", network=net)
+    direct = MODEL_DEFAULT.road_min(_origin_km(grid, origin.lon, origin.lat), ends=2)
+    assert (today.minutes[south] >= direct[south] - 1e-3).all()
+    assert (today.minutes[south] > direct[south] + 1).any()
