@@ -4,8 +4,8 @@ For chosen origins and thresholds (minutes, door to door; see :mod:`geo.travelti
 
 * ``reach``: per origin and threshold, the member cities whose seat is within the threshold before and after,
   the cities newly within (and no longer within) it, and the population within it before/after/gain
-  (``population_2020`` of those cities, each counted whole once its seat is reached: the same counting as the
-  circles' tables until county-level apportioning replaces it);
+  (people within the circle: county census figures apportioned by the share of each county's area reached, the
+  circles' own ``population_reached``);
 * ``targets``: every plan-target pair (:func:`geo.traveltime.plan_targets`) whose verdict changes, with the
   minutes before and after: the cities that newly meet (or no longer meet) each target;
 * ``pairs``: minutes saved (negative: lost) from each origin to every member city and neighbouring core;
@@ -33,6 +33,7 @@ import shapely
 
 from geo.crs import EQUAL_AREA, WGS84, transformer
 from geo.errors import BadOptionError
+from geo.isochrones import isochrones_many
 from geo.network import DEFAULT_TRANSFER_MIN, RailNetwork, RoadModel, Year, check_year, default_network
 from geo.options import MAX_ORIGINS, MAX_THRESHOLDS, check_threshold, engine_year
 from geo.scenario import Scenario, apply, load_scenario
@@ -130,15 +131,15 @@ def compare(
     times_a = [travel_times(o, year=a.year, network=a.network, **kw).places for o in items]
     times_b = [travel_times(o, year=b.year, network=b.network, **kw).places for o in items]
     net = a.network
-    pop = pd.Series(net.place_population, index=net.place_names)
     member = pd.Series(net.place_member, index=net.place_names)
+    people_a, people_b = (_people(s, items, limits, model, transfer_min) for s in (a, b))
     reach_rows, pair_rows = [], []
     for label, ta, tb in zip(labels, times_a, times_b, strict=True):
         da, db = ta["door_min"], tb["door_min"]
         for limit in limits:
             ina = set(da.index[(da <= limit) & member])
             inb = set(db.index[(db <= limit) & member])
-            p_a, p_b = float(pop[list(ina)].sum()), float(pop[list(inb)].sum())
+            p_a, p_b = people_a[label, limit], people_b[label, limit]
             reach_rows.append({
                 "origin": label, "minutes": limit, "cities_before": len(ina), "cities_after": len(inb),
                 "new_cities": "、".join(c for c in net.place_names if c in inb - ina),
@@ -165,6 +166,16 @@ def compare(
         notes += [f"{s.label}: {n}" for n in getattr(s.network, "notes", ())]
     return Comparison(before=a, after=b, origins=labels, thresholds=limits, reach=reach, targets=targets,
                       pairs=pairs, points=points, bands=band_frame, notes=tuple(notes))
+
+
+def _people(s: Side, items: list[object], limits: tuple[float, ...], model: RoadModel,
+            transfer_min: float) -> dict[tuple[str, float], float]:
+    """People within each (origin, threshold) circle of side ``s``: the circles' own ``population_reached`` (county
+    census figures apportioned by area share, :mod:`geo.population`), so the gains add up to the circle tables."""
+    frame = isochrones_many(items, limits, year=s.year, mode="rail", model=model, transfer_min=transfer_min,
+                            network=s.network)
+    return {(o, float(m)): float(p) for o, m, p in zip(frame["origin"], frame["minutes"],
+                                                        frame["population_reached"], strict=True)}
 
 
 def band_of(saved: float) -> str:
