@@ -187,6 +187,13 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "ud_prepare": ("准备下载工作区", "Prepare workspace download"),
     "ud_upload_ws": ("导入工作区文件 (.gpkg)", "Import a workspace file (.gpkg)"),
     "ud_merge": ("合并导入", "Import and merge"),
+    "popup_source": ("来源", "Source"),
+    "popup_unconfirmed": ("未核实", "unconfirmed"),
+    "popup_estimate": ("估算", "estimate"),
+    "popup_at_seat": ("位置未核实：暂置于城市驻地", "position not confirmed: shown at the city seat"),
+    "popup_own_data": ("本项目整理数据 (见导出文件)", "this project's compiled data (see the export)"),
+    "popup_computed": ("本工具按路网与道路模型计算", "computed by this explorer from its network and road model"),
+    "popup_nominal": ("无：直线匀速 {v} km/h", "none: straight line at {v} km/h"),
     "ud_merged": ("已导入 {layers} 个图层、{views} 个视图", "Imported {layers} layers and {views} views"),
 }
 
