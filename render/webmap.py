@@ -122,6 +122,8 @@ def datum_for(basemap: str) -> str:
 
 _CSS = """
 <style>
+/* In the app's frame the map is as tall as the frame, which the page fits to the window. */
+#map_div, #map_div2 { height: 100vh !important; }
 .leaflet-container { background: #dfe8ee; font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; }
 .mye-legend { background: rgba(255,255,255,.92); padding: 6px 9px; border-radius: 4px; font-size: 12px;
   line-height: 1.35; max-height: 46vh; overflow-y: auto; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
