@@ -83,7 +83,7 @@ def circle_table(gdf: pd.DataFrame, lang: str) -> pd.DataFrame:
     rows = []
     for _, r in gdf.sort_values(["origin", "minutes"], kind="stable").iterrows():
         reached = json.loads(r["reached"])
-        cities = "、".join(f"{name(c)} ({fmt_minutes(m, lang)})" for c, m in reached)
+        cities = ("、" if lang == "zh" else ", ").join(f"{name(c)} ({fmt_minutes(m, lang)})" for c, m in reached)
         rows.append({
             t("col_origin", lang): name(str(r["origin"])),
             t("col_minutes", lang): int(r["minutes"]),
