@@ -263,6 +263,9 @@ def base_map(basemap: str, center: tuple[float, float], zoom: int, *, height: st
     dlon, dlat = GCJ_DELTA if choice.datum == "gcj02" else (0.0, 0.0)
     m.add_child(_Script(_VIEW_SYNC_JS % {"dlon": dlon, "dlat": dlat}), name="mye_view_sync")
     m.add_child(_Script(_WHEEL_JS), name="mye_wheel")
+    # folium hands min_zoom/max_zoom to tile layers only; the offline basemap has none, so the map itself is told.
+    m.add_child(_Script(f"map.setMinZoom({MIN_ZOOM}); map.setMaxZoom({min(MAX_ZOOM, choice.max_zoom)});"),
+                name="mye_zoom_range")
     # Leaflet 1.9's default prefix carries a national flag; planners' briefing screens get the plain name.
     m.add_child(_Script("map.attributionControl.setPrefix('Leaflet');"), name="mye_attribution")
     return offline_assets.localize(m)
