@@ -59,7 +59,9 @@ def _cities() -> pd.DataFrame:
 def _map(view: ViewState, visible: list, lang: str) -> None:
     """The map: the base map mounted once per basemap, overlays swapped in place (the view is kept)."""
     basemap, origin_center, origin_zoom = ss.map_origin
-    m = fm.base_map(basemap, origin_center, origin_zoom, lang=lang)
+    # The base map is built in one language whatever the page's: the overlays switch its province names, so a
+    # language change swaps them in place instead of remounting the map (which would lose the view).
+    m = fm.base_map(basemap, origin_center, origin_zoom)
     groups, errors = fm.overlay_groups(visible, lang=lang, datum=fm.datum_for(basemap),
                                        tolerance=fm.detail_tolerance(view.zoom), highlight=ss.fly)
     fly = ss.fly

@@ -37,8 +37,8 @@ def warm() -> float:
     from render import webmap as fm
 
     view = ViewState()
+    fm.base_map(view.basemap, view.center, view.zoom)
     for lang in ("zh", "en"):
-        fm.base_map(view.basemap, view.center, view.zoom, lang=lang)
         fm.overlay_groups(visible_layers(view), lang=lang, datum=fm.datum_for(view.basemap),
                           tolerance=fm.detail_tolerance(view.zoom))
     return time.perf_counter() - start
