@@ -17,7 +17,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $@
 
 run: setup
-	$(BIN)/streamlit run streamlit_app.py
+	$(BIN)/python -m app.serve
 
 lint: setup
 	$(BIN)/ruff check .

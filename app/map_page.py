@@ -26,7 +26,13 @@ from workspace.scratch import clean_stale
 
 __all__ = ["main"]
 
-MAP_HEIGHT = 620  # CSS px
+MAP_HEIGHT = 620  # CSS px: the component's own height, before the page CSS fits it to the window
+# The map fills the window below the title and caption (never shorter than MIN_MAP_HEIGHT_PX); inside its frame,
+# the map's box follows the frame, and Leaflet redraws on the frame's resize.
+MIN_MAP_HEIGHT_PX = 420
+_PAGE_CSS = f"""<style>
+iframe[title="streamlit_folium.st_folium"] {{ height: max({MIN_MAP_HEIGHT_PX}px, calc(100vh - 300px)) !important; }}
+</style>"""
 FLY_ZOOM = 10
 ss = st.session_state
 
@@ -54,6 +60,8 @@ def _cities() -> pd.DataFrame:
 def _map(view: ViewState, visible: list, lang: str) -> None:
     """The map: the base map mounted once per basemap, overlays swapped in place (the view is kept)."""
     basemap, origin_center, origin_zoom = ss.map_origin
+    # The base map is built in one language whatever the page's: the overlays switch its province names, so a
+    # language change swaps them in place instead of remounting the map (which would lose the view).
     m = fm.base_map(basemap, origin_center, origin_zoom)
     groups, errors = fm.overlay_groups(visible, lang=lang, datum=fm.datum_for(basemap),
                                        tolerance=fm.detail_tolerance(view.zoom), highlight=ss.fly)
@@ -85,6 +93,7 @@ def main() -> None:
         ss.pop(state.MAP_KEY, None)
     state.sync_url(view)
 
+    st.html(_PAGE_CSS)
     st.title(t("app_title", lang))
     st.caption(t("app_caption", lang))
     problem = settings_problem()
@@ -97,7 +106,7 @@ def main() -> None:
         st.warning(escape_markdown(t("thresholds_bad", lang, bad=", ".join(bad))), icon="⚠️")
 
     visible = visible_layers(view)
-    left, right = st.columns([5, 2])
+    left, right = st.columns([3, 2])
     with left:
         if any(spec.kind is Kind.CIRCLES for spec, _ in visible):
             st.caption(circles_caption(view, lang))

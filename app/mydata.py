@@ -15,7 +15,16 @@ import streamlit as st
 
 from layers.i18n import escape_markdown, t
 from workspace.errors import NeedsTableError, UserDataError
-from workspace.reader import CRS_CHOICES, ENCODINGS, ReadOptions, guess_lonlat, import_limits, max_bytes, table_columns
+from workspace.reader import (
+    CRS_CHOICES,
+    ENCODINGS,
+    ReadOptions,
+    guess_crs,
+    guess_lonlat,
+    import_limits,
+    max_bytes,
+    table_columns,
+)
 from workspace.scratch import scratch_dir
 from workspace.specs import import_file, layer_id
 from workspace.store import LayerStyle, Workspace
@@ -74,7 +83,10 @@ def sidebar(container, lang: str, workspace: Workspace, *, current_query: Callab
     saved one. Cached frames need no clearing: a changed user layer has a new revision.
     """
     problem = settings_problem()
-    with container.expander(t("ud_title", lang), expanded=bool(ss.get("ud_messages")) or problem is not None):
+    # Once the planner has chosen a file the section stays open for the session (the upload's reruns, the
+    # import and its message must not fold it away under the planner's hand).
+    opened = bool(ss.get("ud_open") or ss.get("ud_messages")) or problem is not None
+    with container.expander(t("ud_title", lang), expanded=opened):
         _show_messages()
         if problem:
             st.error(escape_markdown(problem))  # imports stay off until the setting is fixed
@@ -86,18 +98,14 @@ def sidebar(container, lang: str, workspace: Workspace, *, current_query: Callab
 
 
 def _import_form(lang: str, workspace: Workspace) -> None:
-    upload = st.file_uploader(t("ud_file", lang), type=list(UPLOAD_TYPES), key="ud_file")
+    upload = st.file_uploader(t("ud_file", lang), type=list(UPLOAD_TYPES), key="ud_file",
+                              on_change=lambda: ss.__setitem__("ud_open", True))
     if upload is None:
         return
     if upload.size > max_bytes():
         st.error(f"{upload.name}: {upload.size / 2**20:.1f} MB > {max_bytes() / 2**20:g} MB")
         return
     path = _upload_path(upload)
-    keys = ["auto", *CRS_CHOICES, "epsg"]
-    labels = {k: CRS_CHOICES[k][0 if lang == "zh" else 1] if k in CRS_CHOICES else t(f"ud_{k}", lang) for k in keys}
-    crs = st.selectbox(t("ud_crs", lang), keys, format_func=labels.get, key="ud_crs")
-    if crs == "epsg":
-        crs = "EPSG:" + st.text_input(t("ud_epsg_code", lang), value="4547", key="ud_epsg").strip()
     encoding = st.selectbox(t("ud_encoding", lang), [None, *ENCODINGS], key="ud_encoding",
                             format_func=lambda e: e or t("ud_encoding_auto", lang))
     lon = lat = table = None
@@ -113,10 +121,12 @@ def _import_form(lang: str, workspace: Workspace) -> None:
                            key="ud_lat")
     if ss.get("ud_tables"):
         table = st.selectbox(t("ud_table", lang), ss.ud_tables, key="ud_table")
+    crs = _crs_choice(lang, upload.name, columns or [])
     name = st.text_input(t("ud_name", lang), value=Path(upload.name).stem[:60], key="ud_name")
     color = st.color_picker(t("ud_color", lang), value="#e6550d", key="ud_color")
     replace = st.checkbox(t("ud_replace", lang), key="ud_replace")
-    if st.button(t("ud_import", lang), key="ud_go", type="primary"):
+    if st.button(t("ud_import", lang), key="ud_go", type="primary", disabled=crs is None,
+                 help=None if crs else t("ud_crs_needed", lang)):
         options = ReadOptions(crs=None if crs == "auto" else crs, lon=lon, lat=lat, encoding=encoding, table=table)
         try:
             report = import_file(path, name, options=options, workspace=workspace, style=LayerStyle(color=color),
@@ -132,6 +142,23 @@ def _import_form(lang: str, workspace: Workspace) -> None:
         _say("success", t("ud_imported", lang, n=report.layer.feature_count, name=report.layer.name))
         _show_layer(report.layer_id)
         st.rerun()
+
+
+def _crs_choice(lang: str, file_name: str, columns: list[str]) -> str | None:
+    """The coordinate system the planner picked (None until one is): never a silent default, since a 高德
+    table read as WGS-84 lands ~500 m off. A guess from the file and column names is offered, and called one."""
+    keys = [*CRS_CHOICES, "auto", "epsg"]
+    labels = {k: CRS_CHOICES[k][0 if lang == "zh" else 1] if k in CRS_CHOICES else t(f"ud_{k}", lang) for k in keys}
+    guess = guess_crs(file_name, columns)
+    crs = st.selectbox(t("ud_crs", lang), keys, index=None, format_func=labels.get, key="ud_crs",
+                       placeholder=t("ud_crs_placeholder", lang))
+    if guess and crs is None:
+        key, word = guess
+        st.caption(escape_markdown(t("ud_crs_guess", lang, crs=labels[key], word=word)))
+        st.button(t("ud_crs_take", lang), key="ud_crs_take", on_click=lambda: ss.__setitem__("ud_crs", key))
+    if crs == "epsg":
+        crs = "EPSG:" + st.text_input(t("ud_epsg_code", lang), value="4547", key="ud_epsg").strip()
+    return crs
 
 
 def _show_layer(lid: str) -> None:
@@ -153,7 +180,9 @@ def _layer_list(lang: str, workspace: Workspace) -> None:
     if not user_layers:
         st.caption(t("ud_none", lang))
     for la in user_layers:
-        st.caption(escape_markdown(f"{la.title} · {la.feature_count} · {la.source_file} ({la.source_crs})"))
+        # The layer's checkbox lives here, in the one 我的数据 section (not in a second group under 图层).
+        st.checkbox(escape_markdown(la.title), key=f"layer_{layer_id(la.name)}")
+        st.caption(escape_markdown(f"{la.feature_count} · {la.source_file} ({la.source_crs})"))
         # The sidebar is narrow: the two buttons get a row of their own under the layer's line.
         left, right = st.columns(2)
         with left.popover(t("ud_style", lang), width="stretch"):

@@ -78,12 +78,30 @@ def circle_panel(visible: list[tuple[LayerSpec, dict[str, Any]]], view: ViewStat
             st.warning(escape_markdown(t("layer_error", lang, layer=spec.title(lang), error=err)))
             continue
         table = circle_table(gdf, lang)
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(table, hide_index=True, width="stretch", column_order=_circle_order(lang),
+                     column_config=_circle_columns(lang))
         if params["mode"] != "nominal":
             st.caption(road_assumptions(params["model"], lang))
         st.caption(t("population_basis", lang, basis=BASIS_ZH if lang == "zh" else BASIS_EN))
         st.download_button(t("download_csv", lang), table.to_csv(index=False).encode("utf-8-sig"),
                            file_name=f"{spec.id}.csv", mime="text/csv", key=f"dl_{spec.id}")
+
+
+def _circle_order(lang: str) -> tuple[str, ...]:
+    """The circle table's columns as shown beside the map: the figures a planner looks for first, so that they
+    stay in view in the narrow column (the CSV keeps the table's own order)."""
+    return tuple(t(k, lang) for k in ("col_origin", "col_minutes", "col_population", "col_n_cities", "col_cities",
+                                      "col_area_km2"))
+
+
+def _circle_columns(lang: str) -> dict[str, Any]:
+    """Column widths (CSS px) that fit origin, threshold, population and the start of the cities at 1440 px."""
+    return {t("col_origin", lang): st.column_config.TextColumn(width=64 if lang == "zh" else 84),
+            t("col_minutes", lang): st.column_config.NumberColumn(width=64, format="%d"),
+            t("col_population", lang): st.column_config.TextColumn(width=96),
+            t("col_n_cities", lang): st.column_config.NumberColumn(width=56, format="%d"),
+            t("col_cities", lang): st.column_config.TextColumn(width="large"),
+            t("col_area_km2", lang): st.column_config.NumberColumn(width=88, format="localized")}
 
 
 def circle_table(gdf: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -96,7 +114,7 @@ def circle_table(gdf: pd.DataFrame, lang: str) -> pd.DataFrame:
     rows = []
     for _, r in gdf.sort_values(["origin", "minutes"], kind="stable").iterrows():
         reached = json.loads(r["reached"])
-        cities = "、".join(f"{name(c)} ({fmt_minutes(m, lang)})" for c, m in reached)
+        cities = ("、" if lang == "zh" else ", ").join(f"{name(c)} ({fmt_minutes(m, lang)})" for c, m in reached)
         rows.append({
             t("col_origin", lang): name(str(r["origin"])),
             t("col_minutes", lang): int(r["minutes"]),

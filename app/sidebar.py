@@ -9,7 +9,7 @@ import layers
 from app import state
 from app.mydata import sidebar as mydata_sidebar
 from layers.i18n import LANG_NAMES, escape_markdown, t
-from layers.spec import GROUP_TITLES
+from layers.spec import GROUP_TITLES, Group
 from layers.view import BASEMAPS, DEFAULT_LAYERS, MODES, ROAD_FIELDS, YEARS
 from render import webmap as fm
 from workspace import Workspace
@@ -44,6 +44,8 @@ def sidebar(cities: pd.DataFrame, lang: str, workspace: Workspace) -> None:
 
     sb.subheader(t("layers", lang))
     for group, specs in layers.by_group().items():
+        if group is Group.USER:  # drawn with their import form in the one 我的数据 section
+            continue
         with sb.expander(GROUP_TITLES[group][0 if lang == "zh" else 1],
                          expanded=any(s.id in DEFAULT_LAYERS for s in specs)):
             for spec in specs:

@@ -1,16 +1,20 @@
 """UI benchmark: the explorer in Debian's headless Chromium, all outside network blocked.
 
-    python bench/ui.py
+    python bench/ui.py [--repeat N]
 
-Prints one figure per line as ``name: value``:
+Prints one figure per line as ``name: value  (naive: value, goal: < value)``, the naive figure measured in
+the same run:
 
-* ``first_render_s`` – navigation to the last map path drawn, default view, warm server (target < 3 s);
-* ``redraw_s`` – changing a circle setting (mode) to the last path redrawn (target < 1 s);
+* ``cold_render_s`` – the very first render after the server is up: the app as ``make run`` starts it
+  (``python -m app.serve``, which loads the code and builds the default view before it listens) against plain
+  ``streamlit run streamlit_app.py`` (goal < 3 s);
+* ``first_render_s`` – navigation to the last map path drawn, default view, a later visit (goal < 1.5 s);
+* ``redraw_s`` – changing a circle setting (mode) to the last path redrawn (goal < 0.5 s);
 * ``payload_mb`` – what streamlit-folium sends for the default view's map: script, header and
-  feature groups (target < 1.5 MB);
-* ``naive_payload_mb`` – the same for a naive build: unsimplified geometry, every layer;
-* ``cold_render_s`` – the very first render after the server starts (caches empty), for reference;
+  feature groups, against a naive build: unsimplified geometry, every layer (goal < 1 MB);
 * ``ws_mb`` – every byte the page received over Streamlit's websocket during the default render.
+
+The machine may be shared: ``--repeat N`` starts each server N times and prints the best of the N runs.
 """
 
 from __future__ import annotations
@@ -121,17 +125,35 @@ def browser_figures(url: str) -> dict[str, float]:
     return out
 
 
-def main() -> int:
+GOALS = {"cold_render_s": 3.0, "first_render_s": 1.5, "redraw_s": 0.5, "payload_mb": 1.0}
+
+
+def best_browser_figures(repeat: int, *, warm: bool) -> dict[str, float]:
+    """The smallest of each figure over ``repeat`` fresh servers (``warm``: started as ``make run`` does)."""
     from tests.conftest import streamlit_server
 
+    best: dict[str, float] = {}
+    for _ in range(repeat):
+        with streamlit_server(warm=warm) as url:
+            for name, value in browser_figures(url).items():
+                best[name] = min(value, best.get(name, value))
+    return best
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=1, help="servers started per build; the best run is printed")
+    args = parser.parse_args(argv)
     default_mb, naive_mb = payload_figures()
-    with streamlit_server() as url:
-        figures = browser_figures(url)
-    for name in ("first_render_s", "redraw_s"):
-        print(f"{name}: {figures[name]:.2f}")
-    print(f"payload_mb: {default_mb:.3f}")
-    print(f"naive_payload_mb: {naive_mb:.3f}")
-    print(f"cold_render_s: {figures['cold_render_s']:.2f}")
+    naive = best_browser_figures(args.repeat, warm=False)
+    figures = best_browser_figures(args.repeat, warm=True)
+    figures["payload_mb"], naive["payload_mb"] = default_mb, naive_mb
+    print(f"runs: best of {args.repeat}")
+    for name in ("cold_render_s", "first_render_s", "redraw_s", "payload_mb"):
+        digits = 3 if name.endswith("mb") else 2
+        print(f"{name}: {figures[name]:.{digits}f}  (naive: {naive[name]:.{digits}f}, goal: < {GOALS[name]:g})")
     print(f"ws_mb: {figures['ws_mb']:.3f}")
     return 0
 

@@ -209,6 +209,8 @@ _COMMON_VALUE_TITLES: Mapping[str, Mapping[str, tuple[str, str]]] = {
              "hub": ("枢纽机场", "hub airport"), "regional_hub": ("区域枢纽机场", "regional hub airport"),
              "regional": ("支线机场", "regional airport"), "neighbour": ("周边中心城市", "neighbouring core")},
     "bank": {"north": ("北岸", "north bank"), "south": ("南岸", "south bank")},
+    "scope": {"whole": ("全市", "whole city"), "partial": ("部分县区", "part of the city")},
+    "main": {"1": ("是", "yes"), "0": ("否", "no")},
     "location_basis": {
         "source coordinates": ("来源坐标", "source coordinates")},
 }

@@ -22,7 +22,7 @@ import html
 import json
 import math
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -31,7 +31,6 @@ import folium
 import folium.plugins
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 import xyzservices.providers as xyz
 from branca.element import Element, MacroElement
@@ -43,10 +42,10 @@ from geo import chinacoords
 from geo.crs import shift_geometry
 from geo.network import active_network_key
 from layers.frames import layer_frame
-from layers.i18n import fmt_number
 from layers.spec import LayerSpec, Style
 from render import assets as offline_assets
 from render.bands import as_bands
+from render.popups import popup_html, tooltip_html
 
 __all__ = [
     "MAX_ZOOM",
@@ -65,9 +64,9 @@ __all__ = [
 
 MIN_ZOOM, MAX_ZOOM = 5, 14
 BASEMAP_BBOX = (103.0, 21.0, 125.0, 36.0)  # lon/lat extent of the offline basemap (WGS-84)
+VIEW_BOUNDS = (95.0, 15.0, 133.0, 42.0)  # lon/lat the view may not leave (WGS-84): the basemap and a margin
 ZOOM_AHEAD = 2  # geometry stays crisp this many zoom levels past the view's zoom
 LABELLED_LAYERS = ("cities",)  # point layers whose names are drawn beside the symbol
-MAX_VALUE_CHARS = 240  # longer property values are cut in tooltips and popups
 TIANDITU_KEY_ENV = "TIANDITU_KEY"
 # GCJ-02 minus WGS-84 at the middle of the agglomeration (degrees): used only to write a
 # Gaode map's centre back to the URL in WGS-84 (error < 100 m, far below a pixel at zoom <= 12).
@@ -124,6 +123,8 @@ def datum_for(basemap: str) -> str:
 
 _CSS = """
 <style>
+/* In the app's frame the map is as tall as the frame, which the page fits to the window. */
+#map_div, #map_div2 { height: 100vh !important; }
 .leaflet-container { background: #dfe8ee; font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; }
 .mye-legend { background: rgba(255,255,255,.92); padding: 6px 9px; border-radius: 4px; font-size: 12px;
   line-height: 1.35; max-height: 46vh; overflow-y: auto; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
@@ -138,6 +139,19 @@ _CSS = """
 .mye-tip th, .mye-pop th { text-align: left; padding-right: 8px; font-weight: 500; color: #555; vertical-align: top; }
 .mye-pop td { max-width: 240px; overflow-wrap: anywhere; }
 .mye-src { color: #777; font-size: 11px; }
+.mye-src a { color: #3b6ea8; }
+.mye-badge { display: inline-block; margin: 2px 4px 2px 0; padding: 0 5px; border-radius: 3px; font-size: 11px;
+  line-height: 16px; cursor: help; }
+.mye-badge-unconfirmed { background: #fde2c8; color: #8a3c00; }
+.mye-badge-estimate { background: #e3ecf7; color: #244a7a; }
+/* A clicked feature keeps no black focus box (keyboard users still get the popup). */
+path.leaflet-interactive:focus, .leaflet-interactive:focus { outline: none; }
+/* Label text beside, left of, above or below its point (placed in Python so neighbours do not collide). */
+.mye-label > span { position: absolute; }
+.mye-label .mye-pos-r { left: 7px; top: -8px; }
+.mye-label .mye-pos-l { right: 7px; top: -8px; }
+.mye-label .mye-pos-t { left: 0; bottom: 5px; transform: translateX(-50%); }
+.mye-label .mye-pos-b { left: 0; top: 5px; transform: translateX(-50%); }
 </style>
 """
 
@@ -208,11 +222,21 @@ map.on('moveend', sync);
 """
 
 
+_WHEEL_JS = """
+// An embedded map must not catch the page's scrolling: the wheel zooms only after a click on the map,
+// and stops again when the pointer leaves it (as embedded web maps usually behave).
+map.on('click', function () { map.scrollWheelZoom.enable(); });
+map.on('mouseout', function () { map.scrollWheelZoom.disable(); });
+"""
+
+
 def base_map(basemap: str, center: tuple[float, float], zoom: int, *, height: str = "100%",
-             tianditu_key: str | None = None, sync_view: bool = True) -> folium.Map:
+             tianditu_key: str | None = None, lang: str = "zh", sync_view: bool = True) -> folium.Map:
     """The constant part of the map for ``basemap``; ``center`` is (lon, lat) WGS-84, ``zoom`` a Leaflet zoom.
 
-    Unknown basemaps (or Tianditu without a key) fall back to the offline vector basemap. ``sync_view`` writes
+    Unknown basemaps (or Tianditu without a key) fall back to the offline vector basemap, whose province
+    names start in ``lang`` (the overlays switch them: :func:`overlay_groups`). The view is held within
+    :data:`VIEW_BOUNDS`; the mouse wheel scrolls the page until the map is clicked. ``sync_view`` writes
     the map's centre and zoom into the page's URL as it moves (the main map; a second map on the page must not).
     """
     choice = basemaps(tianditu_key).get(basemap) or basemaps(tianditu_key)["offline"]
@@ -220,13 +244,16 @@ def base_map(basemap: str, center: tuple[float, float], zoom: int, *, height: st
     if choice.datum == "gcj02":
         glon, glat = chinacoords.wgs84_to_gcj02([lon], [lat])
         lon, lat = float(glon[0]), float(glat[0])
+    west, south, east, north = VIEW_BOUNDS
     m = folium.Map(location=latlon(lon, lat), zoom_start=int(zoom), tiles=None, min_zoom=MIN_ZOOM,
-                   max_zoom=min(MAX_ZOOM, choice.max_zoom), control_scale=True, height=height)
+                   max_zoom=min(MAX_ZOOM, choice.max_zoom), control_scale=True, height=height,
+                   scroll_wheel_zoom=False, max_bounds=True, min_lat=south, max_lat=north, min_lon=west,
+                   max_lon=east, max_bounds_viscosity=1.0, world_copy_jump=False)
     if choice.tiles:
         folium.TileLayer(tiles=choice.tiles, attr=choice.attribution, name=choice.id, subdomains=choice.subdomains,
-                         max_zoom=choice.max_zoom, control=False).add_to(m)
+                         max_zoom=choice.max_zoom, control=False, no_wrap=True).add_to(m)
     else:
-        _OfflineBasemap().add_to(m)
+        _OfflineBasemap(lang).add_to(m)
     m.get_root().header.add_child(Element(_CSS), name="mye_css")
     folium.plugins.Fullscreen(position="topleft").add_to(m)
     folium.plugins.MeasureControl(position="topleft", primary_length_unit="kilometers",
@@ -238,6 +265,10 @@ def base_map(basemap: str, center: tuple[float, float], zoom: int, *, height: st
     dlon, dlat = GCJ_DELTA if choice.datum == "gcj02" else (0.0, 0.0)
     if sync_view:
         m.add_child(_Script(_VIEW_SYNC_JS % {"dlon": dlon, "dlat": dlat}), name="mye_view_sync")
+    m.add_child(_Script(_WHEEL_JS), name="mye_wheel")
+    # folium hands min_zoom/max_zoom to tile layers only; the offline basemap has none, so the map itself is told.
+    m.add_child(_Script(f"map.setMinZoom({MIN_ZOOM}); map.setMaxZoom({min(MAX_ZOOM, choice.max_zoom)});"),
+                name="mye_zoom_range")
     # Leaflet 1.9's default prefix carries a national flag; planners' briefing screens get the plain name.
     m.add_child(_Script("map.attributionControl.setPrefix('Leaflet');"), name="mye_attribution")
     return offline_assets.localize(m)
@@ -257,23 +288,32 @@ class _OfflineBasemap(_RawMacro):
     return f.properties.r ? {color: '#b8b1a2', weight: 1, fillColor: '#f7f3e8', fillOpacity: 1}
                           : {color: '#c9c9c9', weight: 0.8, fillColor: '#eeeeec', fillOpacity: 1};
   }}).addTo(map);
-  data.labels.forEach(function (p) {
-    L.marker([p[1], p[0]], {pane: 'myeBasemap', interactive: false, keyboard: false,
-      icon: L.divIcon({className: 'mye-label mye-base-label', html: p[2], iconSize: null})}).addTo(map);
+  var labels = data.labels.map(function (p) {
+    return [L.marker([p[1], p[0]], {pane: 'myeBasemap', interactive: false, keyboard: false}).addTo(map), p];
   });
+  // The overlays call this with the page's language, so switching it needs no remount of the map.
+  window.__myeBasemapLang = function (lang) {
+    labels.forEach(function (l) {
+      l[0].setIcon(L.divIcon({className: 'mye-label mye-base-label', html: lang === 'en' ? l[1][3] : l[1][2],
+                              iconSize: null}));
+    });
+  };
+  window.__myeBasemapLang({{ this.lang_json }});
 })({{ this._parent.get_name() }});
 {% endmacro %}
 """)
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str = "zh") -> None:
         super().__init__()
         self._name = "OfflineBasemap"
         self.data = _offline_basemap_json()
+        self.lang_json = _js_json(lang)
 
 
 @lru_cache(maxsize=1)
 def _offline_basemap_json() -> str:
-    """Provinces (in-region ones flagged ``r``) clipped to the region's surroundings, as JSON.
+    """Provinces (in-region ones flagged ``r``) clipped to the region's surroundings, and their names
+    (``[lon, lat, 中文, English]``, escaped HTML), as JSON.
 
     In-region provinces are simplified to ~200 m, neighbours to ~600 m; islands under ~30 km² are dropped.
     """
@@ -285,8 +325,8 @@ def _offline_basemap_json() -> str:
     feats = [{"type": "Feature", "properties": {"r": int(bool(r))}, "geometry": json.loads(g)}
              for r, g in zip(prov["in_region"], shapely.to_geojson(geoms), strict=True) if g is not None]
     pts = shapely.point_on_surface(prov.geometry.to_numpy())
-    labels = [[round(p.x, 3), round(p.y, 3), html.escape(str(zh))]
-              for p, zh in zip(pts, prov["name_zh"], strict=True)
+    labels = [[round(p.x, 3), round(p.y, 3), html.escape(str(zh)), html.escape(str(en or zh))]
+              for p, zh, en in zip(pts, prov["name_zh"], prov["name_en"], strict=True)
               if BASEMAP_BBOX[0] < p.x < BASEMAP_BBOX[2] and BASEMAP_BBOX[1] < p.y < BASEMAP_BBOX[3]]
     return _js_json({"areas": {"type": "FeatureCollection", "features": feats}, "labels": labels})
 
@@ -335,52 +375,6 @@ def prepare(gdf: gpd.GeoDataFrame, *, tolerance: float | None, datum: str = "wgs
 # ------------------------------------------------------------------------------------------- layer building
 
 
-def _fmt_value(value: Any, lang: str) -> str | None:
-    """A property value as display text (not yet escaped); None for missing values."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return None
-    if isinstance(value, (bool, np.bool_)):
-        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
-    if isinstance(value, (int, np.integer)):
-        return fmt_number(int(value), "en")
-    if isinstance(value, (float, np.floating)):
-        v = float(value)
-        return fmt_number(v, "en", digits=0 if abs(v) >= 100 or v.is_integer() else 2)
-    text = str(value)
-    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
-
-
-def _rows(spec: LayerSpec, row: Mapping[str, Any], fields: Iterable[str], lang: str) -> str:
-    cells = []
-    for f in fields:
-        text = spec.value_title(f, row.get(f), lang) or _fmt_value(row.get(f), lang)
-        if text is not None and text != "":
-            cells.append(f"<tr><th>{html.escape(spec.field_title(f, lang))}</th><td>{html.escape(text)}</td></tr>")
-    return "".join(cells)
-
-
-def _names(row: Mapping[str, Any], lang: str) -> str:
-    zh, en = (_fmt_value(row.get(k), lang) or "" for k in ("name_zh", "name_en"))
-    first, second = (zh, en) if lang == "zh" else (en or zh, zh)
-    second = "" if second == first else f" <span>{html.escape(second)}</span>"
-    return f"<b>{html.escape(first)}</b>{second}"
-
-
-def _tooltip(spec: LayerSpec, row: Mapping[str, Any], lang: str) -> str:
-    """Hover text: both names, the layer title and the first three key figures (escaped HTML)."""
-    return (f"{_names(row, lang)}<br><span class='mye-src'>{html.escape(spec.title(lang))}</span>"
-            f"<table>{_rows(spec, row, spec.fields[:3], lang)}</table>")
-
-
-def _popup(spec: LayerSpec, row: Mapping[str, Any], lang: str) -> str:
-    """Click text: both names, every declared field and the source (escaped HTML)."""
-    source = _fmt_value(row.get("source"), lang) or spec.attribution
-    label = "来源" if lang == "zh" else "Source"
-    return (f"<div class='mye-pop'>{_names(row, lang)}<br><span class='mye-src'>{html.escape(spec.title(lang))}"
-            f"</span><table>{_rows(spec, row, spec.fields, lang)}</table>"
-            f"<div class='mye-src'>{label}: {html.escape(source)}</div></div>")
-
-
 def _leaflet_style(style: Style, *, color: str, fill: str, layer_id: str) -> dict[str, Any]:
     """Leaflet path options for one feature (CSS px, colours ``#rrggbb``)."""
     opts: dict[str, Any] = {"color": color, "weight": style.weight, "opacity": style.opacity,
@@ -406,12 +400,13 @@ def feature_collection(spec: LayerSpec, gdf: gpd.GeoDataFrame, lang: str) -> str
     """The layer as compact JS: ``{"styles": [...], "data": FeatureCollection}`` with escaped tooltip/popup HTML.
 
     Each feature carries ``s`` (index into ``styles``), ``t`` (tooltip), ``p`` (popup) and,
-    for labelled point layers, ``l`` (label). Coordinates are lon/lat as given.
+    for labelled point layers, ``l`` (label) and ``a`` (its side, see :func:`label_sides`).
+    Coordinates are lon/lat as given.
     """
     style = spec.style
     styles: list[dict[str, Any]] = []
     index: dict[str, int] = {}
-    feats = []
+    feats: list = []
     geojson = shapely.to_geojson(gdf.geometry.to_numpy())
     records = gdf.drop(columns=gdf.geometry.name).to_dict("records")
     label_col = "name_zh" if lang == "zh" else "name_en"
@@ -424,11 +419,63 @@ def feature_collection(spec: LayerSpec, gdf: gpd.GeoDataFrame, lang: str) -> str
             index[key] = len(styles)
             styles.append(_leaflet_style(style, color=style.color_for(cat), fill=style.fill_for(cat),
                                          layer_id=spec.id))
-        props: dict[str, Any] = {"s": index[key], "t": _tooltip(spec, row, lang), "p": _popup(spec, row, lang)}
+        props: dict[str, Any] = {"s": index[key], "t": tooltip_html(spec, row, lang),
+                                 "p": popup_html(spec, row, lang)}
         if spec.id in LABELLED_LAYERS:
             props["l"] = html.escape(str(row.get(label_col) or row.get("name_zh") or ""))
-        feats.append(f'{{"type":"Feature","properties":{_js_json(props)},"geometry":{geom}}}')
+        feats.append((props, geom))
+    labelled = [(i, p) for i, (p, _) in enumerate(feats) if "l" in p]
+    if labelled:
+        points = shapely.from_geojson([feats[i][1] for i, _ in labelled])
+        texts = [html.unescape(p["l"]) for _, p in labelled]
+        for (_, p), side in zip(labelled, label_sides(shapely.get_x(points), shapely.get_y(points), texts),
+                                strict=True):
+            p["a"] = side
+    feats = [f'{{"type":"Feature","properties":{_js_json(p)},"geometry":{g}}}' for p, g in feats]
     return f'{{"styles":{_js_json(styles)},"data":{{"type":"FeatureCollection","features":[{",".join(feats)}]}}}}'
+
+
+LABEL_ZOOM = 7  # labels are placed so that they do not collide at this zoom (the default view's)
+_SIDES = ("r", "l", "t", "b")  # right of, left of, above, below the point (CSS classes mye-pos-*)
+
+
+def _label_box(x: float, y: float, width: float, side: str) -> tuple[float, float, float, float]:
+    """(x0, y0, x1, y1) screen pixels of a 12-px label ``width`` wide on ``side`` of the point (x, y)."""
+    h = 15.0
+    if side == "r":
+        return x + 7, y - 8, x + 7 + width, y - 8 + h
+    if side == "l":
+        return x - 7 - width, y - 8, x - 7, y - 8 + h
+    if side == "t":
+        return x - width / 2, y - 5 - h, x + width / 2, y - 5
+    return x - width / 2, y + 5, x + width / 2, y + 5 + h
+
+
+def label_sides(lons: Sequence[float], lats: Sequence[float], texts: Sequence[str],
+                zoom: int = LABEL_ZOOM) -> list[str]:
+    """For each point (lon/lat degrees) the side its label goes on, so that labels do not overlap each other
+    or another point at ``zoom`` (greedy, in the given order: the first points keep the right-hand side).
+    """
+    scale = 256 * 2**zoom
+    xs = [(lon + 180) / 360 * scale for lon in lons]
+    ys = [(1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi) / 2 * scale
+          for lat in lats]
+    dots = [(x - 6, y - 6, x + 6, y + 6) for x, y in zip(xs, ys, strict=True)]
+    placed: list[tuple[float, float, float, float]] = []
+
+    def clashes(box: tuple[float, float, float, float], own: int) -> int:
+        hits = sum(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed)
+        return hits + sum(box[0] < d[2] and d[0] < box[2] and box[1] < d[3] and d[1] < box[3]
+                          for j, d in enumerate(dots) if j != own)
+
+    sides = []
+    for i, (x, y, text) in enumerate(zip(xs, ys, texts, strict=True)):
+        width = sum(12.5 if ord(ch) > 0x2E80 else 7.0 for ch in text)
+        boxes = {side: _label_box(x, y, width, side) for side in _SIDES}
+        side = min(_SIDES, key=lambda k: (clashes(boxes[k], i), _SIDES.index(k)))
+        placed.append(boxes[side])
+        sides.append(side)
+    return sides
 
 
 class _LayerScript(_RawMacro):
@@ -446,7 +493,8 @@ class _LayerScript(_RawMacro):
       l.bindPopup(f.properties.p, {maxWidth: 360});
       if (f.properties.l) {
         L.marker(l.getLatLng(), {interactive: false, keyboard: false, icon: L.divIcon({
-          className: 'mye-label', html: f.properties.l, iconSize: null, iconAnchor: [-7, 8]})}).addTo(group);
+          className: 'mye-label', html: '<span class="mye-pos-' + (f.properties.a || 'r') + '">' + f.properties.l +
+          '</span>', iconSize: null, iconAnchor: [0, 0]})}).addTo(group);
       }
     }
   }).addTo(group);
@@ -508,6 +556,8 @@ c.addTo(map);
 window.__myeLegend = c;
 """
 
+_BASEMAP_LANG_JS = "if (window.__myeBasemapLang) { window.__myeBasemapLang(%s); }"
+
 _FLY_MARKER_JS = """
 L.circleMarker([%(lat).6f, %(lon).6f], {radius: 14, color: '#ff7f00', weight: 3, fill: false,
   className: 'mye-f mye-search', interactive: false}).addTo(parent);
@@ -556,6 +606,7 @@ def overlay_groups(
         drawn.append((spec, params))
     furniture = folium.FeatureGroup(name="legend", control=False)
     furniture.add_child(_Script(_LEGEND_JS % _js_json(legend_html(drawn, lang))))
+    furniture.add_child(_Script(_BASEMAP_LANG_JS % _js_json(lang)))
     if highlight is not None:
         lon, lat = highlight
         if datum != "wgs84":

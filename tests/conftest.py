@@ -51,11 +51,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(port: int | None = None, env: dict[str, str] | None = None) -> Iterator[str]:
-    """Run ``streamlit run streamlit_app.py`` on localhost; yield its base URL; stop it afterwards."""
+def streamlit_server(port: int | None = None, env: dict[str, str] | None = None, *,
+                     warm: bool = True) -> Iterator[str]:
+    """Run the app on localhost as ``make run`` does (``python -m app.serve``, which warms the process before it
+    listens) or, with ``warm=False``, as plain ``streamlit run streamlit_app.py``; yield its base URL; stop it."""
     port = port or free_port()
     log = tempfile.NamedTemporaryFile(prefix="mye_streamlit_", suffix=".log", delete=False)  # noqa: SIM115
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
+    entry = ["-m", "app.serve"] if warm else ["-m", "streamlit", "run", str(ROOT / "streamlit_app.py")]
+    cmd = [sys.executable, *entry, "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", "none"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})

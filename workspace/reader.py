@@ -80,6 +80,7 @@ __all__ = [
     "ReadOptions",
     "ReadResult",
     "SourceCRS",
+    "guess_crs",
     "guess_lonlat",
     "import_limits",
     "max_bytes",
@@ -441,6 +442,24 @@ def _score(name: str, exact: set[str], tokens: set[str], words: tuple[str, ...])
     if tokens & set(parts) or any(n.startswith(t) and len(t) > 1 for t in tokens if t not in ("long",)):
         return 2
     return 1 if any(w in n for w in words) else 0
+
+
+_CRS_HINTS = (("gcj02", ("gcj", "高德", "amap", "gaode", "腾讯", "tencent", "火星")),
+              ("bd09", ("bd09", "bd-09", "百度", "baidu")),
+              ("cgcs2000", ("cgcs", "2000坐标", "天地图", "tianditu")),
+              ("wgs84", ("wgs", "gps", "奥维", "google")))
+
+
+def guess_crs(file_name: str, columns: Sequence[str] = ()) -> tuple[str, str] | None:
+    """A guess at a table's coordinate system from its file and column names: (CRS_CHOICES key, the word that
+    gave it away), or None. Only a guess: a planner confirms it (a 高德 table read as WGS-84 is ~500 m off)."""
+    for key, words in _CRS_HINTS:
+        for text in (file_name, *columns):
+            low = str(text).lower()
+            hit = next((w for w in words if w in low), None)
+            if hit:
+                return key, str(text)
+    return None
 
 
 def guess_lonlat(columns: Sequence[str]) -> tuple[str | None, str | None, str | None]:

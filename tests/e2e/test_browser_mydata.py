@@ -51,10 +51,21 @@ def _open_my_data(page, url: str):
     return sidebar
 
 
-def _upload(sidebar, path: Path) -> None:
-    """Choose ``path`` in the import form and wait for the form's Import button (the next run draws it)."""
+def _upload(sidebar, path: Path, *, crs: str | None = "WGS-84") -> None:
+    """Choose ``path`` in the import form, then (unless ``crs`` is None) the coordinate system whose label starts
+    with ``crs``, and wait for the form's Import button to be usable (the next run draws it)."""
     sidebar.locator("input[type='file']").first.set_input_files(str(path))
-    sidebar.get_by_role("button", name="导入", exact=True).wait_for(timeout=WAIT_S * 1000)
+    button = sidebar.get_by_role("button", name="导入", exact=True)
+    button.wait_for(timeout=WAIT_S * 1000)
+    if crs is None:
+        return
+    box = sidebar.locator("[data-testid='stSelectbox']").filter(has_text="坐标系").locator("input")
+    box.click()
+    box.press_sequentially(crs)
+    box.press("Enter")  # the first option that matches (clicking it raced the reruns the map triggers)
+    deadline = time.monotonic() + WAIT_S
+    while button.is_disabled() and time.monotonic() < deadline:
+        time.sleep(0.2)
 
 
 def test_uploaded_csv_is_drawn_and_kept(userdata_app, browser_page, artifacts):
@@ -143,7 +154,7 @@ def test_two_sessions_import_at_once_and_both_layers_are_kept(userdata_app, brow
         page.reload()
         page.locator("section[data-testid='stSidebar']").get_by_text("我的数据 · 导入与工作区", exact=True).click()
         for name in wanted:
-            page.locator("section[data-testid='stSidebar']").get_by_text(f"{name} · 3 ·", exact=False).wait_for()
+            page.locator("section[data-testid='stSidebar']").get_by_text(f"3 · {name}.csv", exact=False).wait_for()
     assert browser_page.blocked == [] and second_browser_page.blocked == []
 
 
@@ -184,3 +195,32 @@ def test_a_merged_workspace_with_markdown_titles_fetches_nothing(tmp_path, brows
         images = page.locator("img[src*='evil']").count()
     assert images == 0
     assert not [u for u in browser_page.blocked if "evil.example" in u], browser_page.blocked
+
+
+def test_import_waits_for_a_chosen_coordinate_system_and_the_section_stays_open(userdata_app, browser_page,
+                                                                                tmp_path, artifacts):
+    """A 高德 export must not be read as WGS-84 by default: Import waits for a choice, a guess is offered and
+    called a guess; after the import the one 我的数据 section is still open and holds the layer's checkbox."""
+    url, ws_path = userdata_app
+    path = tmp_path / "门店_高德.csv"
+    path.write_text("name,lon,lat\na,114.31,30.52\nb,114.35,30.55\n", encoding="utf-8")
+    page = browser_page.page
+    sidebar = _open_my_data(page, f"{url}/?layers=provinces&lang=zh")
+    _upload(sidebar, path, crs=None)
+    button = sidebar.get_by_role("button", name="导入", exact=True)
+    assert button.is_disabled()
+    sidebar.get_by_text("推测：GCJ-02", exact=False).wait_for(timeout=WAIT_S * 1000)
+    assert "仅为推测" in sidebar.get_by_text("推测：GCJ-02", exact=False).inner_text()
+    sidebar.get_by_role("button", name="采用推测").click()
+    deadline = time.monotonic() + WAIT_S
+    while button.is_disabled() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    button.click()
+    page.get_by_text("已导入 2 个要素").first.wait_for(timeout=WAIT_S * 1000)
+    time.sleep(1.5)  # the map's report of its view reruns the page once more: the section must stay open
+    assert sidebar.get_by_text("已导入的图层", exact=True).is_visible()
+    assert sidebar.locator("label").filter(has_text="门店_高德").locator("input").is_checked()
+    assert sidebar.get_by_text("我的数据", exact=True).count() == 0  # no second 我的数据 group under 图层
+    page.screenshot(path=str(artifacts / "e2e_userdata_gcj02.png"), full_page=True)
+    assert Workspace(ws_path).layer("门店_高德").source_crs == "gcj02"
+    assert browser_page.blocked == []
