@@ -35,6 +35,8 @@ def _tint(hex_colour: str, white: float) -> str:
 
 CIRCLE_COLORS = tuple((f"{o}:{b}", _tint(hue, white)) for o, hue in enumerate(ORIGIN_HUES)
                       for b, white in enumerate(BAND_TINTS))
+# A ring is a circle at a fixed speed: it spans the river wherever it lies, so it states that, not a bridge count.
+_NOMINAL_CROSSINGS = "未建模：名义圈按固定车速取直线，不考虑长江 · not modelled: a fixed-speed ring ignores the river"
 _SOURCE = "Travel times: geo engine on data/sources/rail; road model stated in geo.network.RoadModel"
 
 
@@ -100,13 +102,15 @@ def build_nominal_rings(
 ) -> gpd.GeoDataFrame:
     """Nominal rings (fixed radius at a stated speed) for comparison, labelled as such (EPSG:4326).
 
-    They carry the circles' columns; ``road_model`` says that no road model is involved.
+    They carry the circles' columns; ``road_model`` and ``road_crossings`` say that no road model, hence no
+    Yangtze barrier, is involved.
     """
     frames = []
     for origin in origins:
         gdf = nominal_rings(origin, tuple(minutes))
         gdf["mode"] = "nominal"
         gdf["road_model"] = [f"none: straight line at {s:g} km/h" for s in gdf["speed_kmh"]]
+        gdf["road_crossings"] = _NOMINAL_CROSSINGS
         gdf["name_zh"] = [f"{gdf['origin'].iloc[0]} {m:.0f}分钟名义圈 (直线{s:.0f}km/h, 非路网)"
                           for m, s in zip(gdf["minutes"], gdf["speed_kmh"], strict=True)]
         gdf["name_en"] = [f"{_english(origin)} {m:.0f}-min nominal ring (straight line at {s:.0f} km/h, not network)"
