@@ -124,7 +124,9 @@ def baseline_isochrones(origin: str, net: RailNetwork, model: RoadModel, countie
         for (k, side), r_km in left.items():
             if r_km > 0:
                 area = area.union(bridge_pts.iloc[k].buffer(r_km * 1000.0, quad_segs=16).intersection(banks[side]))
-        poly = gpd.GeoSeries([area], crs=proj).to_crs(WGS84)
+        # Reprojecting moves parts that nearly touch in the plane into each other (as in the engine): repair them,
+        # or GEOS refuses the county intersection.
+        poly = gpd.GeoSeries([area], crs=proj).to_crs(WGS84).make_valid()
         inside = counties.intersection(poly.to_crs(EQUAL_AREA).iloc[0]).area
         rows.append({"minutes": t, "area_km2": poly.to_crs(EQUAL_AREA).area.iloc[0] / 1e6,
                      "population_reached": float((counties["population_2020"] * inside / counties.area).sum()),
