@@ -6,9 +6,11 @@ cached, as in the app when only the network changes); the last line is ``speedup
 
 The baseline is the plain reading of the definition: for every cell, for every origin and every reached
 station, one geodesic distance (:meth:`pyproj.Geod.inv`) and one road time, keeping the least, in pure
-Python. It runs on ``--sample`` cells spread evenly over the grid and is scaled to the whole grid; the
-same cells of our surface are compared with it (``p99_diff_min``, ``cells_over_half_min_pct``: station legs
-use the Tissot ellipse, the baseline the geodesic distance, so cells at the edge of a station's reach can differ).
+Python; where the Yangtze lies between (``network.barrier``), the road goes over the best bridge open in the
+network year (geodesic km to the bridge, then on to the cell). It runs on ``--sample`` cells spread evenly
+over the grid and is scaled to the whole grid; the same cells of our surface are compared with it
+(``p99_diff_min``, ``cells_over_half_min_pct``: station legs use the Tissot ellipse, the baseline the geodesic
+distance, so cells at the edge of a station's reach can differ).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ if __package__ in (None, ""):  # ``python bench/surface.py``: make the project r
 import numpy as np
 
 from geo.crs import EQUAL_AREA, GEOD, WGS84, transformer
-from geo.network import RailNetwork, RoadModel, default_network
+from geo.network import CURRENT_YEAR, RailNetwork, RoadModel, Year, default_network
 from geo.surface import Grid, region_grid, travel_time_surface
 from geo.traveltime import resolve_origin, travel_times
 
@@ -46,23 +48,41 @@ def _best_ms(fn, repeat: int) -> float:
     return best * 1000.0
 
 
-def baseline_cells(cells: list[tuple[int, int]], grid: Grid, net: RailNetwork, model: RoadModel) -> list[float]:
+def baseline_cells(cells: list[tuple[int, int]], grid: Grid, net: RailNetwork, model: RoadModel,
+                   year: Year = CURRENT_YEAR) -> list[float]:
     """Minutes at each (row, col) cell, one origin and one station at a time (pure Python)."""
     orgs = [resolve_origin(c, network=net) for c in CORES]
-    arrival = np.min([travel_times(o, model=model, network=net).station_min for o in orgs], axis=0)
+    arrival = np.min([travel_times(o, year=year, model=model, network=net).station_min for o in orgs], axis=0)
     stations = [(float(net.lon[s]), float(net.lat[s]), float(arrival[s]))
                 for s in range(len(arrival)) if np.isfinite(arrival[s]) and np.isfinite(net.lon[s])]
+    barrier = net.barrier
+    open_k = barrier.open_bridges(year) if barrier is not None else np.array([], dtype=int)
+
+    def side(lon: float, lat: float) -> tuple[int, np.ndarray] | None:
+        """A point's bank and its geodesic km to each open bridge (None without a barrier)."""
+        if barrier is None:
+            return None
+        return int(barrier.bank(lon, lat)), barrier.bridge_km(lon, lat)[0][open_k]
+
+    def road_km(lon: float, lat: float, here, cell_lon: float, cell_lat: float, there) -> float:
+        if here is not None and here[0] != there[0]:
+            return float(np.min(here[1] + there[1], initial=np.inf))
+        return GEOD.inv(lon, lat, cell_lon, cell_lat)[2] / 1000.0
+
+    ends = [(o.lon, o.lat, side(o.lon, o.lat)) for o in orgs]
+    starts = [(slon, slat, arr, side(slon, slat)) for slon, slat, arr in stations]
     x, y = grid.centres()
     to_wgs = transformer(EQUAL_AREA, WGS84)
     out = []
     for row, col in cells:
         lon, lat = to_wgs.transform(x[col], y[row])
+        there = side(lon, lat)
         best = np.inf
-        for org in orgs:
-            km = GEOD.inv(org.lon, org.lat, lon, lat)[2] / 1000.0
+        for olon, olat, here in ends:
+            km = road_km(olon, olat, here, lon, lat, there)
             best = min(best, float(model.road_min(km, ends=2)))
-        for slon, slat, arr in stations:
-            km = GEOD.inv(slon, slat, lon, lat)[2] / 1000.0
+        for slon, slat, arr, here in starts:
+            km = road_km(slon, slat, here, lon, lat, there)
             if km <= model.max_access_km:
                 best = min(best, arr + model.egress_min + float(model.road_min(km, ends=1)))
         out.append(best)
