@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from export.tables import matrix_title, target_table
 from geo.network import RoadModel
 from geo.options import engine_year
 from layers.catalogue.circles import english_names, road_assumptions
@@ -16,22 +17,25 @@ from layers.i18n import escape_markdown, fmt_minutes, fmt_number, t, widget_key
 from layers.spec import Kind, LayerSpec
 from layers.view import ROAD_FIELDS, ViewState
 
-__all__ = ["circle_panel", "circle_table", "tables_panel"]
+__all__ = ["MATRICES", "circle_panel", "circle_table", "tables_panel"]
 
 TARGETS = ("core_commute", "member_pairs", "neighbour_cores")
-_TABLE_COLUMNS = ("core", "city", "city_a", "city_b", "neighbour", "door_min", "door_ok", "rail_min", "rail_ok")
+MATRICES = ("door", "rail", "typical")  # door to door (the view's figure), then both station-to-station figures
 
 
 @st.cache_data(show_spinner=False)
-def _tables(year: str, model_items: tuple[tuple[str, float], ...]) -> dict[str, pd.DataFrame]:
-    """Plan-target verdicts and door/rail matrices (minutes) for a network year and access model."""
+def _tables(year: str, model_items: tuple[tuple[str, float], ...], figure: str) -> dict[str, pd.DataFrame]:
+    """Plan-target verdicts and the door (rail ``figure``), fastest and typical rail matrices (minutes) for a
+    network year and access model."""
     from geo.traveltime import plan_targets, travel_time_matrix
 
     kw = {"year": engine_year(year), "model": RoadModel(**dict(model_items))}
-    targets = plan_targets(**kw)
+    targets = plan_targets(figure=figure, **kw)
     return {"core_commute": targets.core_commute, "member_pairs": targets.member_pairs,
             "neighbour_cores": targets.neighbour_cores,
-            "door": travel_time_matrix(kind="door", **kw), "rail": travel_time_matrix(kind="rail", **kw)}
+            "door": travel_time_matrix(kind="door", figure=figure, **kw),
+            "rail": travel_time_matrix(kind="rail", **kw),
+            "typical": travel_time_matrix(kind="rail", figure="typical", **kw)}
 
 
 def circle_panel(visible: list[tuple[LayerSpec, dict[str, Any]]], view: ViewState, lang: str) -> None:
@@ -62,6 +66,7 @@ def circle_table(gdf: pd.DataFrame, lang: str) -> pd.DataFrame:
     def name(zh: str) -> str:
         return zh if lang == "zh" else en.get(zh, zh)
 
+    station = "measure" in gdf and (gdf["measure"] == "station").any()
     rows = []
     for _, r in gdf.sort_values(["origin", "minutes"], kind="stable").iterrows():
         reached = json.loads(r["reached"])
@@ -72,28 +77,16 @@ def circle_table(gdf: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("col_area_km2", lang): round(float(r["area_km2"])),
             t("col_n_cities", lang): len(reached),
             t("col_population", lang): fmt_number(r.get("population_reached"), lang),
-            t("col_cities", lang): cities or t("no_cities", lang),
+            t("col_cities_station" if station else "col_cities", lang): cities or t("no_cities", lang),
         })
     return pd.DataFrame(rows)
-
-
-def _translated(df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    en = english_names()
-    out = df.copy()
-    for col in ("core", "city", "city_a", "city_b", "neighbour"):
-        if col in out and lang == "en":
-            out[col] = out[col].map(lambda n: en.get(n, n))
-    for col in ("door_min", "rail_min"):
-        if col in out:
-            out[col] = out[col].round(0)
-    return out.rename(columns={c: t(f"col_{c}", lang) for c in _TABLE_COLUMNS if c in out})
 
 
 def tables_panel(view: ViewState, lang: str) -> None:
     """Plan-target verdicts and the travel-time matrix: sortable tables, each downloadable as CSV."""
     st.subheader(t("tables", lang))
     try:
-        tables = _tables(view.year, tuple(zip(ROAD_FIELDS, view.road, strict=True)))
+        tables = _tables(view.year, tuple(zip(ROAD_FIELDS, view.road, strict=True)), view.figure)
     except Exception as err:  # missing rail data must leave the map usable
         st.warning(escape_markdown(t("circles_unavailable", lang) + f" ({err})"))
         return
@@ -103,20 +96,23 @@ def tables_panel(view: ViewState, lang: str) -> None:
                       horizontal=True, label_visibility="collapsed",
                       format_func=lambda k: t(f"target_{k}", lang) if k in TARGETS else t("matrix", lang))
     if choice == "matrix":
-        kind = st.radio(t("matrix_kind", lang), ("door", "rail"), format_func=lambda k: t(f"matrix_{k}", lang),
-                        horizontal=True, key=widget_key("matrix_kind", lang))
+        # Keyed per language and figure: a keyed radio keeps the labels of its first render.
+        kind = st.radio(t("matrix_kind", lang), MATRICES, format_func=lambda k: matrix_title(k, view.figure, lang),
+                        horizontal=True, key=widget_key(f"matrix_kind_{view.figure}", lang))
         shown = tables[kind].round(0)
         if lang == "en":
             en = english_names()
             shown = shown.rename(index=lambda n: en.get(n, n), columns=lambda n: en.get(n, n))
+        st.caption(matrix_title(kind, view.figure, lang))
         st.dataframe(shown, width="stretch", height=380)
-        csv, name = shown.to_csv(), f"matrix_{kind}_{view.year}.csv"
+        figure = view.figure if kind == "door" else "fastest" if kind == "rail" else "typical"
+        csv, name = shown.to_csv(), f"matrix_{'door' if kind == 'door' else 'rail'}_{figure}_{view.year}.csv"
     else:
         df = tables[choice]
         ok = df["door_ok" if "door_ok" in df else "rail_ok"]
         st.caption(t("targets_met", lang, ok=int(ok.sum()), n=len(df)))
-        shown = _translated(df, lang)
+        shown = target_table(df, lang, view.figure)
         st.dataframe(shown, hide_index=True, width="stretch", height=300)
-        csv, name = shown.to_csv(index=False), f"targets_{choice}_{view.year}.csv"
+        csv, name = shown.to_csv(index=False), f"targets_{choice}_{view.figure}_{view.year}.csv"
     st.download_button(t("download_csv", lang), csv.encode("utf-8-sig"), file_name=name, mime="text/csv",
                        key="dl_table")

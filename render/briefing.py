@@ -519,11 +519,12 @@ def _draw_legend(fig: Figure, ax: Axes, specs: Sequence[LayerSpec], view: ViewSt
     headers: list[int] = []
     # Top-most layer first, as in the interactive map's legend.
     for spec in reversed(specs):
-        items = spec.legend_items(**layer_params(spec, view))
+        params = layer_params(spec, view)
+        items = spec.legend_items(**params)
         if len(items) > 1:
             headers.append(len(labels))
             handles.append(Patch(visible=False))
-            labels.append(spec.title(lang))
+            labels.append(spec.legend_title(lang, **params))  # the circles' heading says their thresholds and mode
         handles += [_legend_handle(item.style) for item in items]
         labels += [("  " if len(items) > 1 else "") + item.label(lang) for item in items]
     if not handles:
