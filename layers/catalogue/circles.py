@@ -132,6 +132,7 @@ def build_nominal_rings(
     for origin in origins:
         gdf = nominal_rings(origin, tuple(minutes))
         gdf["mode"] = "nominal"
+        gdf["figure"], gdf["measure"] = "none", "nominal"
         gdf["road_model"] = [f"none: straight line at {s:g} km/h" for s in gdf["speed_kmh"]]
         gdf["name_zh"] = [f"{gdf['origin'].iloc[0]} {m:.0f}分钟名义圈 (直线{s:.0f}km/h, 非路网)"
                           for m, s in zip(gdf["minutes"], gdf["speed_kmh"], strict=True)]
@@ -208,6 +209,7 @@ ISOCHRONES = LayerSpec(
                              "typical": ("典型 (含按班次频率的预期候车)", "typical (incl. expected wait)"),
                              "none": ("不含铁路", "no rail")},
                   "measure": {"door": ("门到门", "door to door"),
+                              "nominal": ("直线匀速", "straight line, steady speed"),
                               "station": (f"站到站 (仅铁路，车站周围 {STATION_DISC_KM:g} km 圆)",
                                           f"station to station (rail only, {STATION_DISC_KM:g} km disc per station)")}},
 )
