@@ -67,24 +67,20 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "cities_reached": ("可达城市", "Cities reached"),
     "no_cities": ("无", "none"),
     "circles_off": ("交通圈图层未开启。", "The circles layer is off."),
-    "circles_caption": ("交通圈：{mode}，{year}；铁路按{figure}；门到门（从市政府驻地出发，含进出站与城区行车）",
-                        "Circles: {mode}, {year}; rail at the {figure}; door to door (from the city seat, boarding, "
-                        "leaving and town driving included)"),
-    "circles_caption_station": ("交通圈：站到站，{year}；铁路按{figure}；从主要车站出发，"
-                                "仅计铁路时间（不含进出站与公路），每个可达车站画半径 {r} km 的圆",
-                                "Circles: station to station, {year}; rail at the {figure}; from the main stations, "
-                                "rail time only (no road legs, boarding or leaving), a {r} km disc around each "
-                                "station reached"),
-    "circles_caption_road": ("交通圈：仅公路，{year}；门到门（从市政府驻地出发，含城区行车），不含铁路",
-                             "Circles: road only, {year}; door to door (from the city seat, town driving included), "
-                             "no rail"),
+    "circles_caption": ("交通圈：{mode}，{year}；铁路按{figure}；门到门（含进出站与城区行车）",
+                        "Circles: {mode}, {year}; rail: {figure}; door to door (incl. boarding and town driving)"),
+    "circles_caption_station": ("交通圈：站到站，{year}；铁路按{figure}；仅计从主要车站出发的铁路时间，"
+                                "每个可达车站画半径 {r} km 的圆",
+                                "Circles: station to station, {year}; rail: {figure}; rail time from the main stations "
+                                "only, a {r} km disc per station reached"),
+    "circles_caption_road": ("交通圈：仅公路，{year}；门到门（含城区行车），不含铁路",
+                             "Circles: road only, {year}; door to door (incl. town driving), no rail"),
     "figure": ("铁路时间口径", "Rail time"),
     "figure_fastest": ("最快班次 (时刻表)", "Fastest scheduled train"),
     "figure_typical": ("典型 (含按班次频率的预期候车)", "Typical (incl. expected wait)"),
-    "figure_fastest_caption": ("最快班次（时刻表，不含候车）", "fastest scheduled train (timetable, no wait)"),
-    "figure_typical_caption": ("典型时间（最快班次 + 按班次频率的预期候车，每次上车一次）",
-                               "typical time (fastest scheduled + the wait expected from the service's frequency, "
-                               "once per boarding)"),
+    "figure_fastest_caption": ("最快班次（不含候车）", "fastest scheduled (no wait)"),
+    "figure_typical_caption": ("典型时间（最快班次 + 按班次频率的预期候车）",
+                               "typical (fastest + expected wait from frequency)"),
     "figure_help": ("典型 = 最快班次 + 每次上车的预期候车：16 小时运营日内发车间隔的一半 (16×60 ÷ 日开行列数 ÷ 2)，"
                     "最多 60 分钟；无开行列数的班次及线路按 30 分钟 (假设)。换乘另加换乘时间与再一次候车。",
                     "Typical = fastest scheduled + an expected wait at every boarding: half the headway over a "

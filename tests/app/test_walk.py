@@ -171,7 +171,7 @@ def test_english_circle_table_names_every_city_in_english():
     assert any(c.startswith("Nanchang (0 min)") for c in cells)
 
 
-@pytest.mark.parametrize(("lang", "mode", "text"), [("zh", "rail", "铁路按最快班次（时刻表，不含候车）；门到门"),
+@pytest.mark.parametrize(("lang", "mode", "text"), [("zh", "rail", "铁路按最快班次（不含候车）；门到门"),
                                                      ("en", "road", "road only, 2015 network (plan year); door to"),
                                                      ("en", "nominal", "straight line at a steady speed")])
 def test_the_map_says_what_its_circles_are(lang, mode, text):
