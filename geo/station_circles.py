@@ -8,7 +8,7 @@ other cities' stations, with no road leg, no boarding time and no leaving time. 
   origin's main stations is at most ``t``; the origin's main stations are reached at 0.
 - Each reached station is drawn as a geodesic disc of :data:`STATION_DISC_KM` (10 km): a marker of the
   station's place, not a catchment (no road time is counted). The circle of ``t`` is the union of those discs,
-  so each threshold's polygon lies inside the next one's (the same discs, more of them).
+  built on the previous threshold's, so each threshold's polygon lies inside the next one's.
 - ``cities_reached`` lists the member cities whose main station is reached, with their station-to-station
   minutes; ``population_reached`` sums their 2020 population.
 
@@ -100,9 +100,14 @@ def station_circles(
     for org, m in zip(orgs, mains, strict=True):
         station_min = graph.station_minutes(m).min(axis=0)
         place_min = np.array([np.min(station_min[idx], initial=np.inf) for idx in net.place_mains])
+        geom, before = shapely.MultiPolygon(), np.zeros(len(net.lon), dtype=bool)
         for t in thresholds:
-            hit = np.flatnonzero((station_min <= t) & drawable)
-            geom = shapely.union_all(discs[disc_of[hit]]) if hit.size else shapely.MultiPolygon()
+            within = (station_min <= t) & drawable
+            hit = np.flatnonzero(within)
+            # Each threshold's polygon is the last one's plus the discs of the stations newly reached, so the
+            # circles nest (to GEOS's rounding of shared vertices, far below a metre).
+            geom = shapely.union_all([geom, *discs[disc_of[np.flatnonzero(within & ~before)]]])
+            before = within
             rows.append({"origin": org.label, "minutes": float(t), "mode": "rail", "year": str(year),
                          "figure": figure, "n_stations": int(hit.size), **_reach(place_min, t, net),
                          "geometry": _multi(geom)})
