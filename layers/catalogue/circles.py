@@ -191,7 +191,7 @@ def circle_legend(*, origins: Iterable[str] = DEFAULT_ORIGINS, minutes: Iterable
 
 
 ISOCHRONES = LayerSpec(
-    id="isochrones", title_zh="1/2/3小时交通圈", title_en="1/2/3-hour travel circles", group=Group.TRANSPORT,
+    id="isochrones", title_zh="交通圈 (等时圈)", title_en="Travel-time circles", group=Group.TRANSPORT,
     build=build_isochrones, kind=Kind.CIRCLES,
     style=Style(kind="polygon", color="#b30000", weight=1.0, fill_opacity=0.45, category_field="band",
                 categories=CIRCLE_COLORS, bands=("origin", "minutes")),
