@@ -53,8 +53,8 @@ def circle_panel(visible: list[tuple[LayerSpec, dict[str, Any]]], view: ViewStat
             continue
         table = circle_table(gdf, lang)
         st.dataframe(table, hide_index=True, width="stretch")
-        if params["mode"] != "nominal":
-            st.caption(road_assumptions(params["model"], lang))
+        if params["mode"] == "road" or (params["mode"] == "rail" and params["measure"] != "station"):
+            st.caption(road_assumptions(params["model"], lang))  # station-to-station circles take no road leg
         st.download_button(t("download_csv", lang), table.to_csv(index=False).encode("utf-8-sig"),
                            file_name=f"{spec.id}.csv", mime="text/csv", key=f"dl_{spec.id}")
 

@@ -237,3 +237,7 @@ def test_station_to_station_circles_list_rail_minutes_and_say_so():
     assert len(tables) == 1 and len(tables[0]) == 1
     cities = tables[0][t("col_cities_station", "en")].iloc[0]
     assert cities.startswith("Wuhan (0 min)") and "Ezhou" in cities
+    assert not any(c.value.startswith("Road: ") for c in at.caption)  # no road leg, so no road model is stated
+    at.radio(key=widget_key("measure", "en")).set_value("door")
+    ok(at.run())
+    assert any(c.value.startswith("Road: ") for c in at.caption)
