@@ -74,8 +74,9 @@ def station_circles(
 
     Columns as :func:`geo.isochrones.isochrones_many` (origin, minutes, mode ``"rail"``, year, area_km2,
     cities_reached, reached, n_cities_reached, population_reached, population_unknown) plus ``n_stations``
-    (stations drawn) and ``figure``; ``reached`` holds station-to-station minutes. Geometries are the unions
-    of ``radius_km`` discs around the reached stations (MultiPolygons).
+    (stations drawn), ``figure`` and ``note``; ``reached`` holds station-to-station minutes. Geometries are the
+    unions of ``radius_km`` discs around the reached stations (MultiPolygons). An origin none of whose main stations
+    is open in ``year`` gets empty circles and says so in ``note``; if no origin has one, UnreachableError.
     """
     if isinstance(origins, (str, bytes)) or not isinstance(origins, Iterable):
         raise TypeError(f"origins must be a list of origins, got {origins!r}")
@@ -88,17 +89,20 @@ def station_circles(
     if not orgs:
         raise TypeError("origins is empty: give at least one origin")
     graph = net.graph(year, transfer_min=transfer_min, figure=figure)
+    # An origin whose main stations are not open in the year (孝感 in 2015) gets empty circles and a note, so the
+    # other origins' circles are still drawn.
     mains = [origin_main_stations(org, net) for org in orgs]
-    for org, m in zip(orgs, mains, strict=True):
-        if not graph.open_station[m].any():
-            raise UnreachableError(f"{org.label} has no main station open in {year}; try a later year or 'planned'")
+    closed = [not graph.open_station[m].any() for m in mains]
+    if all(closed):
+        raise UnreachableError(f"no main station of {', '.join(o.label for o in orgs)} is open in {year}; "
+                               "try a later year or 'planned'")
     drawable = np.isfinite(net.lon) & np.isfinite(net.lat)
     discs = geodesic_discs(net.lon[drawable], net.lat[drawable], radius_km, n_azimuths=_DISC_VERTICES)
     disc_of = np.full(len(net.lon), -1)
     disc_of[drawable] = np.arange(drawable.sum())
     rows = []
-    for org, m in zip(orgs, mains, strict=True):
-        station_min = graph.station_minutes(m).min(axis=0)
+    for org, m, shut in zip(orgs, mains, closed, strict=True):
+        station_min = np.full(len(net.lon), np.inf) if shut else graph.station_minutes(m).min(axis=0)
         place_min = np.array([np.min(station_min[idx], initial=np.inf) for idx in net.place_mains])
         geom, before = shapely.MultiPolygon(), np.zeros(len(net.lon), dtype=bool)
         for t in thresholds:
@@ -110,7 +114,7 @@ def station_circles(
             before = within
             rows.append({"origin": org.label, "minutes": float(t), "mode": "rail", "year": str(year),
                          "figure": figure, "n_stations": int(hit.size), **_reach(place_min, t, net),
-                         "geometry": _multi(geom)})
+                         "note": f"no main station open in {year}" if shut else "", "geometry": _multi(geom)})
     gdf = gpd.GeoDataFrame(pd.DataFrame(rows), geometry="geometry", crs=WGS84)
     to_ea = transformer(WGS84, EQUAL_AREA)
     plane = shapely.transform(gdf.geometry.to_numpy(), to_ea.transform, interleaved=False)

@@ -15,7 +15,7 @@ import pytest
 import shapely
 from test_network import MODEL, write_sources
 
-from geo.errors import BadOptionError
+from geo.errors import BadOptionError, UnreachableError
 from geo.network import (
     DEFAULT_WAIT_MIN,
     FIGURES,
@@ -130,6 +130,16 @@ def test_station_circles_reach_stations_by_rail_time_only(net):
     typical = station_circles(["武汉"], [60], year=2026, figure="typical", network=net, transfer_min=TRANSFER)
     assert typical["cities_reached"].iloc[0] == "武汉 0、鄂州 34、九江 50"  # 黄石 would be 89
     assert typical["area_km2"].iloc[0] < gdf["area_km2"].iloc[1]
+
+
+def test_an_origin_without_an_open_main_station_gets_empty_circles_and_a_note(net):
+    # 黄石's only station S4 opens in 2020 (line L2): in 2015 it has no circle; 武汉's are still drawn.
+    gdf = station_circles(["黄石", "武汉"], [60], year=2015, network=net, transfer_min=TRANSFER)
+    assert gdf["note"].tolist() == ["no main station open in 2015", ""]
+    assert gdf.geometry.iloc[0].is_empty and gdf["cities_reached"].iloc[0] == "" and gdf["area_km2"].iloc[0] == 0
+    assert gdf["cities_reached"].iloc[1] == "武汉 0、鄂州 20、九江 40"
+    with pytest.raises(UnreachableError, match="no main station of 黄石 is open in 2015"):
+        station_circles(["黄石"], [60], year=2015, network=net)
 
 
 def test_station_circles_need_a_station_of_their_own(net):
