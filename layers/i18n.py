@@ -48,6 +48,7 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "mode": ("出行方式", "Mode"),
     "mode_rail": ("公路 + 铁路", "Road + rail"),
     "mode_road": ("仅公路", "Road only"),
+    "mode_station": ("站到站铁路", "station-to-station rail"),
     "mode_nominal": ("名义圈 (匀速直线)", "Nominal ring (steady speed)"),
     "year": ("路网年份", "Network year"),
     "year_2015": ("2015 规划年路网", "2015 network (plan year)"),

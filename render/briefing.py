@@ -676,7 +676,8 @@ def default_titles(view: ViewState, specs: Sequence[LayerSpec], lang: str) -> tu
         origins = _listed([_place_name(o, lang) for o in view.origins], sep, MAX_ORIGINS)
         circles = t("brief_circles", lang, origins=origins, minutes=_listed(list(map(str, view.minutes)), "/",
                                                                              MAX_THRESHOLDS),
-                    mode=t(f"mode_{view.mode}", lang))
+                    mode=t("mode_station" if view.mode == "rail" and view.measure == "station" else f"mode_{view.mode}",
+                           lang))
         title = t("brief_region_short", lang) + (" · " if lang == "zh" else " — ") + circles
     names = _cut(_listed([s.title(lang) for s in specs], sep, _MAX_LISTED_LAYERS), MAX_TITLE_CHARS // 2)
     subtitle = f"{t('brief_layers', lang)}{names}  |  {t('brief_network', lang, y=_year_label(view.year, lang))}"

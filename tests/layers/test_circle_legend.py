@@ -101,3 +101,12 @@ def test_the_caption_says_which_figure_and_measure(changes, zh, en):
         assert "典型" not in circles_caption(view, "zh") and "station" not in circles_caption(view, "en")
     if view.measure == "station" and view.mode == "rail":
         assert "10 km" in circles_caption(view, "en")
+
+
+@pytest.mark.parametrize(("changes", "en"), [({}, "60/90-min Road + rail circles"),
+                                             ({"measure": "station"}, "60/90-min station-to-station rail circles"),
+                                             ({"mode": "road", "measure": "station"}, "60/90-min Road only circles")])
+def test_the_briefing_title_names_the_measure(changes, en):
+    view = ViewState(minutes=(60, 90), **changes)
+    title, subtitle = briefing.default_titles(view, [CIRCLES], "en")
+    assert en in title and circles_caption(view, "en") in subtitle
