@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import matplotlib as mpl
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -17,6 +18,7 @@ from layers.i18n import t
 from layers.view import ViewState
 from render import briefing
 from render import webmap as fm
+from render.fonts import choose_font
 
 CIRCLES = layers.get("isochrones")
 
@@ -57,7 +59,8 @@ def test_the_briefing_legend_heads_the_circles_with_their_thresholds_and_mode():
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     specs = [spec for spec, _ in visible_layers(view)]
-    briefing._draw_legend(fig, ax, specs, view, "zh", 8.0)
+    with mpl.rc_context({"font.family": list(choose_font("zh").family)}):  # as the briefing draws it
+        briefing._draw_legend(fig, ax, specs, view, "zh", 8.0)
     # A long label may be wrapped to fit the legend's frame: compare the words.
     labels = ["".join(text.get_text().split()) for text in ax.get_legend().get_texts()]
     heading = circle_legend_title("zh", minutes=(60, 90, 120), mode="rail", measure="station", figure="typical")
