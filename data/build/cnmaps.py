@@ -17,7 +17,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.crs import shift_geometry
 
-__all__ = ["CNMAPS_SOURCE", "boundary", "boundary_gcj02"]
+__all__ = ["CNMAPS_SOURCE", "boundary", "boundary_gcj02", "maritime"]
 
 
 def _root() -> Path:
@@ -42,3 +42,10 @@ def boundary_gcj02(adcode: str) -> BaseGeometry:
 def boundary(adcode: str) -> BaseGeometry:
     """The polygon of a 6-digit ``adcode`` in WGS-84 lon/lat degrees (EPSG:4326)."""
     return shift_geometry(boundary_gcj02(adcode), "gcj02", "wgs84")
+
+
+def maritime() -> BaseGeometry:
+    """China's maritime boundary line (the ten dashes of the South China Sea and east of Taiwan), one line per
+    dash, in WGS-84 lon/lat degrees (EPSG:4326)."""
+    feature = json.loads((_root().parent / "maritime" / "100000.geojson").read_text(encoding="utf-8"))
+    return shift_geometry(shapely.geometry.shape(feature["geometry"]), "gcj02", "wgs84")

@@ -1,9 +1,10 @@
 """Build steps for the point and line layers curated in ``data/sources/``.
 
 Each step reads one source table, converts coordinates from the datum the
-source used to WGS-84, and writes one derived GeoJSON. Where a source gives no
-location for a feature that belongs to a city (a port, a high-tech zone), the
-city's government seat stands in and ``location_basis`` says so.
+source used to WGS-84, and writes one derived GeoJSON. A point feature is drawn
+only where a source gives its own position (``coord_source`` names it and its
+precision); one without is left out of the derived layer rather than drawn on
+its city's government seat, and data/README.md lists it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from data.build.cnmaps import boundary
 from data.build.io import points, source_join, write
 from geo.crs import WGS84, area_km2
 
-SEAT_FALLBACK = "city government seat (feature location not sourced)"
+SOURCED = "source coordinates"
 
 
 def _seats() -> gpd.GeoSeries:
@@ -29,18 +30,19 @@ def _seats() -> gpd.GeoSeries:
 
 
 def _located(df: pd.DataFrame) -> gpd.GeoDataFrame:
-    """Rows as points: their own coordinates where sourced, else their city's seat (noted)."""
+    """Rows with a sourced position as WGS-84 points; rows without one are left out.
+
+    ``source`` in the result joins the record's source and its coordinate's
+    source, so that a popup cites both; ``coord_source`` is kept as well.
+    """
     has = df["lon"].notna() & df["lat"].notna()
-    geoms = pd.Series(index=df.index, dtype=object)
-    if has.any():
-        geoms[has] = points(df[has]).values
-    seats = _seats()
-    unknown = sorted(set(df.loc[~has, "city_zh"]) - set(seats.index))
-    if unknown:
-        raise ValueError(f"rows without coordinates name cities that are not members: {unknown}")
-    geoms[~has] = seats.loc[df.loc[~has, "city_zh"]].values
-    gdf = gpd.GeoDataFrame(df.drop(columns=["lon", "lat", "datum"]), geometry=list(geoms), crs=WGS84)
-    gdf["location_basis"] = ["source coordinates" if h else SEAT_FALLBACK for h in has]
+    unsourced = df.loc[has & df["coord_source"].isna()].iloc[:, 0].tolist()
+    if unsourced:
+        raise ValueError(f"rows with coordinates but no coord_source: {unsourced}")
+    placed = df[has]
+    gdf = gpd.GeoDataFrame(placed.drop(columns=["lon", "lat", "datum"]), geometry=points(placed).values, crs=WGS84)
+    gdf["source"] = [source_join(s, c) for s, c in zip(gdf["source"], gdf["coord_source"], strict=True)]
+    gdf["location_basis"] = SOURCED
     return gdf
 
 
@@ -49,8 +51,18 @@ def _bare(names: pd.Series) -> pd.Series:
     return names.str.replace(r"\s*[(（,].*$", "", regex=True)
 
 
+def _pair_bridges(pairs: pd.DataFrame, bridges: pd.DataFrame) -> gpd.GeoSeries:
+    """The located bridge each pair's line runs through (``via_bridge``), WGS-84, indexed like ``pairs``."""
+    located = bridges[bridges["lon"].notna()]
+    at = points(located).set_axis(located["name_zh"])
+    unknown = sorted(set(pairs["via_bridge"]) - set(at.index))
+    if unknown:
+        raise ValueError(f"cross_river_pairs.csv via_bridge names no located bridge in bridges.csv: {unknown}")
+    return gpd.GeoSeries(at.loc[pairs["via_bridge"]].values, index=pairs.index, crs=WGS84)
+
+
 def cross_river(out: Path) -> None:
-    """The plan's cross-river city pairs: both towns as points and a line joining them across the Yangtze."""
+    """The plan's cross-river pairs: both towns as points and a line town -> bridge -> town across the Yangtze."""
     pairs = read_source("cross_river_pairs")
     missing = pairs.loc[pairs[["south_lon", "north_lon"]].isna().any(axis=1), "pair_id"].tolist()
     if missing:
@@ -58,6 +70,7 @@ def cross_river(out: Path) -> None:
     south = points(pairs, "south_lon", "south_lat", "south_datum")
     north = points(pairs, "north_lon", "north_lat", "north_datum")
     bridges = read_source("bridges")
+    via = _pair_bridges(pairs, bridges)
     names = bridges.groupby("pair_id").apply(
         lambda b: "、".join(f"{n} ({y})" for n, y in zip(b["name_zh"], b["opened_year"], strict=True)),
         include_groups=False)
@@ -66,10 +79,11 @@ def cross_river(out: Path) -> None:
         "name_zh": _bare(pairs["south_zh"]) + "–" + _bare(pairs["north_zh"]),
         "name_en": _bare(pairs["south_en"]) + "–" + _bare(pairs["north_en"]),
         "bridges_zh": pairs["pair_id"].map(names).fillna(""),
+        "via_bridge": pairs["via_bridge"],
         "note": pairs["note"],
         "source": [source_join(r.pair_source, r.south_source, r.north_source) for r in pairs.itertuples()],
-    }, geometry=shapely.linestrings([[(s.x, s.y), (n.x, n.y)] for s, n in zip(south, north, strict=True)]),
-        crs=WGS84)
+    }, geometry=shapely.linestrings([[(s.x, s.y), (b.x, b.y), (n.x, n.y)]
+                                     for s, b, n in zip(south, via, north, strict=True)]), crs=WGS84)
     write(lines, out, "cross_river_pairs")
     towns = pd.concat([
         pd.DataFrame({"pair_id": pairs["pair_id"], "bank": bank, "name_zh": pairs[f"{bank}_zh"],
@@ -85,23 +99,22 @@ def bridges(out: Path) -> None:
     located = df[df["lon"].notna()]
     gdf = gpd.GeoDataFrame(located.drop(columns=["lon", "lat", "datum"]), geometry=points(located).values,
                            crs=WGS84)
+    gdf["source"] = [source_join(s, c) for s, c in zip(gdf["source"], gdf["coord_source"], strict=True)]
     write(gdf, out, "bridges")
 
 
 def airports(out: Path) -> None:
-    """Civil airports of the region (WGS-84)."""
-    df = read_source("airports")
-    gdf = gpd.GeoDataFrame(df.drop(columns=["lon", "lat", "datum"]), geometry=points(df).values, crs=WGS84)
-    write(gdf, out, "airports")
+    """Civil airports of the region (WGS-84) at their sourced reference points."""
+    write(_located(read_source("airports")), out, "airports")
 
 
 def ports(out: Path) -> None:
-    """Main river ports; a port without a sourced location is drawn at its city's seat."""
+    """Main river ports at their sourced positions; a port without one is left out (data/README.md)."""
     write(_located(read_source("ports")), out, "ports")
 
 
 def hitech_zones(out: Path) -> None:
-    """National high-tech zones and comprehensive bonded zones named in the plan's sources."""
+    """National high-tech and comprehensive bonded zones at their sourced sites; unsited ones are left out."""
     write(_located(read_source("hitech_zones")), out, "hitech_zones")
 
 

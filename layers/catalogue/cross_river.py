@@ -12,7 +12,7 @@ CROSS_RIVER_PAIRS = LayerSpec(
     build=derived("cross_river_pairs", ("pair_id", "bridges_zh", "note")),
     style=Style(kind="line", color=_COLOR, weight=4, dash="2 6"),
     fields=("bridges_zh", "note"), field_titles={"bridges_zh": ("跨江桥梁 (通车年)", "Bridges (opened)")},
-    attribution="Town seats: DataV.GeoAtlas (Amap) via data/sources/cross_river_pairs.csv",
+    attribution="Towns: GeoNames (CC BY 4.0); city seats: DataV.GeoAtlas (Amap) (data/sources/cross_river_pairs.csv)",
 )
 
 CROSS_RIVER_TOWNS = LayerSpec(

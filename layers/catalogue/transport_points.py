@@ -18,7 +18,7 @@ AIRPORTS = LayerSpec(
                        Style(kind="point", color="#9b2c2c", radius=7)),
             LegendItem("区域枢纽", "Regional hub", Style(kind="point", color="#dd6b20", radius=6)),
             LegendItem("支线机场", "Regional airport", Style(kind="point", color="#4a5568", radius=5))),
-    attribution="Airports: OurAirports via github mwgg/Airports",
+    attribution="Airports: OurAirports (github davidmegginson/ourairports-data; Jinggangshan via mwgg/Airports)",
 )
 
 PORTS = LayerSpec(
