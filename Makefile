@@ -27,8 +27,10 @@ test: lint
 
 bench: setup
 	$(BIN)/python bench/isochrones.py
+	$(BIN)/python bench/surface.py
 	$(BIN)/python bench/ui.py
 	$(BIN)/python bench/snapshot.py
+	$(BIN)/python bench/scenarios.py
 
 data: setup
 	$(BIN)/python -m data.build

@@ -6,6 +6,7 @@ from typing import Any
 
 import streamlit as st
 
+from app.scenarios import on_scenario, scenario_subtitle
 from layers.frames import layer_frame
 from layers.i18n import escape_markdown, t, widget_key
 from layers.spec import LayerSpec
@@ -15,6 +16,7 @@ __all__ = ["export_panel"]
 
 
 @st.fragment
+@on_scenario
 def export_panel(view: ViewState, visible: list[tuple[LayerSpec, dict[str, Any]]], lang: str) -> None:
     """The export expander; every file is of ``view``, the view on screen (its extent included)."""
     from export import gis, tables
@@ -36,7 +38,8 @@ def export_panel(view: ViewState, visible: list[tuple[LayerSpec, dict[str, Any]]
             if st.button(t("export", lang) + f" {fmt.upper()}", key="brief_go"):
                 with st.spinner(t("export_working", lang)):
                     download = briefing.briefing_download(view, fmt, lang=lang, paper=paper, orientation=orientation,
-                                                          dpi=dpi, extent=extent, title=title)
+                                                          dpi=dpi, extent=extent, title=title,
+                                                          subtitle=scenario_subtitle(view))
                 _offer(download, "brief_dl")
         with c2:
             layer_fmt = st.selectbox("GIS", tuple(gis.LAYER_FORMATS), key="layer_fmt")

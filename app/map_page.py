@@ -11,6 +11,7 @@ from app import state
 from app.export_panel import export_panel
 from app.mydata import settings_problem
 from app.panels import circle_panel, tables_panel
+from app.scenarios import scenario_page
 from app.sidebar import sidebar
 from data import load_cities
 from layers.catalogue.circles import circles_caption
@@ -68,6 +69,7 @@ def _map(view: ViewState, visible: list, lang: str) -> None:
     st.caption(t("share_help", lang))
 
 
+@scenario_page
 def main() -> None:
     _install_assets()
     _clean_scratch()

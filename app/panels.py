@@ -9,24 +9,27 @@ import pandas as pd
 import streamlit as st
 
 from export.tables import matrix_title, target_table
-from geo.network import RoadModel
+from geo.network import RoadModel, active_network_key
 from geo.options import engine_year
+from geo.population import BASIS_EN, BASIS_ZH
 from layers.catalogue.circles import english_names, road_assumptions
 from layers.frames import layer_frame
 from layers.i18n import escape_markdown, fmt_minutes, fmt_number, t, widget_key
 from layers.spec import Kind, LayerSpec
 from layers.view import ROAD_FIELDS, ViewState
 
-__all__ = ["MATRICES", "circle_panel", "circle_table", "tables_panel"]
+__all__ = ["MATRICES", "circle_panel", "circle_table", "plan_reach_panel", "tables_panel"]
 
 TARGETS = ("core_commute", "member_pairs", "neighbour_cores")
 MATRICES = ("door", "rail", "typical")  # door to door (the view's figure), then both station-to-station figures
 
 
 @st.cache_data(show_spinner=False)
-def _tables(year: str, model_items: tuple[tuple[str, float], ...], figure: str) -> dict[str, pd.DataFrame]:
+def _tables(year: str, model_items: tuple[tuple[str, float], ...], network: str,
+            figure: str) -> dict[str, pd.DataFrame]:
     """Plan-target verdicts and the door (rail ``figure``), fastest and typical rail matrices (minutes) for a
-    network year and access model."""
+    network year and access model; ``network`` is the what-if network's key (the computation reads it from
+    :func:`geo.network.default_network`)."""
     from geo.traveltime import plan_targets, travel_time_matrix
 
     kw = {"year": engine_year(year), "model": RoadModel(**dict(model_items))}
@@ -36,6 +39,34 @@ def _tables(year: str, model_items: tuple[tuple[str, float], ...], figure: str) 
             "door": travel_time_matrix(kind="door", figure=figure, **kw),
             "rail": travel_time_matrix(kind="rail", **kw),
             "typical": travel_time_matrix(kind="rail", figure="typical", **kw)}
+
+
+@st.cache_data(show_spinner=False)
+def _plan_reach(year: str, model_items: tuple[tuple[str, float], ...]) -> dict[str, float]:
+    """The plan's targets as shares of people (:func:`geo.population.plan_reach`) for a network year and model."""
+    from geo.population import plan_reach
+
+    r = plan_reach(year=engine_year(year), model=RoadModel(**dict(model_items)))
+    return {"core_hour": r.core_hour_share, "core_hour_people": r.core_hour_people,
+            "all_members_2h": r.all_members_2h_share, "all_members_2h_people": r.all_members_2h_people,
+            "members_2h_mean": r.members_2h_mean, "total": r.total, "resolution_km": r.resolution_km}
+
+
+def plan_reach_panel(view: ViewState, lang: str) -> None:
+    """The headline shares: people within 1 h of a core, within 2 h of every member city (county figures)."""
+    try:
+        r = _plan_reach(view.year, tuple(zip(ROAD_FIELDS, view.road, strict=True)))
+    except Exception as err:  # missing county data must leave the verdict tables usable
+        st.warning(escape_markdown(t("circles_unavailable", lang) + f" ({err})"))
+        return
+    cols = st.columns(3)
+    cols[0].metric(t("reach_core_hour", lang), f"{r['core_hour']:.1%}",
+                   help=t("reach_people", lang, people=fmt_number(r["core_hour_people"], lang)))
+    cols[1].metric(t("reach_all_members_2h", lang), f"{r['all_members_2h']:.1%}",
+                   help=t("reach_people", lang, people=fmt_number(r["all_members_2h_people"], lang)))
+    cols[2].metric(t("reach_members_2h_mean", lang), f"{r['members_2h_mean']:.1%}")
+    st.caption(t("reach_caption", lang, total=fmt_number(r["total"], lang), res=f"{r['resolution_km']:g}",
+                 basis=BASIS_ZH if lang == "zh" else BASIS_EN))
 
 
 def circle_panel(visible: list[tuple[LayerSpec, dict[str, Any]]], view: ViewState, lang: str) -> None:
@@ -55,6 +86,9 @@ def circle_panel(visible: list[tuple[LayerSpec, dict[str, Any]]], view: ViewStat
         st.dataframe(table, hide_index=True, width="stretch")
         if params["mode"] == "road" or (params["mode"] == "rail" and params["measure"] != "station"):
             st.caption(road_assumptions(params["model"], lang))  # station-to-station circles take no road leg
+        basis = (t("station_population_basis", lang) if params["mode"] == "rail" and params["measure"] == "station"
+                 else BASIS_ZH if lang == "zh" else BASIS_EN)
+        st.caption(t("population_basis", lang, basis=basis))
         st.download_button(t("download_csv", lang), table.to_csv(index=False).encode("utf-8-sig"),
                            file_name=f"{spec.id}.csv", mime="text/csv", key=f"dl_{spec.id}")
 
@@ -86,10 +120,12 @@ def tables_panel(view: ViewState, lang: str) -> None:
     """Plan-target verdicts and the travel-time matrix: sortable tables, each downloadable as CSV."""
     st.subheader(t("tables", lang))
     try:
-        tables = _tables(view.year, tuple(zip(ROAD_FIELDS, view.road, strict=True)), view.figure)
+        tables = _tables(view.year, tuple(zip(ROAD_FIELDS, view.road, strict=True)), active_network_key(),
+                         view.figure)
     except Exception as err:  # missing rail data must leave the map usable
         st.warning(escape_markdown(t("circles_unavailable", lang) + f" ({err})"))
         return
+    plan_reach_panel(view, lang)
     # The choice's labels are fixed per language (a keyed widget keeps its labels); the verdict counts, which
     # change with the network year and the road model, are shown under it.
     choice = st.radio(t("tables", lang), [*TARGETS, "matrix"], key=widget_key("table_choice", lang),

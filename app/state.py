@@ -45,6 +45,7 @@ def seed(view: ViewState) -> None:
         view = view.with_(basemap="offline")
     ss.lang, ss.basemap, ss.mode, ss.year = view.lang, view.basemap, view.mode, view.year
     ss.figure, ss.measure = view.figure, view.measure
+    ss.scenario = view.scenario
     for lid in known_layers():
         ss[f"layer_{lid}"] = lid in view.layers
     ss.origins = list(view.origins)
@@ -108,8 +109,8 @@ def current_view() -> ViewState:
     center, zoom = map_extent()
     return ViewState(layers=tuple(lid for lid in known_layers() if ss.get(f"layer_{lid}", False)),
                      origins=tuple(ss.origins), minutes=minutes or ViewState().minutes, mode=ss.mode, year=ss.year,
-                     figure=ss.figure, measure=ss.measure, basemap=ss.basemap, lang=ss.lang, center=center, zoom=zoom,
-                     road=tuple(float(ss[k]) for k in ROAD_FIELDS))
+                     figure=ss.figure, measure=ss.measure, basemap=ss.basemap, lang=ss.lang, center=center,
+                     zoom=zoom, road=tuple(float(ss[k]) for k in ROAD_FIELDS), scenario=ss.get("scenario", ""))
 
 
 def sync_url(view: ViewState) -> None:

@@ -12,6 +12,7 @@ __all__ = [
     "GeoInputError",
     "OutsideRegionError",
     "RailDataError",
+    "ScenarioError",
     "UnknownCityError",
     "UnknownStationError",
     "UnreachableError",
@@ -54,3 +55,7 @@ class UnreachableError(GeoInputError):
 
 class RailDataError(GeoInputError):
     """Source CSVs that are missing, malformed or inconsistent (bad references, bad values)."""
+
+
+class ScenarioError(GeoInputError):
+    """A what-if scenario (file or object) that is malformed or names things the network does not have."""

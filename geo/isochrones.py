@@ -4,7 +4,10 @@ An isochrone for ``t`` minutes is the set of points whose door-to-door time
 (:mod:`geo.traveltime`) is at most ``t``: the union of geodesic discs around the
 origin (the road reach of ``t``, :meth:`~geo.network.RoadModel.reach_km`, road only) and, in
 rail mode, around every reached station (the road reach of ``t - arrival - egress_min`` with one
-urban end, capped at ``max_access_km``).
+urban end, capped at ``max_access_km``). Radii are road km (:mod:`geo.road`): where the network has the
+Yangtze as a barrier, a disc that reaches the river is cut to its centre's bank, and every bridge open in the
+network year that a centre reaches grows a disc of the road km left on the far bank (the most any centre on the
+near bank has left), cut to that bank; so a circle crosses the river only where its times do.
 
 Geometry is built in :data:`geo.crs.EQUAL_AREA` (Albers, metres), so areas are exact
 plane areas, and returned in EPSG:4326:
@@ -99,6 +102,10 @@ NOMINAL_SPEED_KMH = 60.0  # road-commuting equivalent for nominal rings
 # straight lon/lat edge between its mapped ends (4 m for an 18 km edge; tests/test_isochrones.py measures it).
 CHORD_BOW = 1.5e-5
 _CLIPPER_SCALE = 1e6  # Clipper2 works on integers: plane metres are snapped to 1 µm
+# lon/lat box to which the Yangtze's banks are cut for clipping (fewer vertices): 1,500 km and more around the member
+# cities, wider than any travel circle; a disc that reaches the river and goes beyond the box (a threshold of many
+# hours) is cut at its edge.
+_BANK_BOX = (95.0, 15.0, 135.0, 45.0)
 
 
 def check_minutes(minutes: Iterable[float] | float) -> tuple[float, ...]:
@@ -238,16 +245,19 @@ def _multipolygons_wgs84(parts: list[list[list[np.ndarray]]]) -> np.ndarray:
     return shapely.multipolygons(shapely.polygons(linear, indices=poly_of_ring), indices=item_of_poly)
 
 
-def _surely_inside(d_km: np.ndarray, r: np.ndarray, n: np.ndarray) -> np.ndarray:
+def _surely_inside(d_km: np.ndarray, r: np.ndarray, n: np.ndarray, *, allowed: np.ndarray | None = None) -> np.ndarray:
     """Mask of discs whose polygon lies inside another disc's polygon (``d_km`` centre distances, ``r`` radii km).
 
     Disc ``j``'s polygon lies within ``r_j (1 + tol)`` of its centre and disc ``i``'s polygon holds the
     disc of radius ``r_i (cos(pi / n_i) - tol)``, so ``d + r_j (1 + tol) <= r_i (cos(pi / n_i) - tol)``
-    proves ``j`` adds nothing to the union: dropping it leaves the union unchanged.
+    proves ``j`` adds nothing to the union: dropping it leaves the union unchanged. ``allowed[i, j]`` (optional)
+    says whether disc ``i``'s polygon may stand for ``j`` at all (a disc clipped to one bank covers no other).
     """
     tol = ELLIPSE_TOLERANCE
     inner = r * (np.cos(np.pi / n) - tol)
     inside = d_km + (r * (1 + tol))[None, :] <= inner[:, None]  # [i, j]: disc j within disc i
+    if allowed is not None:
+        inside &= allowed
     return inside.any(axis=0)
 
 
@@ -269,9 +279,11 @@ def isochrones(
 
     Columns: origin, minutes, mode, year, area_km2 (equal-area), cities_reached (member cities
     whose seat is within the threshold, by time, '、'-joined as "name minutes": "武汉 0、孝感 47"),
-    reached (the same as JSON ``[[name_zh, door_min], …]``), n_cities_reached, population_reached
-    (sum of population_2020 of those cities) and
-    population_unknown (how many of them have no population figure). Geometries are MultiPolygons.
+    reached (the same as JSON ``[[name_zh, door_min], …]``), n_cities_reached, population_reached (people in the
+    polygon: 2020 county census figures apportioned by the share of each county's area inside, residents assumed
+    evenly spread within a county; :func:`geo.population.population_reached`), population_basis (that basis, in
+    words), counties_reached (counties with part of their area inside) and population_unknown (how many of those have
+    no population figure). A city no longer counts whole once its seat is reached. Geometries are MultiPolygons.
     """
     return isochrones_many([origin], minutes, year=year, mode=mode, model=model, transfer_min=transfer_min,
                            n_azimuths=n_azimuths, network=network, figure=figure)
@@ -310,8 +322,9 @@ def isochrones_many(
     # Cached per (origin, year, mode, model, transfer_min, figure): repeated calls skip Dijkstra and the tables.
     # No search limit, so any thresholds reuse it; a limit would only turn times above it into inf.
     times = [_cached_arrays(org, year, mode, model, graph, net) for org in orgs]
-    discs = [_discs_of(org, tt[0], model, thresholds, net, n_azimuths) for org, tt in zip(orgs, times, strict=True)]
-    polys, area = _union_polygons(discs, len(thresholds))
+    discs = [_discs_of(org, tt[0], model, thresholds, net, n_azimuths, year)
+             for org, tt in zip(orgs, times, strict=True)]
+    polys, area = _union_polygons(discs, len(thresholds), net)
     return _frame(orgs, year, mode, [tt[1] for tt in times], thresholds, polys, area, net)
 
 
@@ -329,13 +342,18 @@ class _Discs:
     row: np.ndarray  # threshold index of each disc, ascending
     centre: np.ndarray  # centre of each disc
     radius_km: np.ndarray  # radius of each disc
+    clip: np.ndarray  # bank each disc is clipped to (geo.road: 0 left, 1 right), -1 for none
     growth_km: np.ndarray  # per threshold after the first: least growth of any disc since the one before
     longest_edge_km: float  # longest polygon edge (the origin's disc at the largest threshold)
 
 
 def _discs_of(org: Origin, station_min: np.ndarray, model: RoadModel, thresholds: tuple[float, ...],
-              net: RailNetwork, n_azimuths: int) -> _Discs:
-    """One origin's discs at every threshold (radii in km), less those surely inside another."""
+              net: RailNetwork, n_azimuths: int, year: Year) -> _Discs:
+    """One origin's discs at every threshold (radii in road km, :mod:`geo.road`), less those surely inside another.
+
+    With the Yangtze as a barrier (``net.barrier``), a disc that reaches the river is clipped to its centre's bank
+    and every bridge open in ``year`` within reach adds a disc of the remaining road km, clipped to the far bank.
+    """
     t = np.asarray(thresholds)
     # Stations with no known position (outside the member cities) route but get no disc.
     reached = np.flatnonzero((station_min + model.egress_min < t[-1]) & np.isfinite(net.lon))
@@ -350,31 +368,135 @@ def _discs_of(org: Origin, station_min: np.ndarray, model: RoadModel, thresholds
     # One vertex count and one kind of disc per centre, whatever the thresholds: they then nest.
     n = np.r_[n_azimuths, np.full(reached.size, station_azimuths(n_azimuths))]
     geodesic = np.r_[True, np.full(reached.size, model.max_access_km > ELLIPSE_MAX_KM)]
+    lon, lat = np.r_[org.lon, net.lon[reached]], np.r_[org.lat, net.lat[reached]]
+    x, y, jac = _centre_frames(reached, net)
+    clip = np.full(radius.shape, -1, dtype=np.int8)  # bank a disc is clipped to (-1: none, it stays on its bank)
+    side = None
+    if net.barrier is not None:
+        bank, reach_river, b_lon, b_lat, b_radius, b_side, (bx, by, bjac), b_km = _bridge_discs(
+            net, year, lon, lat, reached, radius)
+        nb = b_lon.size
+        clip = np.c_[np.where(radius > reach_river[None, :], bank[None, :], -1).astype(np.int8),
+                     np.broadcast_to(b_side, (t.size, nb))]
+        side = np.where(clip >= 0, clip, np.r_[bank, b_side][None, :])  # the bank each disc's area lies on
+        d_km = np.block([[d_km, b_km.T], [b_km, _bridge_bridge_km(net, b_lon, b_lat)]])
+        radius = np.c_[radius, b_radius]
+        # Bridge discs can be wider than ELLIPSE_MAX_KM: geodesic whatever the thresholds, so a polygon never
+        # depends on which other thresholds were asked for.
+        n = np.r_[n, np.full(nb, station_azimuths(n_azimuths))]
+        geodesic = np.r_[geodesic, np.ones(nb, bool)]
+        lon, lat = np.r_[lon, b_lon], np.r_[lat, b_lat]
+        x, y, jac = np.r_[x, bx], np.r_[y, by], np.concatenate([jac, bjac])
     row, centre = [], []
     for k in range(t.size):
         keep = np.flatnonzero(radius[k] > 0)
-        keep = keep[~_surely_inside(d_km[np.ix_(keep, keep)], radius[k, keep], n[keep])]
+        # A disc clipped to a bank covers only that bank: it may hide a disc whose area lies on the same bank.
+        allowed = None if side is None else (clip[k, keep][:, None] < 0) | (side[k, keep][:, None] ==
+                                                                            side[k, keep][None, :])
+        keep = keep[~_surely_inside(d_km[np.ix_(keep, keep)], radius[k, keep], n[keep], allowed=allowed)]
         row.append(np.full(keep.size, k))
         centre.append(keep)
     row, centre = np.concatenate(row), np.concatenate(centre)
-    x, y, jac = _centre_frames(reached, net)
     growth = np.where(radius[:-1] > 0, radius[1:] - radius[:-1], np.inf).min(axis=1, initial=np.inf)
-    return _Discs(lon=np.r_[org.lon, net.lon[reached]], lat=np.r_[org.lat, net.lat[reached]], x=x, y=y, jac=jac,
-                  geodesic=geodesic, n=n, row=row, centre=centre, radius_km=radius[row, centre], growth_km=growth,
+    return _Discs(lon=lon, lat=lat, x=x, y=y, jac=jac, geodesic=geodesic, n=n, row=row, centre=centre,
+                  radius_km=radius[row, centre], clip=clip[row, centre], growth_km=growth,
                   longest_edge_km=2 * radius[-1, 0] * np.sin(np.pi / n_azimuths))
 
 
-def _union_polygons(discs: list[_Discs], n_thresholds: int) -> tuple[np.ndarray, np.ndarray]:
+def _bridge_discs(net: RailNetwork, year: Year, lon: np.ndarray, lat: np.ndarray, reached: np.ndarray,
+                  radius: np.ndarray) -> tuple:
+    """Bank and km to the river of each centre, and the bridge discs: for every open bridge and far bank, the
+    largest remaining road km of any centre on the near bank (thresholds x (bridge, far bank)), with frames.
+
+    Returns (bank, reach_river_km, bridge_lon, bridge_lat, bridge_radius, bridge_side, frames, bridge_centre_km),
+    the last being km from each bridge disc (rows) to each centre (cols).
+    """
+    barrier = net.barrier
+    stations = net.memo(("river_parts",), lambda: _river_parts(barrier, net.lon, net.lat))
+    origin = _river_parts(barrier, lon[:1], lat[:1])
+    bank = np.r_[origin[0], stations[0][reached]]
+    reach_river = np.r_[origin[1], stations[1][reached]]
+    open_k = barrier.open_bridges(year)
+    to_bridge = np.r_[origin[2], stations[2][reached]][:, open_k]  # centres x open bridges, km
+    left = np.where(bank[None, :, None] == 0, radius[:, :, None] - to_bridge[None, :, :], -np.inf).max(axis=1)
+    right = np.where(bank[None, :, None] == 1, radius[:, :, None] - to_bridge[None, :, :], -np.inf).max(axis=1)
+    # A bridge reached from the left bank adds a disc on the right bank, and the other way round.
+    b_radius = np.c_[left, right]
+    b_side = np.r_[np.ones(open_k.size, np.int8), np.zeros(open_k.size, np.int8)]
+    all_lon, all_lat, _ = barrier.bridge_lonlat
+    b_lon, b_lat = np.tile(all_lon[open_k], 2), np.tile(all_lat[open_k], 2)
+    frames = net.memo(("bridge_frames",), lambda: tissot_frames(all_lon, all_lat))
+    b_frames = tuple(np.concatenate([a[open_k], a[open_k]]) for a in frames)
+    return (bank, reach_river, b_lon, b_lat, np.where(np.isfinite(b_radius), b_radius, 0.0), b_side, b_frames,
+            np.tile(to_bridge.T, (2, 1)))
+
+
+def _bridge_bridge_km(net: RailNetwork, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Geodesic km between bridge-disc centres (memoised per set of centres)."""
+    key = ("bridge_bridge_km", lon.tobytes(), lat.tobytes())
+    return net.memo(key, lambda: _pair_km(lon, lat))
+
+
+def _pair_km(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    _, _, m = GEOD.inv(np.repeat(lon, lon.size), np.repeat(lat, lat.size), np.tile(lon, lon.size),
+                       np.tile(lat, lat.size))
+    return np.asarray(m).reshape(lon.size, lon.size) / 1000.0
+
+
+def _river_parts(barrier, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Bank, km to the bank boundary (a lower bound: plane distance less :data:`ELLIPSE_TOLERANCE`) and km to
+    every bridge, for points in lon/lat."""
+    boundary = _bank_planes(barrier)[2]
+    known = np.isfinite(lon) & np.isfinite(lat)
+    px, py = _to_equal_area().transform(lon[known], lat[known])
+    km = np.full(lon.size, np.inf)
+    km[known] = shapely.distance(shapely.points(px, py), boundary) / 1000.0 * (1 - 2 * ELLIPSE_TOLERANCE)
+    return barrier.bank(lon, lat), km, barrier.bridge_km(lon, lat)
+
+
+@cache
+def _bank_planes(barrier) -> tuple[np.ndarray, np.ndarray, shapely.LineString]:
+    """The two bank polygons' exterior rings (cut to :data:`_BANK_BOX`, which holds every disc) and the river
+    boundary, in the equal-area plane (metres)."""
+    to_plane = _to_equal_area()
+
+    def plane(geom):
+        return shapely.transform(geom, lambda xy: np.column_stack(to_plane.transform(xy[:, 0], xy[:, 1])))
+
+    box = shapely.segmentize(shapely.box(*_BANK_BOX), 5.0)
+    left, right = (np.asarray(plane(shapely.intersection(b, box)).exterior.coords)[:-1] for b in barrier.banks)
+    return left, right, plane(barrier.boundary)
+
+
+def _clip_paths(paths: list[np.ndarray], bank: np.ndarray) -> list[np.ndarray]:
+    """The union of ``paths`` intersected with the ``bank`` polygon (plane metres), as closed paths."""
+    clipper = pyclipr.Clipper()
+    clipper.scaleFactor = _CLIPPER_SCALE
+    clipper.addPaths(paths, pyclipr.Subject)
+    clipper.addPath(bank, pyclipr.Clip)
+    return list(clipper.execute(pyclipr.Intersection, pyclipr.FillRule.NonZero))
+
+
+def _union_polygons(discs: list[_Discs], n_thresholds: int, net: RailNetwork) -> tuple[np.ndarray, np.ndarray]:
     """One MultiPolygon (EPSG:4326) and area (km²) per (origin, threshold), origins in order."""
     offset = np.cumsum([0] + [d.lon.size for d in discs])[:-1]
     cat = {f: np.concatenate([getattr(d, f) for d in discs]) for f in ("lon", "lat", "x", "y", "jac", "geodesic", "n")}
     centre = np.concatenate([d.centre + o for d, o in zip(discs, offset, strict=True)])
     item = np.concatenate([d.row + i * n_thresholds for i, d in enumerate(discs)])
     radius = np.concatenate([d.radius_km for d in discs])
+    clip = np.concatenate([d.clip for d in discs])
     paths = _disc_vertices(cat["x"], cat["y"], cat["jac"], cat["lon"], cat["lat"], cat["geodesic"], centre, radius,
                            cat["n"][centre])
     bounds = np.searchsorted(item, np.arange(len(discs) * n_thresholds + 1))
-    unions = [_union_rings(paths[a:b]) for a, b in pairwise(bounds)]
+    banks = _bank_planes(net.barrier)[:2] if net.barrier is not None else ()
+    unions = []
+    for a, b in pairwise(bounds):
+        group = [paths[i] for i in range(a, b) if clip[i] < 0]
+        for side, bank in enumerate(banks):
+            on_side = [paths[i] for i in range(a, b) if clip[i] == side]
+            if on_side:
+                group += _clip_paths(on_side, bank)
+        unions.append(_union_rings(group))
     polys, area = _multipolygons_wgs84([rings for rings, _ in unions]), np.array([a for _, a in unions]) / 1e6
     # Parts that nearly touch in the plane (a gap of micrometres, far out at long thresholds) can cross once their
     # straight edges are mapped back to lon/lat; repair those few, or GEOS refuses them in the union below.
@@ -405,24 +527,32 @@ def _centre_frames(reached: np.ndarray, net: RailNetwork) -> tuple[np.ndarray, n
 
 
 def _reach(door_min: np.ndarray, thresholds: tuple[float, ...], net: RailNetwork) -> dict[str, np.ndarray]:
-    """Member cities within each threshold (by door-to-door minutes), their count and population."""
+    """Member cities within each threshold (by door-to-door minutes) and their count."""
     members = np.flatnonzero(net.place_member)
-    pop = net.place_population[members]
     names = net.place_names[members]
     door = door_min[members]
     order = np.argsort(door, kind="stable")
     n_hit = np.searchsorted(door[order], np.asarray(thresholds), side="right")  # door <= t, NaN/inf never
     labels = [f"{names[i]} {door[i]:.0f}" for i in order[:n_hit[-1]]]
     pairs = [[str(names[i]), round(float(door[i]), 1)] for i in order[:n_hit[-1]]]
-    pop_ranked = pop[order[:n_hit[-1]]]
-    known = np.r_[0.0, np.cumsum(np.nan_to_num(pop_ranked))]
-    unknown = np.r_[0, np.cumsum(np.isnan(pop_ranked))]
     return {
         "cities_reached": np.array(["、".join(labels[:h]) for h in n_hit], dtype=object),
         "reached": np.array([json.dumps(pairs[:h], ensure_ascii=False) for h in n_hit], dtype=object),
         "n_cities_reached": n_hit.astype(np.int64),
-        "population_reached": known[n_hit],
-        "population_unknown": unknown[n_hit].astype(np.int64),
+    }
+
+
+def _people(polys: np.ndarray) -> dict[str, np.ndarray]:
+    """People in each polygon from the county figures (apportioned by area), with the basis and the gaps."""
+    from geo.population import load_counties, population_reached  # it imports geo.surface, which imports us
+
+    counties = load_counties()
+    people = population_reached(polys, counties)
+    return {
+        "population_reached": np.round(people.population),
+        "population_basis": np.full(len(polys), counties.basis, dtype=object),
+        "counties_reached": people.counties_touched,
+        "population_unknown": people.counties_unknown,
     }
 
 
@@ -437,6 +567,7 @@ def _frame(orgs: list[Origin], year: Year, mode: Mode, door_min: list[np.ndarray
         "year": np.full(n, str(year), dtype=object),
         "area_km2": area_km2,
         **{k: np.concatenate([r[k] for r in reach]) for k in reach[0]},
+        **_people(polys),
         "geometry": GeometryArray(polys, crs=WGS84),
     }
     return gpd.GeoDataFrame(pd.DataFrame(data), geometry="geometry")
@@ -471,7 +602,8 @@ def nominal_rings(
 
     No network, no detour: a ring says "t minutes at a steady speed_kmh as the crow flies".
     Columns: origin, minutes, speed_kmh, radius_km, area_km2, label, cities_within ('、'-joined),
-    cities_reached and population_reached (as :func:`isochrones`, by seat distance at the ring's speed), reached
+    cities_reached (by seat distance at the ring's speed), population_reached, population_basis, counties_reached
+    and population_unknown (as :func:`isochrones`: county figures apportioned by area), reached
     (JSON ``[[name_zh, minutes at speed_kmh], …]``, nearest first).
     """
     if not (isinstance(speed_kmh, (int, float)) and np.isfinite(speed_kmh) and 0 < speed_kmh <= 1000):
@@ -499,8 +631,7 @@ def nominal_rings(
             "cities_within": ["、".join(members["name_zh"][seat_km <= r]) for r in radius],
             "cities_reached": ["、".join(f"{n} {k / speed_kmh * 60:.0f}" for n, k in nearest if k <= r)
                                for r in radius],
-            "population_reached": [float(np.nansum(members["population_2020"].to_numpy(float)[seat_km <= r]))
-                                   for r in radius],
+            **_people(discs),
             "reached": [json.dumps([[str(n), round(float(k) / speed_kmh * 60, 1)] for n, k in nearest if k <= r],
                                    ensure_ascii=False) for r in radius],
         },

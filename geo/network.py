@@ -5,17 +5,18 @@ Model assumptions (all user-adjustable through :class:`RoadModel` and the
 every coordinate WGS-84 lon/lat, EPSG:4326):
 
 * Road legs (home -> station, station -> destination, and road-only trips) take
-  ``geodesic distance x detour_factor / speed_kmh`` plus ``ends_min / 2`` for each
+  ``road km x detour_factor / speed_kmh`` plus ``ends_min / 2`` for each
   urban end they touch (both ends for a trip between city centres, one for a leg
   to a station, whose station end is ``access_min``/``egress_min``), phased in over
-  the first ``URBAN_RAMP_KM``. The detour factor turns the ellipsoidal straight
-  line into a road distance. The defaults (120 km/h over a road 1.3 x the
-  geodesic distance, 17 minutes of town driving per trip) are fitted to published
+  the first ``URBAN_RAMP_KM``. Road km is the geodesic distance, or where the
+  Yangtze lies between the ends the way over its best bridge open in the year
+  (:mod:`geo.road`); the detour factor turns it into a road distance. The defaults
+  (120 km/h over a road 1.3 x the road km, 17 minutes of town driving per trip) are fitted to published
   free-flow driving times between the member cities' seats; ``bench/validate.py``
   reports the error.
 * Taking a train adds a fixed ``access_min`` at the departure station (arriving
   early, security check, boarding) and ``egress_min`` at the arrival station.
-* A road leg to or from a station is at most ``max_access_km`` (geodesic) long,
+* A road leg to or from a station is at most ``max_access_km`` (road km) long,
   both in travel-time matrices and in isochrone discs; beyond that we assume
   nobody drives to a train.
 * Changing lines at a station costs ``transfer_min``; a same-city station link
@@ -54,7 +55,10 @@ wait per train it boards. Arrival time at a station is the minimum over its node
 
 from __future__ import annotations
 
+import contextlib
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -68,6 +72,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from geo.crs import GEOD
 from geo.errors import BadOptionError, BadThresholdError, RailDataError
+from geo.road import RiverBarrier, load_barrier
 
 __all__ = [
     "AVG_TO_DESIGN_SPEED",
@@ -87,11 +92,13 @@ __all__ = [
     "RailNetwork",
     "RoadModel",
     "Year",
+    "active_network_key",
     "check_figure",
     "check_year",
     "default_network",
     "expected_wait_min",
     "geodesic_km",
+    "using_network",
 ]
 
 CURRENT_YEAR = 2026
@@ -254,7 +261,13 @@ class RailNetwork:
         neighbours: pd.DataFrame | None = None,
         services: pd.DataFrame | None = None,
         service_stops: pd.DataFrame | None = None,
+        barrier: RiverBarrier | None = None,
     ) -> None:
+        # The frames as given, so a what-if network can be built from modified copies (geo.scenario).
+        self.tables = {"stations": stations, "segments": segments, "cities": cities, "lines": lines,
+                       "transfers": transfers, "neighbours": neighbours, "services": services,
+                       "service_stops": service_stops, "barrier": barrier}
+        self.key = ""  # "" for a network of the sources; a what-if network names its changes (frame caches)
         self.stations = stations.reset_index(drop=True).copy()
         self.station_ids = self.stations["station_id"].astype(str).to_numpy()
         self._station_index = {s: i for i, s in enumerate(self.station_ids)}
@@ -275,13 +288,19 @@ class RailNetwork:
         self.segments = self._timed_segments(segments, lines)
         self.transfers = self._station_links(transfers)
         self.services, self.service_stops = self._indexed_services(services, service_stops)
+        # The Yangtze with its bridges (geo.road); None: road legs are not barred (what-if data, tests).
+        self.barrier = barrier
         self._graphs: dict[tuple[Year, float, Figure], RailGraph] = {}
         # Per-query results keyed by their full inputs (see geo.traveltime); the network is immutable.
         self._memo: OrderedDict[tuple, object] = OrderedDict()
 
     @classmethod
     def from_sources(cls, *, sources_dir: Path | str | None = None) -> RailNetwork:
-        """Load ``data/sources`` (or ``sources_dir``) with :mod:`geo.railsources` and build the network."""
+        """Load ``data/sources`` (or ``sources_dir``) with :mod:`geo.railsources` and build the network.
+
+        The project's network has the Yangtze as a road barrier (:func:`geo.road.load_barrier`); a network
+        from another ``sources_dir`` has none.
+        """
         from data import load_cities
         from geo.railsources import load_rail, read_member_cities, read_neighbour_cores
 
@@ -291,7 +310,7 @@ class RailNetwork:
         cities = load_cities() if sources_dir is None else read_member_cities(sources_dir=sources_dir)
         return cls(src.stations, src.segments, cities, lines=src.lines, transfers=src.transfers,
                    neighbours=read_neighbour_cores(sources_dir=sources_dir), services=src.services,
-                   service_stops=src.service_stops)
+                   service_stops=src.service_stops, barrier=load_barrier() if sources_dir is None else None)
 
     # -- tables -----------------------------------------------------------------------------------
 
@@ -580,10 +599,33 @@ def _service_edges(calls: pd.DataFrame, node_id: pd.Series, hub_node: np.ndarray
 
 
 _DEFAULT: dict[str, RailNetwork] = {}
+_ACTIVE: ContextVar[RailNetwork | None] = ContextVar("active_network", default=None)
+
+
+@contextlib.contextmanager
+def using_network(net: RailNetwork) -> Iterator[RailNetwork]:
+    """Within the block, :func:`default_network` (without ``sources_dir``) is ``net``: the layers, the briefing
+    and the tables then use a what-if network (:mod:`geo.scenario`) without taking a network argument."""
+    token = _ACTIVE.set(net)
+    try:
+        yield net
+    finally:
+        _ACTIVE.reset(token)
+
+
+def active_network_key() -> str:
+    """The :attr:`RailNetwork.key` of the :func:`using_network` block's network ("" outside one): part of every
+    cache key of things built on the default network."""
+    active = _ACTIVE.get()
+    return active.key if active is not None else ""
 
 
 def default_network(*, sources_dir: Path | str | None = None) -> RailNetwork:
-    """The network built from the project's source CSVs (or ``sources_dir``), loaded once per directory."""
+    """The network built from the project's source CSVs (or ``sources_dir``), loaded once per directory;
+    inside :func:`using_network`, that block's network."""
+    active = _ACTIVE.get()
+    if active is not None and sources_dir is None:
+        return active
     key = str(Path(sources_dir).resolve()) if sources_dir else ""
     if key not in _DEFAULT:
         _DEFAULT[key] = RailNetwork.from_sources(sources_dir=sources_dir)

@@ -10,7 +10,7 @@ other cities' stations, with no road leg, no boarding time and no leaving time. 
   station's place, not a catchment (no road time is counted). The circle of ``t`` is the union of those discs,
   built on the previous threshold's, so each threshold's polygon lies inside the next one's.
 - ``cities_reached`` lists the member cities whose main station is reached, with their station-to-station
-  minutes; ``population_reached`` sums their 2020 population.
+  minutes; ``population_reached`` sums their 2020 census population (``population_basis`` says so).
 
 Stations without a known position (outside the member cities) route but are not drawn, as in
 :mod:`geo.isochrones`; a station placed at its city's seat (``coord_imputed``) is drawn there.
@@ -44,6 +44,8 @@ from geo.traveltime import Origin, resolve_origin
 __all__ = ["STATION_DISC_KM", "origin_main_stations", "station_circles"]
 
 STATION_DISC_KM = 10.0  # radius of the disc drawn around each reached station (a marker, not a catchment)
+# The discs are markers, not catchments, so the people reached are those of the cities whose main station is.
+_POPULATION_BASIS = "2020 census totals of the member cities whose main station is reached (cities.csv)"
 _DISC_VERTICES = 32  # a 10 km disc as a 32-gon lies at most 48 m inside its circle
 
 
@@ -140,4 +142,5 @@ def _reach(place_min: np.ndarray, t: float, net: RailNetwork) -> dict[str, objec
         "n_cities_reached": int(members.size),
         "population_reached": float(np.nansum(pop)),
         "population_unknown": int(np.isnan(pop).sum()),
+        "population_basis": _POPULATION_BASIS,
     }

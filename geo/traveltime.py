@@ -41,9 +41,11 @@ from geo.network import (
     default_network,
     geodesic_km,
 )
+from geo.road import place_road_km, place_station_road_km, point_road_km, station_road_km
 
 __all__ = [
     "CORE_COMMUTE_MIN",
+    "MATRIX_KINDS",
     "MAX_OUTSIDE_KM",
     "MEMBER_PAIR_MIN",
     "MODES",
@@ -53,6 +55,7 @@ __all__ = [
     "PlanTargets",
     "TravelTimes",
     "check_mode",
+    "origin_road_km",
     "origin_station_km",
     "plan_targets",
     "resolve_origin",
@@ -222,15 +225,13 @@ def _cached_arrays(org: Origin, year: Year, mode: Mode, model: RoadModel, graph:
 def _times_arrays(org: Origin, year: Year, mode: Mode, model: RoadModel, graph: RailGraph, net: RailNetwork,
                   limit_min: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(station_min, door_min, road_min, rail_min) for one origin: stations, then places (minutes)."""
-    place_km = geodesic_km(org.lon, org.lat, net.place_lon, net.place_lat)
-    if org.place is not None:
-        place_km[org.place] = 0.0
+    place_km, station_km = origin_road_km(org, net, year)
     road = model.road_min(place_km)
     n = len(net.station_ids)
     station_min = np.full(n, np.inf)
     rail = np.full(len(net.place_names), np.nan)
     if mode == "rail":
-        access = _origin_access(org, net, graph, model)
+        access = _origin_access(org, net, graph, model, station_km)
         cand = np.flatnonzero(np.isfinite(access))
         if cand.size == 0:
             raise UnreachableError(
@@ -252,15 +253,25 @@ def _times_arrays(org: Origin, year: Year, mode: Mode, model: RoadModel, graph: 
     return station_min, door, road, rail
 
 
-def _origin_access(org: Origin, net: RailNetwork, graph: RailGraph, model: RoadModel) -> np.ndarray:
+def _origin_access(org: Origin, net: RailNetwork, graph: RailGraph, model: RoadModel,
+                   station_km: np.ndarray) -> np.ndarray:
     if org.kind == "neighbour":
         # Trips to and from a neighbouring core start/end at its main stations (no seat known).
         access = np.full(len(net.station_ids), np.inf)
         mains = net.main_stations(org.label)
         access[mains[graph.open_station[mains]]] = model.access_min
         return access
-    km = origin_station_km(org, net)
-    return _access(km, graph, model)
+    return _access(station_km, graph, model)
+
+
+def origin_road_km(org: Origin, net: RailNetwork, year: Year) -> tuple[np.ndarray, np.ndarray]:
+    """Road km (:mod:`geo.road`: over a bridge where the Yangtze is in the way) from the origin to every place
+    and every station, with ``year``'s bridges; the origin's own place is at 0 km."""
+    if org.place is not None:
+        return place_road_km(net, year)[org.place].copy(), place_station_road_km(net, year)[org.place]
+    if org.station is not None:
+        return place_station_road_km(net, year)[:, org.station].copy(), station_road_km(net, year)[org.station]
+    return point_road_km(net, org.lon, org.lat, year)
 
 
 def origin_station_km(org: Origin, net: RailNetwork) -> np.ndarray:
@@ -290,7 +301,7 @@ def _egress_min(net: RailNetwork, graph: RailGraph, model: RoadModel) -> np.ndar
 
     Neighbouring cores are reached only at their main stations (egress_min, no road leg).
     """
-    km = net.place_station_km
+    km = place_station_road_km(net, graph.year)
     egress = np.where(graph.open_station & (km <= model.max_access_km),
                       model.road_min(km, ends=1) + model.egress_min, np.inf)
     for i in np.flatnonzero(~net.place_member):
@@ -306,7 +317,8 @@ def _egress_door(arrival: np.ndarray, net: RailNetwork, graph: RailGraph, model:
     return np.min(arrival[:, None, cols] + egress[None, :, cols], axis=2, initial=np.inf)
 
 
-Kind = Literal["door", "rail"]
+Kind = Literal["door", "rail", "road"]
+MATRIX_KINDS = ("door", "rail", "road")
 
 
 def travel_time_matrix(
@@ -321,16 +333,20 @@ def travel_time_matrix(
     """Minutes between all places (member cities, then neighbouring cores); rows = from, cols = to.
 
     ``kind="rail"``: station-to-station between main stations (NaN where a city has no
-    open main station); ``kind="door"``: seat to seat, min(road, road + rail + road); either with
-    the rail ``figure`` (``"fastest"`` scheduled or ``"typical"`` with the expected waits).
+    open main station); ``kind="door"``: seat to seat, min(road, road + rail + road);
+    ``kind="road"``: seat to seat by road only (over the bridges open in ``year``, :mod:`geo.road`); rail and
+    door with the rail ``figure`` (``"fastest"`` scheduled or ``"typical"`` with the expected waits).
     """
-    if kind not in ("door", "rail"):
-        raise BadOptionError(f"kind must be 'door' or 'rail', got {kind!r}")
+    if kind not in MATRIX_KINDS:
+        raise BadOptionError(f"kind must be one of {', '.join(MATRIX_KINDS)}, got {kind!r}")
     net = network or default_network()
     model = model or RoadModel()
     graph = net.graph(check_year(year), transfer_min=transfer_min, figure=check_figure(figure))
     names = net.place_names
-    out = _rail_matrix(net, graph) if kind == "rail" else _door_matrix(net, graph, model)
+    if kind == "road":
+        out = np.array(model.road_min(place_road_km(net, graph.year)), dtype=float)
+    else:
+        out = _rail_matrix(net, graph) if kind == "rail" else _door_matrix(net, graph, model)
     np.fill_diagonal(out, 0.0)
     return pd.DataFrame(out, index=pd.Index(names, name="from"), columns=pd.Index(names, name="to"))
 
@@ -352,9 +368,8 @@ def _rail_matrix(net: RailNetwork, graph: RailGraph) -> np.ndarray:
 
 
 def _door_matrix(net: RailNetwork, graph: RailGraph, model: RoadModel) -> np.ndarray:
-    lon, lat = net.place_lon, net.place_lat
-    road = model.road_min(geodesic_km(lon[:, None], lat[:, None], lon[None, :], lat[None, :]))
-    access = _access(net.place_station_km, graph, model)
+    road = model.road_min(place_road_km(net, graph.year))
+    access = _access(place_station_road_km(net, graph.year), graph, model)
     for i in np.flatnonzero(~net.place_member):
         access[i] = np.inf
         mains = net.place_mains[i]

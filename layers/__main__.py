@@ -26,6 +26,7 @@ layers that could not be built, font fallback) are printed as ``note:`` lines.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -141,15 +142,46 @@ def _out_path(text: str, suffixes: tuple[str, ...]) -> Path:
     return path
 
 
+@contextlib.contextmanager
+def _scenario_network(args: argparse.Namespace):
+    """Inside the block, ``--scenario FILE``'s network is the default one (yields the scenario, or None)."""
+    if not getattr(args, "scenario", None):
+        yield None
+        return
+    from geo.network import using_network
+    from geo.scenario import apply, load_scenario
+
+    if Path(args.scenario).suffix.lower() in (".json", ".yaml", ".yml"):
+        scenario = load_scenario(args.scenario)
+    else:
+        from workspace import Workspace
+
+        scenario = Workspace().scenario(args.scenario)
+    if scenario.year not in YEARS:
+        raise ExportError(f"--scenario: a briefing shows a network year of {', '.join(YEARS)}; the scenario's "
+                          f"year is {scenario.year}")
+    net = apply(scenario)
+    _note(*(f"scenario {scenario.name}: {n}" for n in net.notes))
+    with using_network(net):
+        yield scenario
+
+
 def _snapshot(args: argparse.Namespace) -> int:
     from render.briefing import BriefingOptions, render_briefing
 
     path = _out_path(args.out, (".png", ".pdf", ".svg"))
     default = tuple(s.id for s in layers.all_specs() if s.default_visible)
     view = _view_from_args(args, default_layers=default)
-    options = BriefingOptions(paper=args.paper, orientation=args.orientation, dpi=args.dpi, extent=args.extent,
-                              title=args.title, subtitle=args.subtitle, lang=args.lang)
-    result = render_briefing(view, path.suffix.lower().lstrip("."), options)
+    args.scenario = args.scenario or view.scenario or None  # a shared link names the app's saved scenario
+    with _scenario_network(args) as scenario:
+        if scenario is not None:
+            if args.year and args.year != scenario.year:
+                raise ExportError(f"--year {args.year} differs from the scenario's year {scenario.year}; drop --year")
+            view = view.with_(year=scenario.year)
+        subtitle = args.subtitle or (None if scenario is None else f"情景 Scenario: {scenario.name}")
+        options = BriefingOptions(paper=args.paper, orientation=args.orientation, dpi=args.dpi, extent=args.extent,
+                                  title=args.title, subtitle=subtitle, lang=args.lang)
+        result = render_briefing(view, path.suffix.lower().lstrip("."), options)
     _note(*result.notices)
     path.write_bytes(result.data)
     size = f"{result.size_px[0]}x{result.size_px[1]} px" if path.suffix.lower() == ".png" else "vector"
@@ -234,6 +266,23 @@ def _workspace(args: argparse.Namespace) -> int:
     elif args.action == "remove-view":
         workspace.remove_view(_one(args, "NAME"))
         print(f"removed view {args.target} from {workspace.path}")
+    elif args.action == "scenarios":
+        for name, scenario in workspace.scenarios().items():
+            _row(name, scenario.year, f"{len(scenario.changes)} changes", scenario.name_en)
+        _workspace_notes(workspace)
+    elif args.action == "add-scenario":
+        from geo.scenario import apply, load_scenario
+
+        scenario = load_scenario(_one(args, "FILE"))
+        apply(scenario)  # a scenario naming an unknown station or line is refused before it is saved
+        if scenario.name in workspace.scenarios() and not args.replace:
+            raise ExportError(f"a scenario {scenario.name!r} is saved already; add --replace")
+        workspace.save_scenario(scenario)
+        print(printable(f"saved scenario {scenario.name} ({scenario.year}, {len(scenario.changes)} changes) "
+                        f"in {workspace.path}"))
+    elif args.action == "remove-scenario":
+        workspace.remove_scenario(_one(args, "NAME"))
+        print(printable(f"removed scenario {args.target} from {workspace.path}"))
     elif args.action == "export":
         target = Path(_one(args, "FILE"))
         check_target(target, {".gpkg": "GPKG"})
@@ -243,6 +292,8 @@ def _workspace(args: argparse.Namespace) -> int:
         report = workspace.import_workspace(Path(_one(args, "FILE")), replace=args.replace)
         _note(*report.notices)
         print(f"imported {len(report.layers)} layers and {len(report.views)} views into {workspace.path}")
+        if report.scenarios:
+            print(f"imported {len(report.scenarios)} scenarios: {printable(', '.join(report.scenarios))}")
     return 0
 
 
@@ -287,6 +338,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="the view's centre and zoom, or the whole agglomeration")
     snap.add_argument("--title", help="title (default names the layers and circles shown)")
     snap.add_argument("--subtitle")
+    snap.add_argument("--scenario", help="a what-if scenario file (.json, .yaml) or the name of one saved in the "
+                                         "workspace: the circles and tables use its network and year")
     snap.set_defaults(func=_snapshot)
 
     every = sub.add_parser("export-all", help="every layer (or a view's layers) in one GIS file")
@@ -310,15 +363,18 @@ def build_parser() -> argparse.ArgumentParser:
     imp.set_defaults(func=_import)
 
     ws = sub.add_parser("workspace", help="list, restyle, remove, export or import user layers and saved views")
-    ws.add_argument("action", choices=("list", "views", "style", "remove", "remove-view", "export", "import"))
-    ws.add_argument("target", nargs="?", help="layer NAME (style, remove), view NAME (remove-view) or FILE.gpkg "
-                                               "(export, import)")
+    ws.add_argument("action", choices=("list", "views", "style", "remove", "remove-view", "export", "import",
+                                       "scenarios", "add-scenario", "remove-scenario"))
+    ws.add_argument("target", nargs="?", help="layer NAME (style, remove), view NAME (remove-view), FILE.gpkg "
+                                               "(export, import), scenario FILE (add-scenario) or NAME "
+                                               "(remove-scenario)")
     ws.add_argument("--color", help="style: colour #rrggbb")
     ws.add_argument("--radius", type=float, help="style: point radius, px (0-40)")
     ws.add_argument("--weight", type=float, help="style: line width, px (0-20)")
     ws.add_argument("--fill-opacity", type=float, help="style: fill opacity 0-1")
     ws.add_argument("--yes", action="store_true", help="remove without asking")
-    ws.add_argument("--replace", action="store_true", help="import: replace layers and views of the same name")
+    ws.add_argument("--replace", action="store_true", help="import, add-scenario: replace layers, views and "
+                                                            "scenarios of the same name")
     ws.set_defaults(func=_workspace)
     return parser
 

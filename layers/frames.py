@@ -13,6 +13,7 @@ from typing import Any
 
 import geopandas as gpd
 
+from geo.network import active_network_key
 from layers.registry import all_specs, get
 from layers.spec import Kind, LayerSpec
 from layers.view import ViewState
@@ -47,13 +48,14 @@ def visible_layers(view: ViewState, layer_ids: tuple[str, ...] | None = None) ->
 
 
 @lru_cache(maxsize=128)
-def _frame(layer_id: str, revision: str, params: tuple[tuple[str, Any], ...]) -> gpd.GeoDataFrame:
+def _frame(layer_id: str, revision: str, params: tuple[tuple[str, Any], ...], network: str) -> gpd.GeoDataFrame:
     return get(layer_id).frame(**dict(params))
 
 
 def layer_frame(spec: LayerSpec, params: Mapping[str, Any] | None = None) -> gpd.GeoDataFrame:
-    """``spec.frame(**params)`` (EPSG:4326), cached per (layer, revision, params). Do not mutate the result."""
-    return _frame(spec.id, spec.revision, tuple(sorted((params or {}).items())))
+    """``spec.frame(**params)`` (EPSG:4326), cached per (layer, revision, params, what-if network). Do not mutate
+    the result."""
+    return _frame(spec.id, spec.revision, tuple(sorted((params or {}).items())), active_network_key())
 
 
 def clear() -> None:

@@ -35,6 +35,7 @@ __all__ = [
     "LANGS",
     "MAX_LAYERS",
     "MAX_QUERY_CHARS",
+    "MAX_SCENARIO_CHARS",
     "MEASURES",
     "MODES",
     "REGION_BOUNDS",
@@ -63,6 +64,7 @@ REGION_BOUNDS = (90.0, 15.0, 135.0, 45.0)
 ZOOM_RANGE = (3, 18)
 MAX_LAYERS = 64
 MAX_QUERY_CHARS = 200_000  # longer query strings are cut before parsing (then each list is bounded)
+MAX_SCENARIO_CHARS = 60  # a saved scenario's name (the workspace checks the rest when it is looked up)
 # RoadModel field -> (URL key, min, max, step): the road-access assumptions a view carries so that a shared
 # link, a saved view and `--view` on the command line reproduce the same figures.
 _URL_KEYS = {"speed_kmh": "speed", "detour_factor": "detour", "ends_min": "ends", "access_min": "access",
@@ -87,6 +89,7 @@ class ViewState:
     center: tuple[float, float] = DEFAULT_CENTER
     zoom: int = DEFAULT_ZOOM
     road: tuple[float, ...] = DEFAULT_ROAD  # ROAD_FIELDS values, in that order
+    scenario: str = ""  # the name of a what-if scenario saved in the workspace ("" for the network year)
     notices: tuple[str, ...] = field(default=(), compare=False)
 
     def road_model(self) -> RoadModel:
@@ -110,6 +113,7 @@ class ViewState:
             # Only assumptions that differ from the stated defaults, so ordinary links stay short.
             **{key: f"{value:g}" for (key, *_), value, default in zip(ROAD_FIELDS.values(), self.road, DEFAULT_ROAD,
                                                                       strict=True) if value != default},
+            **({"scenario": self.scenario} if self.scenario else {}),
         }
 
     def with_(self, **changes) -> ViewState:
@@ -211,6 +215,13 @@ def parse_view(
             except ValueError:
                 notices.append(f"ignored {key}={params[key][:40]!r}; expected a number from {lo:g} to {hi:g}")
     changes["road"] = tuple(road)
+    if params.get("scenario", "").strip():
+        name = params["scenario"].strip()
+        if len(name) <= MAX_SCENARIO_CHARS and name.isprintable():
+            changes["scenario"] = name
+        else:
+            notices.append(f"ignored scenario={name[:40]!r}; expected the name of a saved scenario "
+                           f"(at most {MAX_SCENARIO_CHARS} printable characters)")
     try:
         lon = finite_number(params.get("lon", str(view.center[0])))
         lat = finite_number(params.get("lat", str(view.center[1])))

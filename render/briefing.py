@@ -51,6 +51,7 @@ from data import read_derived
 from export.download import Download
 from export.files import ExportError
 from geo.crs import EQUAL_AREA, GEOD, WGS84, transformer
+from geo.network import active_network_key
 from geo.options import MAX_ORIGINS, MAX_THRESHOLDS
 from layers.catalogue.circles import circles_caption, english_names, road_assumptions
 from layers.credits import credits_line
@@ -255,8 +256,9 @@ def _to_map(geoms: np.ndarray, crs: CRS = MAP_CRS) -> np.ndarray:
 
 
 @lru_cache(maxsize=64)
-def _map_geometries(layer_id: str, revision: str, params: tuple[tuple[str, Any], ...]) -> np.ndarray:
-    """A layer's geometries in :data:`MAP_CRS`, cached beside the shared frame cache (same key)."""
+def _map_geometries(layer_id: str, revision: str, params: tuple[tuple[str, Any], ...], network: str) -> np.ndarray:
+    """A layer's geometries in :data:`MAP_CRS`, cached beside the shared frame cache (same key: ``network`` is the
+    what-if network's key)."""
     spec = get(layer_id)
     gdf = layer_frame(spec, dict(params))
     if spec.style.bands:
@@ -266,7 +268,8 @@ def _map_geometries(layer_id: str, revision: str, params: tuple[tuple[str, Any],
 
 def _layer_data(spec: LayerSpec, params: Mapping[str, Any]) -> tuple[gpd.GeoDataFrame, np.ndarray]:
     """A layer's frame (EPSG:4326, from :mod:`layers.frames`) and its geometries in :data:`MAP_CRS`."""
-    return layer_frame(spec, params), _map_geometries(spec.id, spec.revision, tuple(sorted(params.items())))
+    return layer_frame(spec, params), _map_geometries(spec.id, spec.revision, tuple(sorted(params.items())),
+                                                    active_network_key())
 
 
 @lru_cache(maxsize=4)

@@ -41,6 +41,7 @@ import layers
 from data import read_derived
 from geo import chinacoords
 from geo.crs import shift_geometry
+from geo.network import active_network_key
 from layers.frames import layer_frame
 from layers.i18n import fmt_number
 from layers.spec import LayerSpec, Style
@@ -208,10 +209,11 @@ map.on('moveend', sync);
 
 
 def base_map(basemap: str, center: tuple[float, float], zoom: int, *, height: str = "100%",
-             tianditu_key: str | None = None) -> folium.Map:
+             tianditu_key: str | None = None, sync_view: bool = True) -> folium.Map:
     """The constant part of the map for ``basemap``; ``center`` is (lon, lat) WGS-84, ``zoom`` a Leaflet zoom.
 
-    Unknown basemaps (or Tianditu without a key) fall back to the offline vector basemap.
+    Unknown basemaps (or Tianditu without a key) fall back to the offline vector basemap. ``sync_view`` writes
+    the map's centre and zoom into the page's URL as it moves (the main map; a second map on the page must not).
     """
     choice = basemaps(tianditu_key).get(basemap) or basemaps(tianditu_key)["offline"]
     lon, lat = center
@@ -234,7 +236,8 @@ def base_map(basemap: str, center: tuple[float, float], zoom: int, *, height: st
                                  prefix="GCJ-02" if choice.datum == "gcj02" else "WGS-84",
                                  empty_string="").add_to(m)
     dlon, dlat = GCJ_DELTA if choice.datum == "gcj02" else (0.0, 0.0)
-    m.add_child(_Script(_VIEW_SYNC_JS % {"dlon": dlon, "dlat": dlat}), name="mye_view_sync")
+    if sync_view:
+        m.add_child(_Script(_VIEW_SYNC_JS % {"dlon": dlon, "dlat": dlat}), name="mye_view_sync")
     # Leaflet 1.9's default prefix carries a national flag; planners' briefing screens get the plain name.
     m.add_child(_Script("map.attributionControl.setPrefix('Leaflet');"), name="mye_attribution")
     return offline_assets.localize(m)
@@ -517,7 +520,8 @@ L.circleMarker([%(lat).6f, %(lon).6f], {radius: 14, color: '#ff7f00', weight: 3,
 
 @lru_cache(maxsize=256)
 def _payload(layer_id: str, revision: str, params: tuple[tuple[str, Any], ...], lang: str, datum: str,
-             tolerance: float | None) -> str:
+             tolerance: float | None, network: str) -> str:
+    """A layer's GeoJSON for the web map; ``network`` is the what-if network's key (part of the cache key only)."""
     spec = layers.get(layer_id)
     gdf = layer_frame(spec, dict(params))
     if spec.style.bands:
@@ -542,7 +546,8 @@ def overlay_groups(
     groups, drawn, errors = [], [], []
     for spec, params in specs:
         try:
-            payload = _payload(spec.id, spec.revision, tuple(sorted(params.items())), lang, datum, tolerance)
+            payload = _payload(spec.id, spec.revision, tuple(sorted(params.items())), lang, datum, tolerance,
+                               active_network_key())
         except Exception as err:  # a layer whose data is missing must not take the whole map down
             errors.append((spec.id, f"{type(err).__name__}: {err}"))
             continue

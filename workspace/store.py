@@ -1,10 +1,11 @@
-"""The planner's workspace: user layers and named views in one GeoPackage (SQLite) file.
+"""The planner's workspace: user layers, named views and what-if scenarios in one GeoPackage (SQLite) file.
 
 The file is a standard GeoPackage (QGIS and ArcGIS open it): one feature table
 per user layer (``mye_user_<hex>``, EPSG:4326), plus ``mye_layers`` (name,
-title, style, fields, source file and system, import time) and ``mye_views``
-(name, :meth:`~layers.view.ViewState.to_query` string), both registered as
-attribute tables.
+title, style, fields, source file and system, import time), ``mye_views``
+(name, :meth:`~layers.view.ViewState.to_query` string) and ``mye_scenarios``
+(name, the scenario as JSON in the :mod:`geo.scenario` file schema; created on
+the first save, so older workspaces still open), registered as attribute tables.
 
 Durability: the database runs in WAL mode and every change is one
 ``BEGIN IMMEDIATE`` transaction, so a crash or a killed process leaves the
@@ -42,6 +43,8 @@ import shapely
 from platformdirs import user_data_dir
 
 from geo.crs import WGS84
+from geo.errors import ScenarioError
+from geo.scenario import Scenario, scenario_from_dict, scenario_to_dict
 from layers.registry import builtin_ids
 from workspace.errors import (
     BadNameError,
@@ -81,6 +84,10 @@ _BAD_NAME = re.compile(r"[,，:;/\\*?\"<>|\x00-\x1f\x7f]")
 _HIDDEN = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 _KINDS = ("point", "line", "polygon")
 
+_SCENARIO_TABLE = ("CREATE TABLE IF NOT EXISTS mye_scenarios (name TEXT NOT NULL PRIMARY KEY, body TEXT NOT NULL, "
+                   "saved_at TEXT NOT NULL)",
+                   "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description) VALUES "
+                   "('mye_scenarios', 'attributes', 'mye_scenarios', 'Middle Yangtze Explorer: what-if scenarios')")
 _SCHEMA = f"""
 PRAGMA application_id = {_GPKG_APPLICATION_ID};
 PRAGMA user_version = {_GPKG_USER_VERSION};
@@ -103,6 +110,7 @@ CREATE TABLE mye_layers (
   style TEXT NOT NULL, fields TEXT NOT NULL, source_file TEXT NOT NULL, source_crs TEXT NOT NULL,
   feature_count INTEGER NOT NULL, imported_at TEXT NOT NULL);
 CREATE TABLE mye_views (name TEXT NOT NULL PRIMARY KEY, query TEXT NOT NULL, saved_at TEXT NOT NULL);
+{";".join(_SCENARIO_TABLE)};
 INSERT INTO gpkg_contents (table_name, data_type, identifier, description)
   VALUES ('mye_layers', 'attributes', 'mye_layers', 'Middle Yangtze Explorer: user layers'),
          ('mye_views', 'attributes', 'mye_views', 'Middle Yangtze Explorer: saved views');
@@ -198,11 +206,13 @@ class UserLayer:
 
 
 class MergeReport(NamedTuple):
-    """What :meth:`Workspace.import_workspace` merged: layer and view names, and the damaged records it skipped."""
+    """What :meth:`Workspace.import_workspace` merged: layer, view and scenario names, and the damaged records it
+    skipped."""
 
     layers: list[str]
     views: list[str]
     notices: tuple[str, ...] = ()
+    scenarios: tuple[str, ...] | list[str] = ()
 
 
 @dataclass
@@ -294,7 +304,7 @@ class Workspace:
         if not self.path.exists():
             return []
         notices = self._records()[1]
-        views = self._view_records()[1]
+        views = self._view_records()[1] + self._scenario_records()[1]
         head = [f"{self.path}: the folder or file is read-only; the workspace is opened read-only (its layers are "
                 "shown, nothing can be imported or changed)"] if self.read_only() else []
         return head + notices + views
@@ -402,6 +412,48 @@ class Workspace:
             if con.execute("DELETE FROM mye_views WHERE name = ?", (name,)).rowcount == 0:
                 raise UnknownUserLayerError(f"{self.path.name}: no saved view {name!r}")
 
+    # ------------------------------------------------------------------------------------------ scenarios
+
+    def save_scenario(self, scenario: Scenario) -> None:
+        """Store (or overwrite) ``scenario`` under its name (a name as for views: :func:`check_name`)."""
+        name = check_name(scenario.name, "scenario")
+        body = json.dumps(scenario_to_dict(scenario), ensure_ascii=False, sort_keys=True)
+        with self._transaction() as con:
+            _create_scenarios(con)
+            con.execute("INSERT OR REPLACE INTO mye_scenarios (name, body, saved_at) VALUES (?, ?, ?)",
+                        (name, body, _now()))
+
+    def scenarios(self) -> dict[str, Scenario]:
+        """Saved scenarios: name -> :class:`~geo.scenario.Scenario`, oldest first; damaged ones are left out
+        (see :meth:`notices`)."""
+        return dict(self._scenario_records()[0])
+
+    def scenario(self, name: str) -> Scenario:
+        """The saved scenario ``name``."""
+        found = self.scenarios()
+        if name not in found:
+            raise UnknownUserLayerError(f"{self.path.name}: no saved scenario {name!r}"
+                                        + (f"; saved: {', '.join(found)}" if found else ""))
+        return found[name]
+
+    def _scenario_records(self) -> tuple[list[tuple[str, Scenario]], list[str]]:
+        if not self.path.exists() or not self._has_scenarios():
+            return [], []
+        return self._sound_rows("SELECT name, body FROM mye_scenarios ORDER BY saved_at, rowid", _scenario_from_row)
+
+    def _has_scenarios(self) -> bool:
+        with self._connect(write=False) as con:
+            return con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'mye_scenarios'"
+                               ).fetchone() is not None
+
+    def remove_scenario(self, name: str) -> None:
+        """Delete the saved scenario ``name``."""
+        if not self.path.exists() or not self._has_scenarios():
+            raise UnknownUserLayerError(f"{self.path.name}: no saved scenario {name!r}")
+        with self._transaction() as con:
+            if con.execute("DELETE FROM mye_scenarios WHERE name = ?", (name,)).rowcount == 0:
+                raise UnknownUserLayerError(f"{self.path.name}: no saved scenario {name!r}")
+
     # ------------------------------------------------------------------------------------ whole workspace
 
     def export_bytes(self) -> bytes:
@@ -463,7 +515,17 @@ class Workspace:
                     if not replace and con.execute("SELECT 1 FROM mye_views WHERE name = ?", (name,)).fetchone():
                         raise LayerExistsError(f"{label}: saved view {name!r} exists in the workspace already")
                     con.execute("INSERT OR REPLACE INTO mye_views VALUES (?, ?, ?)", (name, query, saved_at))
-        return MergeReport([la.name for la in incoming_layers], [v[0] for v in views], (*notices, *view_notices))
+                scenarios, scenario_notices = (_sound(con.execute("SELECT name, body, saved_at FROM src.mye_scenarios"),
+                                                      _incoming_scenario, label)
+                                               if "mye_scenarios" in tables else ([], []))
+                if scenarios:
+                    _create_scenarios(con)
+                for name, body, saved_at in scenarios:
+                    if not replace and con.execute("SELECT 1 FROM mye_scenarios WHERE name = ?", (name,)).fetchone():
+                        raise LayerExistsError(f"{label}: saved scenario {name!r} exists in the workspace already")
+                    con.execute("INSERT OR REPLACE INTO mye_scenarios VALUES (?, ?, ?)", (name, body, saved_at))
+        return MergeReport([la.name for la in incoming_layers], [v[0] for v in views],
+                           (*notices, *view_notices, *scenario_notices), [s[0] for s in scenarios])
 
     def integrity(self) -> str:
         """SQLite's ``PRAGMA integrity_check`` result (``"ok"`` when sound)."""
@@ -582,6 +644,31 @@ def _view_from_row(row: sqlite3.Row | tuple) -> tuple[str, str]:
     except UserDataError as err:
         raise WorkspaceError(f"saved view {str(name)[:60]!r} is damaged ({err}); skipped") from None
     return name, query
+
+
+def _create_scenarios(con: sqlite3.Connection) -> None:
+    """The scenarios table, in a workspace made before scenarios existed (inside the caller's transaction)."""
+    for statement in _SCENARIO_TABLE:
+        con.execute(statement.replace("EXISTS mye_scenarios", "EXISTS main.mye_scenarios", 1))
+
+
+def _scenario_from_row(row: sqlite3.Row | tuple) -> tuple[str, Scenario]:
+    name, body = row[0], row[1]
+    try:
+        _checked_text(name, "scenario")
+        if not isinstance(body, str):
+            raise BadNameError("its body is not text")
+        scenario = scenario_from_dict(json.loads(body))
+        if scenario.name != name:
+            raise BadNameError(f"it holds the scenario {scenario.name!r}")
+    except (UserDataError, ScenarioError, ValueError, RecursionError) as err:
+        raise WorkspaceError(f"saved scenario {str(name)[:60]!r} is damaged ({err}); skipped") from None
+    return name, scenario
+
+
+def _incoming_scenario(row: sqlite3.Row) -> tuple[str, str, str]:
+    name, scenario = _scenario_from_row(row)
+    return name, json.dumps(scenario_to_dict(scenario), ensure_ascii=False, sort_keys=True), str(row[2])
 
 
 def _incoming_layer(row: sqlite3.Row, *, tables: set[str]) -> UserLayer:

@@ -27,6 +27,7 @@ import shapely
 from data import DERIVED_DIR, read_source
 from data.build import features as _features
 from data.build.cnmaps import CNMAPS_SOURCE, boundary
+from data.build.counties import counties
 from data.build.io import coverage_simplify, points, source_join, write
 from data.build.south_china_sea import south_china_sea
 from geo.crs import EQUAL_AREA, WGS84, area_km2
@@ -178,8 +179,8 @@ def gtfs_feeds(out: Path) -> None:
         write_feed(net, out / f"gtfs_{label}.zip", year)
 
 
-STEPS: tuple[Callable[[Path], None], ...] = (cities, city_boundaries, provinces, south_china_sea, *_features.STEPS,
-                                              gtfs_feeds)
+STEPS: tuple[Callable[[Path], None], ...] = (cities, city_boundaries, provinces, south_china_sea, counties,
+                                             *_features.STEPS, gtfs_feeds)
 DERIVED_PATTERNS = ("*.geojson", "gtfs_*.zip")
 
 

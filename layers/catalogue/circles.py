@@ -12,6 +12,7 @@ from geo.crs import WGS84
 from geo.isochrones import NOMINAL_SPEED_KMH, isochrones_many, nominal_rings
 from geo.network import RoadModel, default_network
 from geo.options import Measure, RailFigure, engine_year
+from geo.road import crossing_basis
 from geo.station_circles import STATION_DISC_KM, station_circles
 from geo.traveltime import resolve_origin
 from layers.i18n import t
@@ -99,11 +100,13 @@ def build_isochrones(
     if _station_measure(mode, measure):
         gdf = station_circles(origins, tuple(minutes), year=engine_year(year), figure=figure)
         gdf["road_model"] = "none: station to station, rail time only"
+        gdf["road_crossings"] = "none: no road leg"
     else:
         gdf = isochrones_many(origins, tuple(minutes), year=engine_year(year), mode=mode, model=model, figure=figure)
         # The assumptions travel with the polygons into popups and exported files.
         gdf["road_model"] = (f"{model.speed_kmh:g} km/h, ×{model.detour_factor:g}, {model.ends_min:g} min in town, "
                              f"{model.access_min:g}+{model.egress_min:g} min, ≤{model.max_access_km:g} km")
+        gdf["road_crossings"] = crossing_basis(default_network(), engine_year(year))
     gdf["figure"] = figure.value if mode == "rail" else "none"
     gdf["measure"] = Measure.STATION.value if _station_measure(mode, measure) else Measure.DOOR.value
     kind_zh, kind_en = ("站到站圈", "station-to-station circle") if _station_measure(mode, measure) else (
@@ -134,6 +137,7 @@ def build_nominal_rings(
         gdf["mode"] = "nominal"
         gdf["figure"], gdf["measure"] = "none", "nominal"
         gdf["road_model"] = [f"none: straight line at {s:g} km/h" for s in gdf["speed_kmh"]]
+        gdf["road_crossings"] = "none: straight line"
         gdf["name_zh"] = [f"{gdf['origin'].iloc[0]} {m:.0f}分钟名义圈 (直线{s:.0f}km/h, 非路网)"
                           for m, s in zip(gdf["minutes"], gdf["speed_kmh"], strict=True)]
         gdf["name_en"] = [f"{_english(origin)} {m:.0f}-min nominal ring (straight line at {s:.0f} km/h, not network)"
@@ -196,14 +200,16 @@ ISOCHRONES = LayerSpec(
     style=Style(kind="polygon", color="#b30000", weight=1.0, fill_opacity=0.45, category_field="band",
                 categories=CIRCLE_COLORS, bands=("origin", "minutes")),
     fields=("origin", "minutes", "mode", "figure", "measure", "area_km2", "cities_reached", "population_reached",
-            "road_model"),
+            "population_basis", "road_model", "road_crossings"),
     field_titles={"origin": ("中心城市", "Origin"), "minutes": ("时间阈值 (分钟)", "Threshold (min)"),
                   "mode": ("方式", "Mode"), "figure": ("铁路时间口径", "Rail time"),
                   "measure": ("口径", "Measure"),
                   "cities_reached": ("覆盖城市 (分钟，口径见上)", "Cities reached (min, measure as above)"),
-                  "population_reached": ("覆盖人口 (2020)", "Population reached (2020)"),
+                  "population_reached": ("覆盖人口 (2020，口径见下)", "Population reached (2020, basis below)"),
+                  "population_basis": ("人口口径", "Population basis"),
                   "road_model": ("道路假设 (车速、绕行系数、进出站、接驳距离)",
-                                 "Road assumptions (speed, detour, board+leave, station reach)")},
+                                 "Road assumptions (speed, detour, board+leave, station reach)"),
+                  "road_crossings": ("过江 (长江大桥)", "Yangtze crossings (bridges)")},
     legend_fn=circle_legend, legend_title_fn=circle_legend_title, attribution=_SOURCE, default_visible=True,
     value_titles={"figure": {"fastest": ("最快班次 (时刻表)", "fastest scheduled (timetable)"),
                              "typical": ("典型 (含按班次频率的预期候车)", "typical (incl. expected wait)"),

@@ -71,6 +71,7 @@ def test_circle_panel_states_the_road_assumptions():
     captions = [c.value for c in at.caption]
     assert ("Road: 70 km/h, detour ×1.3, 17 min in town, 15 min to board, 10 min to leave, stations within 100 km"
             in captions)
+    assert any(c.startswith("People reached: 2020 census by county") for c in captions)
 
 
 def test_widget_changes_reach_the_url(default_app):
@@ -231,3 +232,14 @@ def test_the_app_starts_with_a_damaged_workspace_record(tmp_path, monkeypatch):
     assert at.checkbox(key="layer_user.good").value is True and at.checkbox(key="layer_cities").value is True
     assert "user.bad" not in params(at)["layers"].split(",")
     assert any("record 'bad' is damaged" in w.value.replace("\\", "") for w in at.warning)
+
+
+def test_plan_target_panel_shows_the_people_reached_in_both_languages():
+    at = run()
+    labels = {m.label: m.value for m in at.metric}
+    assert "1 小时内到达中心城市的人口" in labels and labels["1 小时内到达中心城市的人口"].endswith("%")
+    assert any("区县" in c.value and "km 网格" in c.value for c in at.caption)
+    at.radio(key="lang").set_value("en").run()
+    labels = {m.label: m.value for m in at.metric}
+    assert {"People within 1 h of a core", "People within 2 h of every member city"} <= set(labels)
+    assert any("by county" in c.value for c in at.caption)

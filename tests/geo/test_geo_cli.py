@@ -115,3 +115,25 @@ def test_too_many_origins_exit_2(src: Path, tmp_path: Path) -> None:
     res = run("isochrone", "--origin", *(f"{114 + i / 10:.1f},30.5" for i in range(9)), "--sources", src,
               "--out", tmp_path / "x.geojson")
     assert res.returncode == 2 and res.stderr.strip().splitlines() == ["error: at most 8 origins, got 9"]
+
+
+def test_road_matrix_of_the_project_crosses_the_yangtze_on_bridges(tmp_path: Path) -> None:
+    """``--kind road``: road only, seat to seat; 荆州 (north bank, no located bridge nearby) to 长沙 goes round by a
+    bridge, so it is slower than the straight-line model, while 荆州–宜昌 (same bank) is not."""
+    from geo.network import RoadModel, default_network, geodesic_km
+
+    out = tmp_path / "road.csv"
+    res = run("matrix", "--kind", "road", "--year", "2015", "--out", out)
+    assert res.returncode == 0, res.stderr
+    assert "road minutes, network year 2015" in res.stdout
+    m = pd.read_csv(out, index_col=0)
+    net, model = default_network(), RoadModel()
+    places = net.places.set_index("name_zh")
+
+    def straight(a: str, b: str) -> float:
+        return round(float(model.road_min(geodesic_km(places.at[a, "lon"], places.at[a, "lat"], places.at[b, "lon"],
+                                                      places.at[b, "lat"]))), 1)
+
+    assert m.loc["荆州", "长沙"] > straight("荆州", "长沙") + 15
+    assert m.loc["荆州", "宜昌"] == pytest.approx(straight("荆州", "宜昌"), abs=0.05)
+    assert m.loc["长沙", "荆州"] == m.loc["荆州", "长沙"]

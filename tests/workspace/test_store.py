@@ -145,7 +145,7 @@ def test_a_killed_import_leaves_the_workspace_sound_and_the_earlier_layers(tmp_p
     assert [la.name for la in ws.layers()] == ["earlier"]
     assert len(ws.read("earlier")) == 3
     tables = {str(n) for n, _ in pyogrio.list_layers(ws_path)}
-    assert tables == {ws.layer("earlier").table, "mye_layers", "mye_views"}
+    assert tables == {ws.layer("earlier").table, "mye_layers", "mye_views", "mye_scenarios"}
     import_file(FIXTURES / "parks_gbk.zip", "doomed", workspace=ws)  # the name is free, the file writable
     assert ws.integrity() == "ok"
 

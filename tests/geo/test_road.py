@@ -1,0 +1,119 @@
+"""The Yangtze as a road barrier (geo.road) on a synthetic river with hand-placed bridges.
+
+Layout (WGS-84): the synthetic network of test_network (鄂州 at (115.2, 30.0), 黄石 at (115.2, 29.5), both seats
+and stations) and a straight river along 29.75° N from 113° E to 117° E, flowing east, so 鄂州 is on the left
+(north) bank and 黄石 on the right. With ``MODEL`` (1 road km per minute, no urban ends) road minutes are km.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from test_network import MODEL, write_sources
+
+from geo.crs import GEOD, WGS84, area_km2
+from geo.isochrones import isochrones
+from geo.network import RailNetwork
+from geo.road import RiverBarrier
+from geo.traveltime import travel_time_matrix, travel_times
+
+RIVER = np.array([[113.0, 29.75], [114.0, 29.75], [115.0, 29.75], [116.0, 29.75], [117.0, 29.75]])
+EZHOU, HUANGSHI = (115.2, 30.0), (115.2, 29.5)
+SOUTH = shapely.box(110.0, 25.0, 120.0, 29.75)  # the right bank of the synthetic river, near the cities
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return GEOD.inv(a[0], a[1], b[0], b[1])[2] / 1000.0
+
+
+def _bridges(*rows: tuple[str, float, float, int | None]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["bridge_id", "lon", "lat", "opened_year"])
+
+
+def _net(tmp_path, *bridges: tuple[str, float, float, int | None]) -> RailNetwork:
+    net = RailNetwork.from_sources(sources_dir=write_sources(tmp_path))
+    net.barrier = RiverBarrier(river=RIVER, bridges=_bridges(*bridges))
+    return net
+
+
+def test_banks_of_the_synthetic_river() -> None:
+    barrier = RiverBarrier(river=RIVER, bridges=_bridges())
+    np.testing.assert_array_equal(barrier.bank([115.2, 115.2, 113.5, 116.9], [30.0, 29.5, 29.8, 29.7]), [0, 1, 0, 1])
+
+
+def test_one_bridge_road_time_is_the_two_legs(tmp_path) -> None:
+    """鄂州 -> 黄石 crosses only at the one bridge, 0.8° east: the time is the two geodesic legs at 1 km/min."""
+    bridge = (116.0, 29.75)
+    net = _net(tmp_path, ("b1", *bridge, 2000))
+    legs = _km(EZHOU, bridge) + _km(bridge, HUANGSHI)  # 79.8 + 79.8 km
+    assert legs > _km(EZHOU, HUANGSHI) + 100  # the straight line is 55 km: the detour is real
+    tt = travel_times("鄂州", mode="road", year=2026, model=MODEL, network=net)
+    assert tt.places.at["黄石", "road_min"] == pytest.approx(legs, rel=1e-9)
+    road = travel_time_matrix(kind="road", year=2026, model=MODEL, network=net)
+    assert road.at["鄂州", "黄石"] == pytest.approx(legs, rel=1e-9)
+    assert road.at["鄂州", "武汉"] == pytest.approx(_km(EZHOU, (114.0, 30.0)), rel=1e-9)  # same bank: straight
+
+
+def test_a_bridge_opening_changes_the_time_between_years(tmp_path) -> None:
+    """A bridge straight between the cities opens in 2020: 2015 drives round by the old one, 2026 goes straight."""
+    net = _net(tmp_path, ("old", 116.0, 29.75, 2000), ("new", 115.2, 29.75, 2020))
+    before = travel_time_matrix(kind="road", year=2015, model=MODEL, network=net).at["鄂州", "黄石"]
+    after = travel_time_matrix(kind="road", year=2026, model=MODEL, network=net).at["鄂州", "黄石"]
+    assert before == pytest.approx(_km(EZHOU, (116.0, 29.75)) + _km((116.0, 29.75), HUANGSHI), rel=1e-9)
+    assert after == pytest.approx(_km(EZHOU, HUANGSHI), rel=1e-6)
+    assert before - after > 100
+
+
+def test_no_bridge_open_means_no_road_across(tmp_path) -> None:
+    net = _net(tmp_path, ("future", 115.2, 29.75, 2030))
+    assert np.isinf(travel_time_matrix(kind="road", year=2026, model=MODEL, network=net).at["鄂州", "黄石"])
+    assert travel_time_matrix(kind="road", year="planned", model=MODEL, network=net).at["鄂州", "黄石"] == (
+        pytest.approx(_km(EZHOU, HUANGSHI), rel=1e-6))
+
+
+def test_isochrone_does_not_jump_the_river_without_a_bridge_in_reach(tmp_path) -> None:
+    """60 min (60 km) from 鄂州, 28 km from the river: nothing south of it unless a bridge is within 60 km."""
+    far = _net(tmp_path / "far", ("far", 117.0, 29.75, 2000))  # 180 km away
+    near = _net(tmp_path / "near", ("near", 115.2, 29.75, 2000))  # 27.7 km due south
+    south_far = area_km2(isochrones("鄂州", [60], mode="road", model=MODEL, network=far).geometry
+                         .intersection(SOUTH))
+    gdf = isochrones("鄂州", [60], mode="road", model=MODEL, network=near)
+    south_near = area_km2(gdf.geometry.intersection(SOUTH))
+    assert south_far[0] < 1.0  # km²: no more than the river line's own width of rounding
+    # Across the bridge: a disc of the 32.3 km left, its southern half (the bridge sits on the river line).
+    left = 60.0 - _km(EZHOU, (115.2, 29.75))
+    assert south_near[0] == pytest.approx(np.pi * left**2 / 2, rel=0.02)
+    # North of the river the circle is the plain disc cut at the river, whichever bridges there are.
+    north = area_km2(gdf.geometry.difference(SOUTH))
+    disc = area_km2(isochrones("鄂州", [60], mode="road", model=MODEL,
+                               network=RailNetwork.from_sources(sources_dir=write_sources(tmp_path / "none")))
+                    .geometry)
+    assert north[0] < disc[0] - 1000  # the part of the disc beyond the river is gone
+    assert gdf.crs == WGS84
+
+
+def test_rail_circle_station_discs_stay_on_their_bank(tmp_path) -> None:
+    """A station disc near the river is cut at the river too; the circle's area shrinks, its cities do not."""
+    net = _net(tmp_path / "b", ("far", 117.0, 29.75, 2000))
+    plain = RailNetwork.from_sources(sources_dir=write_sources(tmp_path / "p"))
+    cut = isochrones("武汉", [90], model=MODEL, network=net)
+    full = isochrones("武汉", [90], model=MODEL, network=plain)
+    assert cut["area_km2"][0] < full["area_km2"][0]
+    # 黄石 is reached by rail (鄂州站 -> 黄石站), not by a road across the river: still within 90 minutes.
+    assert "黄石" in cut["cities_reached"][0]
+
+
+def test_project_bridges_make_2015_and_now_differ() -> None:
+    """杨泗港长江大桥 (opened 2019) on the project's Yangtze: a trip across it from 汉阳 to 武昌 goes round by 白沙洲
+    or the 1957 bridge in 2015 and straight over it today; both ends are on the banks the river line gives them."""
+    from geo.network import default_network
+
+    barrier = default_network().barrier
+    hanyang, wuchang = (114.245, 30.52), (114.275, 30.50)
+    np.testing.assert_array_equal(barrier.bank([hanyang[0], wuchang[0]], [hanyang[1], wuchang[1]]), [0, 1])
+    before, now = (float(barrier.road_km(*hanyang, *wuchang, y)[0, 0]) for y in (2015, 2026))
+    bridge = barrier.bridges.set_index("bridge_id").loc["yangsigang", ["lon", "lat"]].to_numpy(float)
+    assert now == pytest.approx(_km(hanyang, tuple(bridge)) + _km(tuple(bridge), wuchang), rel=1e-9)
+    assert before > now + 3  # km
