@@ -228,8 +228,9 @@ def _run(args: argparse.Namespace) -> None:
         if args.out.suffix.lower() != ".csv":
             raise BadOptionError(f"--out must end in .csv, got {args.out.name!r}")
         travel_time_matrix(kind=args.kind, figure=figure, **kw).round(1).to_csv(args.out, encoding="utf-8")
-        what = {"door": "door to door", "rail": "station to station", "road": "road only"}.get(args.kind, args.kind)
-        print(f"wrote {args.out} ({args.kind} minutes, {what}, rail figure {figure}, network year {year})")
+        what = {"door": "door to door", "rail": "station to station"}.get(args.kind)
+        figure_note = f"; {what}, rail figure {figure}" if what else ""
+        print(f"wrote {args.out} ({args.kind} minutes, network year {year}{figure_note})")
     elif args.command == "surface":
         _write_surface(args, origins, minutes, kw)
     elif args.command == "gtfs":
