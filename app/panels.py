@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from export.tables import matrix_title, target_table
 from geo.network import RoadModel, active_network_key
 from geo.options import engine_year
 from geo.population import BASIS_EN, BASIS_ZH
@@ -17,23 +18,27 @@ from layers.i18n import escape_markdown, fmt_minutes, fmt_number, t, widget_key
 from layers.spec import Kind, LayerSpec
 from layers.view import ROAD_FIELDS, ViewState
 
-__all__ = ["circle_panel", "circle_table", "plan_reach_panel", "tables_panel"]
+__all__ = ["MATRICES", "circle_panel", "circle_table", "plan_reach_panel", "tables_panel"]
 
 TARGETS = ("core_commute", "member_pairs", "neighbour_cores")
-_TABLE_COLUMNS = ("core", "city", "city_a", "city_b", "neighbour", "door_min", "door_ok", "rail_min", "rail_ok")
+MATRICES = ("door", "rail", "typical")  # door to door (the view's figure), then both station-to-station figures
 
 
 @st.cache_data(show_spinner=False)
-def _tables(year: str, model_items: tuple[tuple[str, float], ...], network: str) -> dict[str, pd.DataFrame]:
-    """Plan-target verdicts and door/rail matrices (minutes) for a network year and access model; ``network`` is
-    the what-if network's key (the computation reads it from :func:`geo.network.default_network`)."""
+def _tables(year: str, model_items: tuple[tuple[str, float], ...], network: str,
+            figure: str) -> dict[str, pd.DataFrame]:
+    """Plan-target verdicts and the door (rail ``figure``), fastest and typical rail matrices (minutes) for a
+    network year and access model; ``network`` is the what-if network's key (the computation reads it from
+    :func:`geo.network.default_network`)."""
     from geo.traveltime import plan_targets, travel_time_matrix
 
     kw = {"year": engine_year(year), "model": RoadModel(**dict(model_items))}
-    targets = plan_targets(**kw)
+    targets = plan_targets(figure=figure, **kw)
     return {"core_commute": targets.core_commute, "member_pairs": targets.member_pairs,
             "neighbour_cores": targets.neighbour_cores,
-            "door": travel_time_matrix(kind="door", **kw), "rail": travel_time_matrix(kind="rail", **kw)}
+            "door": travel_time_matrix(kind="door", figure=figure, **kw),
+            "rail": travel_time_matrix(kind="rail", **kw),
+            "typical": travel_time_matrix(kind="rail", figure="typical", **kw)}
 
 
 @st.cache_data(show_spinner=False)
@@ -80,9 +85,11 @@ def circle_panel(visible: list[tuple[LayerSpec, dict[str, Any]]], view: ViewStat
         table = circle_table(gdf, lang)
         st.dataframe(table, hide_index=True, width="stretch", column_order=_circle_order(lang),
                      column_config=_circle_columns(lang))
-        if params["mode"] != "nominal":
-            st.caption(road_assumptions(params["model"], lang))
-        st.caption(t("population_basis", lang, basis=BASIS_ZH if lang == "zh" else BASIS_EN))
+        if params["mode"] == "road" or (params["mode"] == "rail" and params["measure"] != "station"):
+            st.caption(road_assumptions(params["model"], lang))  # station-to-station circles take no road leg
+        basis = (t("station_population_basis", lang) if params["mode"] == "rail" and params["measure"] == "station"
+                 else BASIS_ZH if lang == "zh" else BASIS_EN)
+        st.caption(t("population_basis", lang, basis=basis))
         st.download_button(t("download_csv", lang), table.to_csv(index=False).encode("utf-8-sig"),
                            file_name=f"{spec.id}.csv", mime="text/csv", key=f"dl_{spec.id}")
 
@@ -111,6 +118,7 @@ def circle_table(gdf: pd.DataFrame, lang: str) -> pd.DataFrame:
     def name(zh: str) -> str:
         return zh if lang == "zh" else en.get(zh, zh)
 
+    station = "measure" in gdf and (gdf["measure"] == "station").any()
     rows = []
     for _, r in gdf.sort_values(["origin", "minutes"], kind="stable").iterrows():
         reached = json.loads(r["reached"])
@@ -121,28 +129,17 @@ def circle_table(gdf: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("col_area_km2", lang): round(float(r["area_km2"])),
             t("col_n_cities", lang): len(reached),
             t("col_population", lang): fmt_number(r.get("population_reached"), lang),
-            t("col_cities", lang): cities or t("no_cities", lang),
+            t("col_cities_station" if station else "col_cities", lang): cities or t("no_cities", lang),
         })
     return pd.DataFrame(rows)
-
-
-def _translated(df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    en = english_names()
-    out = df.copy()
-    for col in ("core", "city", "city_a", "city_b", "neighbour"):
-        if col in out and lang == "en":
-            out[col] = out[col].map(lambda n: en.get(n, n))
-    for col in ("door_min", "rail_min"):
-        if col in out:
-            out[col] = out[col].round(0)
-    return out.rename(columns={c: t(f"col_{c}", lang) for c in _TABLE_COLUMNS if c in out})
 
 
 def tables_panel(view: ViewState, lang: str) -> None:
     """Plan-target verdicts and the travel-time matrix: sortable tables, each downloadable as CSV."""
     st.subheader(t("tables", lang))
     try:
-        tables = _tables(view.year, tuple(zip(ROAD_FIELDS, view.road, strict=True)), active_network_key())
+        tables = _tables(view.year, tuple(zip(ROAD_FIELDS, view.road, strict=True)), active_network_key(),
+                         view.figure)
     except Exception as err:  # missing rail data must leave the map usable
         st.warning(escape_markdown(t("circles_unavailable", lang) + f" ({err})"))
         return
@@ -153,20 +150,23 @@ def tables_panel(view: ViewState, lang: str) -> None:
                       horizontal=True, label_visibility="collapsed",
                       format_func=lambda k: t(f"target_{k}", lang) if k in TARGETS else t("matrix", lang))
     if choice == "matrix":
-        kind = st.radio(t("matrix_kind", lang), ("door", "rail"), format_func=lambda k: t(f"matrix_{k}", lang),
-                        horizontal=True, key=widget_key("matrix_kind", lang))
+        # Keyed per language and figure: a keyed radio keeps the labels of its first render.
+        kind = st.radio(t("matrix_kind", lang), MATRICES, format_func=lambda k: matrix_title(k, view.figure, lang),
+                        horizontal=True, key=widget_key(f"matrix_kind_{view.figure}", lang))
         shown = tables[kind].round(0)
         if lang == "en":
             en = english_names()
             shown = shown.rename(index=lambda n: en.get(n, n), columns=lambda n: en.get(n, n))
+        st.caption(matrix_title(kind, view.figure, lang))
         st.dataframe(shown, width="stretch", height=380)
-        csv, name = shown.to_csv(), f"matrix_{kind}_{view.year}.csv"
+        figure = view.figure if kind == "door" else "fastest" if kind == "rail" else "typical"
+        csv, name = shown.to_csv(), f"matrix_{'door' if kind == 'door' else 'rail'}_{figure}_{view.year}.csv"
     else:
         df = tables[choice]
         ok = df["door_ok" if "door_ok" in df else "rail_ok"]
         st.caption(t("targets_met", lang, ok=int(ok.sum()), n=len(df)))
-        shown = _translated(df, lang)
+        shown = target_table(df, lang, view.figure)
         st.dataframe(shown, hide_index=True, width="stretch", height=300)
-        csv, name = shown.to_csv(index=False), f"targets_{choice}_{view.year}.csv"
+        csv, name = shown.to_csv(index=False), f"targets_{choice}_{view.figure}_{view.year}.csv"
     st.download_button(t("download_csv", lang), csv.encode("utf-8-sig"), file_name=name, mime="text/csv",
                        key="dl_table")

@@ -10,7 +10,7 @@ from app import state
 from app.mydata import sidebar as mydata_sidebar
 from layers.i18n import LANG_NAMES, escape_markdown, t
 from layers.spec import GROUP_TITLES, Group
-from layers.view import BASEMAPS, DEFAULT_LAYERS, MODES, ROAD_FIELDS, YEARS
+from layers.view import BASEMAPS, DEFAULT_LAYERS, FIGURES, MEASURES, MODES, ROAD_FIELDS, YEARS
 from render import webmap as fm
 from workspace import Workspace
 
@@ -61,6 +61,13 @@ def sidebar(cities: pd.DataFrame, lang: str, workspace: Workspace) -> None:
         state.language_widget(st.radio, "mode", lang, t("mode", lang), list(MODES), lambda m: t(f"mode_{m}", lang))
         state.language_widget(st.selectbox, "year", lang, t("year", lang), list(YEARS),
                               lambda y: t(f"year_{y}", lang))
+        # The rail figure also sets the door-to-door tables, so it stays open in every mode; station-to-station
+        # circles exist on the rail network only.
+        state.language_widget(st.radio, "figure", lang, t("figure", lang), list(FIGURES),
+                              lambda f: t(f"figure_{f}", lang), help=t("figure_help", lang))
+        state.language_widget(st.radio, "measure", lang, t("measure", lang), list(MEASURES),
+                              lambda m: t(f"measure_{m}", lang), help=t("measure_help", lang),
+                              disabled=ss.mode != "rail")
         with st.popover(t("assumptions", lang), width="stretch"):
             for key, (_, lo, hi, step) in ROAD_FIELDS.items():
                 st.number_input(t(key, lang), min_value=lo, max_value=hi, step=step, key=key)

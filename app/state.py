@@ -44,6 +44,7 @@ def seed(view: ViewState) -> None:
         ss.notices.append(t("tianditu_no_key", view.lang))
         view = view.with_(basemap="offline")
     ss.lang, ss.basemap, ss.mode, ss.year = view.lang, view.basemap, view.mode, view.year
+    ss.figure, ss.measure = view.figure, view.measure
     ss.scenario = view.scenario
     for lid in known_layers():
         ss[f"layer_{lid}"] = lid in view.layers
@@ -108,8 +109,8 @@ def current_view() -> ViewState:
     center, zoom = map_extent()
     return ViewState(layers=tuple(lid for lid in known_layers() if ss.get(f"layer_{lid}", False)),
                      origins=tuple(ss.origins), minutes=minutes or ViewState().minutes, mode=ss.mode, year=ss.year,
-                     basemap=ss.basemap, lang=ss.lang, center=center, zoom=zoom,
-                     road=tuple(float(ss[k]) for k in ROAD_FIELDS), scenario=ss.get("scenario", ""))
+                     figure=ss.figure, measure=ss.measure, basemap=ss.basemap, lang=ss.lang, center=center,
+                     zoom=zoom, road=tuple(float(ss[k]) for k in ROAD_FIELDS), scenario=ss.get("scenario", ""))
 
 
 def sync_url(view: ViewState) -> None:

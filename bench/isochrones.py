@@ -4,7 +4,8 @@ Run from the project root: ``python bench/isochrones.py [--repeat N]`` or ``pyth
 Prints ``name: value`` lines
 (milliseconds are wall-clock, best of N, warm caches); the last line is ``speedup_vs_baseline``.
 Ours computes the nine circles the way the map layer asks for them, in one call for the three
-cores (:func:`geo.isochrones.isochrones_many`); the same nine with one call per core are printed too.
+cores (:func:`geo.isochrones.isochrones_many`); the same nine with one call per core are printed too, and
+the nine circles and the matrix in the typical rail figure, and the nine station-to-station circles.
 Warm means the routing is cached; the geometry is built anew on every call.
 
 The baseline is how most users would write it, on identical inputs (the same routing graph,
@@ -41,6 +42,7 @@ from geo.crs import EQUAL_AREA, WGS84
 from geo.isochrones import isochrones, isochrones_many
 from geo.network import CURRENT_YEAR, DEFAULT_TRANSFER_MIN, RailNetwork, RoadModel, default_network
 from geo.road import place_station_road_km
+from geo.station_circles import station_circles
 from geo.traveltime import resolve_origin, travel_time_matrix
 
 CORES = ("武汉", "长沙", "南昌")
@@ -153,6 +155,9 @@ def main(argv: list[str] | None = None) -> None:
         "ours": ours,
         "one_by_one": lambda: [isochrones(c, MINUTES, model=model, network=net) for c in CORES],
         "matrix": lambda: travel_time_matrix(kind="door", model=model, network=net),
+        "typical": lambda: isochrones_many(CORES, MINUTES, model=model, network=net, figure="typical"),
+        "matrix_typical": lambda: travel_time_matrix(kind="door", model=model, network=net, figure="typical"),
+        "station": lambda: station_circles(CORES, MINUTES, network=net),
         "baseline": baseline,
     }, args.repeat)
     nine_ms, one_by_one_ms, matrix_ms, base_ms = (best[k] for k in ("ours", "one_by_one", "matrix", "baseline"))
@@ -165,6 +170,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"nine_circles_warm_ms: {nine_ms:.2f}")
     print(f"nine_circles_one_origin_per_call_ms: {one_by_one_ms:.2f}")
     print(f"matrix_warm_ms: {matrix_ms:.2f}")
+    # The same with the typical rail figure (its own graph), and the nine station-to-station circles.
+    print(f"nine_circles_typical_warm_ms: {best['typical']:.2f}")
+    print(f"matrix_typical_warm_ms: {best['matrix_typical']:.2f}")
+    print(f"nine_station_circles_warm_ms: {best['station']:.2f}")
     print(f"baseline_nine_circles_ms: {base_ms:.1f}")
     print(f"area_diff_max_pct: {diff_pct:.3f}")
     print(f"population_diff_max_pct: {people_pct:.3f}")

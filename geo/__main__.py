@@ -1,7 +1,7 @@
 """Command line for the travel-time engine (minutes, EPSG:4326 outputs).
 
     python -m geo isochrone --origin 武汉 [长沙 ...] --minutes 60 120 180 [--year 2015|2026|planned]
-                            [--mode rail|road] --out FILE.geojson|FILE.gpkg
+                            [--mode rail|road] [--measure door|station] --out FILE.geojson|FILE.gpkg
     python -m geo matrix [--year Y] [--kind door|rail|road] --out FILE.csv   # road: road only, year's bridges
     python -m geo targets [--year Y]
     python -m geo gtfs [--year Y] --out FEED.zip      # the year's rail network as a GTFS feed
@@ -9,6 +9,9 @@
                           --out FILE.tif [--contours FILE.gpkg|FILE.geojson] [--minutes 60 120 180]
     python -m geo compare [--base now|FILE] --scenario FILE|YEAR --origin 武汉 [...] [--minutes 60 120 180]
                           [--out FILE.gpkg|FILE.geojson] [--table FILE.csv|FILE.xlsx]
+
+``--figure fastest|typical`` (isochrone, matrix, targets) picks the rail figure: the fastest scheduled train
+(default) or the typical trip with each boarding's expected wait (see geo.network).
 
 Every command but compare takes ``--scenario FILE`` (JSON or YAML, see :mod:`geo.scenario`): the network is
 then that scenario's, over its own year.
@@ -31,10 +34,11 @@ import pyogrio.errors
 from geo.errors import BadOptionError, BadThresholdError, GeoInputError
 from geo.gtfs import write_feed
 from geo.isochrones import DEFAULT_MINUTES, isochrones_many
-from geo.network import CURRENT_YEAR, DEFAULT_TRANSFER_MIN, RoadModel, check_year, default_network
-from geo.options import MAX_ORIGINS, MAX_THRESHOLDS, engine_year, finite_number
+from geo.network import CURRENT_YEAR, DEFAULT_TRANSFER_MIN, RoadModel, check_figure, check_year, default_network
+from geo.options import MAX_ORIGINS, MAX_THRESHOLDS, Measure, RailFigure, engine_year, finite_number
 from geo.population import BASIS_EN, plan_reach, surface_population
 from geo.scenario import apply, load_scenario
+from geo.station_circles import STATION_DISC_KM, station_circles
 from geo.surface import DEFAULT_RESOLUTION_KM, travel_time_surface, write_geotiff
 from geo.traveltime import MATRIX_KINDS, MODES, plan_targets, travel_time_matrix
 
@@ -66,6 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--detour", type=float, default=RoadModel.detour_factor, help="road km per geodesic km")
     common.add_argument("--town-min", type=float, default=RoadModel.ends_min,
                         help="minutes of town driving at the two ends of a road trip between city centres")
+    common.add_argument("--figure", default=RailFigure.FASTEST.value,
+                        help=f"rail figure, one of {', '.join(RailFigure)}: fastest scheduled (default) or typical "
+                             "(with the wait expected from each service's frequency)")
 
     p = argparse.ArgumentParser(prog="python -m geo", description="Middle Yangtze travel-time engine")
     sub = p.add_subparsers(dest="command", required=True)
@@ -75,6 +82,9 @@ def _parser() -> argparse.ArgumentParser:
     iso.add_argument("--minutes", nargs="+", default=[f"{m:g}" for m in DEFAULT_MINUTES],
                      help=f"1 to {MAX_THRESHOLDS} thresholds in minutes")
     iso.add_argument("--mode", choices=MODES, default="rail")
+    iso.add_argument("--measure", default=Measure.DOOR.value,
+                     help=f"one of {', '.join(Measure)}: door to door (default) or station to station (rail time "
+                          f"from the main stations, a {STATION_DISC_KM:g} km disc per station reached; rail mode)")
     iso.add_argument("--out", type=Path, required=True, help="output .geojson or .gpkg")
     mat = sub.add_parser("matrix", parents=[common], help="write the city-to-city minutes matrix (CSV)")
     mat.add_argument("--kind", choices=MATRIX_KINDS, default="door",
@@ -168,6 +178,12 @@ def _run(args: argparse.Namespace) -> None:
                 _check_out(path)
     if args.command in ("isochrone", "compare", "surface"):
         minutes, origins = _minutes(args.minutes), _origins(args.origin)
+    figure = check_figure(args.figure)
+    if args.command == "isochrone":
+        if args.measure not in tuple(Measure):
+            raise BadOptionError(f"--measure must be one of {', '.join(Measure)}, got {args.measure[:40]!r}")
+        if args.measure == Measure.STATION and args.mode != "rail":
+            raise BadOptionError("--measure station needs --mode rail (station-to-station circles are rail time)")
     if args.command == "surface":
         _check_surface_args(args)
     net, year = _network(args)
@@ -193,20 +209,28 @@ def _run(args: argparse.Namespace) -> None:
         driver = _VECTOR_DRIVERS.get(args.out.suffix.lower())
         if driver is None:
             raise BadOptionError(f"--out must end in .geojson or .gpkg, got {args.out.name!r}")
-        gdf = isochrones_many(origins, minutes, mode=args.mode, **kw)
+        if args.measure == Measure.STATION:
+            gdf = station_circles(origins, minutes, year=year, figure=figure, transfer_min=args.transfer_min,
+                                  network=net)
+        else:
+            gdf = isochrones_many(origins, minutes, mode=args.mode, figure=figure, **kw)
+        gdf["figure"] = figure if args.mode == "rail" else "none"
+        gdf["measure"] = args.measure
         try:
             gdf.to_file(args.out, driver=driver, engine="pyogrio")
         except pyogrio.errors.DataSourceError as err:
             raise BadOptionError(f"--out {args.out}: cannot write ({err})") from None
         for row in gdf.itertuples():
-            print(f"{row.origin} {row.minutes:g} min ({row.mode}, {row.year}): {row.area_km2:,.0f} km², "
-                  f"{row.n_cities_reached} cities, {row.population_reached:,.0f} people")
+            print(f"{row.origin} {row.minutes:g} min ({row.mode}, {row.year}, {row.figure}, {row.measure}): "
+                  f"{row.area_km2:,.0f} km², {row.n_cities_reached} cities, {row.population_reached:,.0f} people")
         print(f"(people: {BASIS_EN})")
     elif args.command == "matrix":
         if args.out.suffix.lower() != ".csv":
             raise BadOptionError(f"--out must end in .csv, got {args.out.name!r}")
-        travel_time_matrix(kind=args.kind, **kw).round(1).to_csv(args.out, encoding="utf-8")
-        print(f"wrote {args.out} ({args.kind} minutes, network year {year})")
+        travel_time_matrix(kind=args.kind, figure=figure, **kw).round(1).to_csv(args.out, encoding="utf-8")
+        what = {"door": "door to door", "rail": "station to station"}.get(args.kind)
+        figure_note = f"; {what}, rail figure {figure}" if what else ""
+        print(f"wrote {args.out} ({args.kind} minutes, network year {year}{figure_note})")
     elif args.command == "surface":
         _write_surface(args, origins, minutes, kw)
     elif args.command == "gtfs":
@@ -215,7 +239,7 @@ def _run(args: argparse.Namespace) -> None:
         write_feed(net, args.out, year)
         print(f"wrote {args.out}")
     else:
-        _print_targets(plan_targets(**kw))
+        _print_targets(plan_targets(figure=figure, **kw))
         _print_plan_reach(plan_reach(**kw))
 
 
@@ -254,16 +278,20 @@ def _write_surface(args: argparse.Namespace, origins: list, minutes: list[float]
 def _print_targets(t) -> None:
     fmt = {"float_format": lambda v: f"{v:.0f}", "na_rep": "—", "index": False}
     with pd.option_context("display.width", 200, "display.unicode.east_asian_width", True):
-        print(f"Plan targets, network year {t.year} (minutes; door = seat to seat, rail = main station to station)")
+        print(f"Plan targets, network year {t.year} (minutes; door_min = seat to seat with the {t.figure} rail "
+              "figure; rail_min = fastest scheduled, station to station; typical_min = typical, incl. expected wait, "
+              "station to station)")
         print("\n1) Member cities within 60 min of each core")
         for core, df in t.core_commute.groupby("core", sort=False):
             door = "、".join(df.loc[df["door_ok"], "city"]) or "—"
             rail = "、".join(df.loc[df["rail_ok"], "city"]) or "—"
-            print(f"  {core}: door-to-door {door}; rail {rail}")
+            typical = "、".join(df.loc[df["typical_ok"], "city"]) or "—"
+            print(f"  {core}: door-to-door ({t.figure}) {door}; rail fastest scheduled {rail}; rail typical {typical}")
         print("\n2) Member-city pairs within 120 min of each other")
         ok = t.member_pairs[t.member_pairs["door_ok"] | t.member_pairs["rail_ok"]]
-        print(f"  {int(t.member_pairs['door_ok'].sum())} of {len(t.member_pairs)} pairs door-to-door, "
-              f"{int(t.member_pairs['rail_ok'].sum())} by rail")
+        print(f"  {int(t.member_pairs['door_ok'].sum())} of {len(t.member_pairs)} pairs door-to-door ({t.figure}), "
+              f"{int(t.member_pairs['rail_ok'].sum())} by rail (fastest scheduled), "
+              f"{int(t.member_pairs['typical_ok'].sum())} by rail (typical)")
         print(ok.to_string(**fmt))
         print("\n3) Neighbouring cores each core reaches within 180 min by rail")
         print(t.neighbour_cores.to_string(**fmt))

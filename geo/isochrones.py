@@ -38,7 +38,7 @@ on which other thresholds are asked for, so a threshold's polygon is the same in
 
 ``cities_reached`` uses the exact door-to-door times, not the polygon, so a seat within a few
 hundred metres of a boundary is judged exactly. The travel times behind the discs are cached
-per network and (origin, year, mode, model, transfer_min) (:func:`geo.traveltime.travel_times`),
+per network and (origin, year, mode, model, transfer_min, figure) (:func:`geo.traveltime.travel_times`),
 so repeated calls skip the routing; the geometry is computed on every call.
 :func:`isochrones_many` computes several origins in one pass, which is how the map layer asks
 for them.
@@ -62,7 +62,17 @@ from pyproj import Transformer
 
 from geo.crs import EQUAL_AREA, GEOD, WGS84, transformer
 from geo.errors import BadThresholdError
-from geo.network import CURRENT_YEAR, DEFAULT_TRANSFER_MIN, RailNetwork, RoadModel, Year, check_year, default_network
+from geo.network import (
+    CURRENT_YEAR,
+    DEFAULT_TRANSFER_MIN,
+    Figure,
+    RailNetwork,
+    RoadModel,
+    Year,
+    check_figure,
+    check_year,
+    default_network,
+)
 from geo.options import MIN_MINUTES
 from geo.traveltime import Mode, Origin, _cached_arrays, check_mode, origin_station_km, resolve_origin
 
@@ -261,8 +271,11 @@ def isochrones(
     transfer_min: float = DEFAULT_TRANSFER_MIN,
     n_azimuths: int = N_AZIMUTHS,
     network: RailNetwork | None = None,
+    figure: Figure = "fastest",
 ) -> gpd.GeoDataFrame:
     """Door-to-door isochrones around ``origin``, one row per threshold, ascending (EPSG:4326).
+
+    ``figure`` is the rail figure the door-to-door times use (``"fastest"`` or ``"typical"``, see geo.network).
 
     Columns: origin, minutes, mode, year, area_km2 (equal-area), cities_reached (member cities
     whose seat is within the threshold, by time, '、'-joined as "name minutes": "武汉 0、孝感 47"),
@@ -273,7 +286,7 @@ def isochrones(
     no population figure). A city no longer counts whole once its seat is reached. Geometries are MultiPolygons.
     """
     return isochrones_many([origin], minutes, year=year, mode=mode, model=model, transfer_min=transfer_min,
-                           n_azimuths=n_azimuths, network=network)
+                           n_azimuths=n_azimuths, network=network, figure=figure)
 
 
 def isochrones_many(
@@ -286,6 +299,7 @@ def isochrones_many(
     transfer_min: float = DEFAULT_TRANSFER_MIN,
     n_azimuths: int = N_AZIMUTHS,
     network: RailNetwork | None = None,
+    figure: Figure = "fastest",
 ) -> gpd.GeoDataFrame:
     """:func:`isochrones` for several origins in one pass: rows by origin (as given), then threshold.
 
@@ -304,8 +318,8 @@ def isochrones_many(
     orgs = [resolve_origin(o, network=net) for o in origins]
     if not orgs:
         raise TypeError("origins is empty: give at least one origin")
-    graph = net.graph(year, transfer_min=transfer_min)
-    # Cached per (origin, year, mode, model, transfer_min): repeated calls skip Dijkstra and the tables.
+    graph = net.graph(year, transfer_min=transfer_min, figure=check_figure(figure))
+    # Cached per (origin, year, mode, model, transfer_min, figure): repeated calls skip Dijkstra and the tables.
     # No search limit, so any thresholds reuse it; a limit would only turn times above it into inf.
     times = [_cached_arrays(org, year, mode, model, graph, net) for org in orgs]
     discs = [_discs_of(org, tt[0], model, thresholds, net, n_azimuths, year)

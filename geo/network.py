@@ -21,6 +21,14 @@ every coordinate WGS-84 lon/lat, EPSG:4326):
   nobody drives to a train.
 * Changing lines at a station costs ``transfer_min``; a same-city station link
   from ``transfers.csv`` costs its listed minutes on top of that.
+* Two rail figures (``figure``): ``"fastest"`` is the fastest scheduled time (no wait for a
+  train); ``"typical"`` adds at every boarding the wait expected from the service's frequency,
+  :func:`expected_wait_min`: half the headway of its trains over a ``SERVICE_DAY_MIN`` (16 h,
+  06:00-22:00) service day, ``SERVICE_DAY_MIN / trains_per_day / 2``, at most ``MAX_WAIT_MIN``
+  (60 min). Half the headway is the mean wait of a passenger arriving at random between trains
+  that run at regular intervals, the rule of frequency-based transit assignment and of R5's and
+  OpenTripPlanner's frequency boarding. A pattern without a sourced count, and every segment line,
+  waits ``DEFAULT_WAIT_MIN`` (30 min, as for hourly trains): an assumption, not a sourced figure.
 * A segment is usable in year ``Y`` if ``status == "open"`` and ``opened <= Y``;
   the ``"planned"`` scenario uses every segment (open, construction, planned).
 * A segment without ``minutes`` is timed from its ``distance_km`` at
@@ -39,9 +47,10 @@ every coordinate WGS-84 lon/lat, EPSG:4326):
   trips there end at any of its main stations plus ``egress_min``.
 
 Graph: one hub node per station plus one node per (station, line) pair. A
-segment links two nodes of the same line; boarding (hub -> line node) is free,
-alighting to the hub costs ``transfer_min``, so a trip pays the penalty exactly
-when it changes lines. Arrival time at a station is the minimum over its nodes.
+segment links two nodes of the same line; boarding (hub -> line node) is free
+(``"typical"``: the line's expected wait), alighting to the hub costs ``transfer_min``,
+so a trip pays the penalty exactly when it changes lines, and in the typical figure one
+wait per train it boards. Arrival time at a station is the minimum over its nodes.
 """
 
 from __future__ import annotations
@@ -70,17 +79,24 @@ __all__ = [
     "CURRENT_YEAR",
     "DEFAULT_STATION_LINK_MIN",
     "DEFAULT_TRANSFER_MIN",
+    "DEFAULT_WAIT_MIN",
+    "FIGURES",
+    "MAX_WAIT_MIN",
     "NEIGHBOUR_CORES",
     "PLANNED",
     "PLAN_YEAR",
+    "SERVICE_DAY_MIN",
     "STATION_LINK_KMH",
+    "Figure",
     "RailGraph",
     "RailNetwork",
     "RoadModel",
     "Year",
     "active_network_key",
+    "check_figure",
     "check_year",
     "default_network",
+    "expected_wait_min",
     "geodesic_km",
     "using_network",
 ]
@@ -95,8 +111,16 @@ URBAN_RAMP_KM = 20.0  # a road trip shorter than this pays its urban ends in pro
 DEFAULT_STATION_LINK_MIN = 40.0
 NEIGHBOUR_CORES = ("上海", "南京", "杭州", "合肥", "郑州", "重庆", "成都", "广州", "深圳", "福州", "贵阳", "西安")
 _MIN_YEAR, _MAX_YEAR = 1900, 2100
+# The typical figure's boarding wait (see the module docstring): a service day of 06:00-22:00, as the GTFS feed's
+# frequencies.txt states it, a cap on the wait and the stated assumption for trains without a sourced count.
+SERVICE_DAY_MIN = 16 * 60.0
+MAX_WAIT_MIN = 60.0
+DEFAULT_WAIT_MIN = 30.0
+# The rail figures (geo.options.RailFigure declares them for the front ends).
+FIGURES = ("fastest", "typical")
 
 Year = int | Literal["planned"]
+Figure = Literal["fastest", "typical"]
 
 
 @dataclass(frozen=True)
@@ -165,6 +189,25 @@ def check_year(year: object) -> Year:
     raise BadOptionError(f"year must be an integer {_MIN_YEAR}-{_MAX_YEAR} or 'planned', got {year!r}")
 
 
+def check_figure(figure: object) -> Figure:
+    """Validate a rail figure: ``"fastest"`` (fastest scheduled) or ``"typical"`` (with the expected wait)."""
+    if figure not in FIGURES:
+        raise BadOptionError(f"figure must be one of {', '.join(FIGURES)}, got {str(figure)[:40]!r}")
+    return str(figure)  # type: ignore[return-value]
+
+
+def expected_wait_min(trains_per_day: np.ndarray | float) -> np.ndarray:
+    """Expected minutes of wait at boarding for services running ``trains_per_day`` trains a day each way.
+
+    ``SERVICE_DAY_MIN / trains_per_day / 2`` (half the headway over a 16-hour service day), at most
+    ``MAX_WAIT_MIN``; ``DEFAULT_WAIT_MIN`` where the count is missing (NaN) or not positive.
+    """
+    n = np.asarray(trains_per_day, dtype=float)
+    known = np.isfinite(n) & (n > 0)
+    half_headway = SERVICE_DAY_MIN / np.where(known, n, 1.0) / 2.0
+    return np.where(known, np.minimum(half_headway, MAX_WAIT_MIN), DEFAULT_WAIT_MIN)
+
+
 def geodesic_km(lon1, lat1, lon2, lat2) -> np.ndarray:
     """Geodesic distance in km on the WGS-84 ellipsoid; broadcasts (lon, lat) degree arrays."""
     a, b, c, d = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (lon1, lat1, lon2, lat2)))
@@ -182,6 +225,7 @@ class RailGraph:
     hub_node: np.ndarray  # station index -> its hub node
     node_start: np.ndarray  # station index -> first node of the station's contiguous block
     open_station: np.ndarray  # bool per station: has at least one usable segment
+    figure: Figure = "fastest"  # "typical": every boarding pays the service's expected wait
 
     def station_minutes(self, sources: np.ndarray, *, limit: float = np.inf) -> np.ndarray:
         """Rail minutes from each source station (rows) to every station (cols), in-vehicle + transfers.
@@ -246,7 +290,7 @@ class RailNetwork:
         self.services, self.service_stops = self._indexed_services(services, service_stops)
         # The Yangtze with its bridges (geo.road); None: road legs are not barred (what-if data, tests).
         self.barrier = barrier
-        self._graphs: dict[tuple[Year, float], RailGraph] = {}
+        self._graphs: dict[tuple[Year, float, Figure], RailGraph] = {}
         # Per-query results keyed by their full inputs (see geo.traveltime); the network is immutable.
         self._memo: OrderedDict[tuple, object] = OrderedDict()
 
@@ -444,17 +488,29 @@ class RailNetwork:
         unknown_but_open_now = seg["opened"].isna() & (year >= CURRENT_YEAR)
         return seg[(seg["status"] == "open") & (known | unknown_but_open_now)]
 
-    def graph(self, year: Year = CURRENT_YEAR, *, transfer_min: float = DEFAULT_TRANSFER_MIN) -> RailGraph:
-        """The CSR routing graph for ``year`` (cached per year/scenario and transfer penalty)."""
+    def graph(self, year: Year = CURRENT_YEAR, *, transfer_min: float = DEFAULT_TRANSFER_MIN,
+              figure: Figure = "fastest") -> RailGraph:
+        """The CSR routing graph for ``year`` (cached per year/scenario, transfer penalty and figure).
+
+        ``figure="typical"`` charges every boarding the expected wait of its service (:func:`expected_wait_min`).
+        """
         year = check_year(year)
+        figure = check_figure(figure)
         if not (np.isfinite(transfer_min) and 0 <= transfer_min <= 240):
             raise BadThresholdError(f"transfer_min must be 0-240 minutes, got {transfer_min!r}")
-        key = (year, float(transfer_min))
+        key = (year, float(transfer_min), figure)
         if key not in self._graphs:
-            self._graphs[key] = self._build_graph(year, float(transfer_min))
+            self._graphs[key] = self._build_graph(year, float(transfer_min), figure)
         return self._graphs[key]
 
-    def _build_graph(self, year: Year, transfer_min: float) -> RailGraph:
+    def service_wait_min(self) -> pd.Series:
+        """Expected boarding wait (minutes) of each service pattern, by service_id (:func:`expected_wait_min`)."""
+        per_day = (pd.to_numeric(self.services["trains_per_day"], errors="coerce") if "trains_per_day" in
+                   self.services else pd.Series(np.nan, index=self.services.index))
+        return pd.Series(expected_wait_min(per_day.to_numpy(float)),
+                         index=self.services["service_id"].astype(str).to_numpy(), dtype=float)
+
+    def _build_graph(self, year: Year, transfer_min: float, figure: Figure = "fastest") -> RailGraph:
         seg = self.usable_segments(year)
         n = len(self.station_ids)
         a, b = seg["from_idx"].to_numpy(), seg["to_idx"].to_numpy()
@@ -478,10 +534,14 @@ class RailNetwork:
         tr = self.transfers
         ta, tb = hub_node[tr["from_idx"].to_numpy()], hub_node[tr["to_idx"].to_numpy()]
         minutes = seg["minutes"].to_numpy(float)
-        sr, sc, sw = _service_edges(calls, node_id, hub_node, transfer_min)
+        typical = figure == "typical"
+        waits = self.service_wait_min() if typical else None
+        sr, sc, sw = _service_edges(calls, node_id, hub_node, transfer_min, waits)
         rows = np.r_[na, nb, hub_node[st[line_nodes]], line_nodes, ta, tb, sr]
         cols = np.r_[nb, na, line_nodes, hub_node[st[line_nodes]], tb, ta, sc]
-        w = np.r_[minutes, minutes, np.zeros(line_nodes.size), np.full(line_nodes.size, transfer_min),
+        # Segment lines have no sourced frequency: in the typical figure their boarding waits the stated default.
+        board = np.full(line_nodes.size, DEFAULT_WAIT_MIN if typical else 0.0)
+        w = np.r_[minutes, minutes, board, np.full(line_nodes.size, transfer_min),
                   tr["minutes"].to_numpy(float), tr["minutes"].to_numpy(float), sw]
         # Parallel edges (duplicate rows, transfer links listed both ways) keep their minimum;
         # building the CSR from COO would otherwise sum them.
@@ -491,7 +551,7 @@ class RailNetwork:
         open_station = np.zeros(n, dtype=bool)
         open_station[np.r_[a, b, stops["station_idx"].to_numpy(np.int64)]] = True
         return RailGraph(year=year, transfer_min=transfer_min, csr=csr, hub_node=hub_node,
-                         node_start=node_start, open_station=open_station)
+                         node_start=node_start, open_station=open_station, figure=figure)
 
 
 def _service_calls(stops: pd.DataFrame) -> pd.DataFrame:
@@ -514,11 +574,12 @@ def _service_calls(stops: pd.DataFrame) -> pd.DataFrame:
                          "depart": float})
 
 
-def _service_edges(calls: pd.DataFrame, node_id: pd.Series, hub_node: np.ndarray,
-                   transfer_min: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Edges of the service patterns: board (hub -> departure, free), dwell (arrival -> departure of the same
-    call), run (departure -> next stop's arrival) and alight (arrival -> hub, ``transfer_min``). A trip on one
-    train ends at an arrival node and so never pays the penalty; a change of trains pays it once."""
+def _service_edges(calls: pd.DataFrame, node_id: pd.Series, hub_node: np.ndarray, transfer_min: float,
+                   waits: pd.Series | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Edges of the service patterns: board (hub -> departure: free, or the service's expected wait from
+    ``waits``, minutes by service_id), dwell (arrival -> departure of the same call), run (departure -> next
+    stop's arrival) and alight (arrival -> hub, ``transfer_min``). A trip on one train ends at an arrival node
+    and so never pays the penalty and pays one wait; a change of trains pays the penalty once and a second wait."""
     if calls.empty:
         empty = np.empty(0)
         return empty.astype(np.int64), empty.astype(np.int64), empty
@@ -532,7 +593,8 @@ def _service_edges(calls: pd.DataFrame, node_id: pd.Series, hub_node: np.ndarray
     dwell = dep["depart"].to_numpy() - arr["arrive"].to_numpy()
     rows = np.r_[hubs, arr_node, dep_node[:-1][nxt], arr_node]
     cols = np.r_[dep_node, dep_node, arr_node[1:][nxt], hubs]
-    w = np.r_[np.zeros(len(hubs)), dwell, run[nxt], np.full(len(hubs), transfer_min)]
+    board = np.zeros(len(hubs)) if waits is None else waits.reindex(dep["service"].astype(str)).to_numpy(float)
+    w = np.r_[board, dwell, run[nxt], np.full(len(hubs), transfer_min)]
     return rows.astype(np.int64), cols.astype(np.int64), w
 
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 
 from geo.errors import BadOptionError, BadThresholdError
-from geo.network import CURRENT_YEAR, PLAN_YEAR, PLANNED, Year
+from geo.network import CURRENT_YEAR, FIGURES, PLAN_YEAR, PLANNED, Year
 
 __all__ = [
     "MAX_MINUTES",
@@ -23,6 +23,8 @@ __all__ = [
     "NETWORK_YEARS",
     "ROAD_RANGES",
     "CircleMode",
+    "Measure",
+    "RailFigure",
     "check_threshold",
     "engine_year",
     "finite_number",
@@ -35,6 +37,27 @@ class CircleMode(StrEnum):
     RAIL = "rail"
     ROAD = "road"
     NOMINAL = "nominal"
+
+
+class RailFigure(StrEnum):
+    """Which rail time a circle or table shows: the fastest scheduled train (default, what timetables and the plan's
+    targets quote) or the typical trip, which adds each boarding's expected wait from its service's frequency
+    (half the headway over a 16-hour day, at most 60 min; 30 min where no count is sourced: see geo.network)."""
+
+    FASTEST = "fastest"
+    TYPICAL = "typical"
+
+
+if tuple(RailFigure) != FIGURES:  # the engine checks figures against its own tuple: the two must agree
+    raise ImportError(f"geo.options.RailFigure {tuple(RailFigure)} disagrees with geo.network.FIGURES {FIGURES}")
+
+
+class Measure(StrEnum):
+    """What a rail circle measures: door to door from the city's seat (default; road legs, boarding and leaving
+    included) or station to station from the city's main stations (rail time only, as the plan quotes circles)."""
+
+    DOOR = "door"
+    STATION = "station"
 
 
 # Network years a view can ask for: the plan year, today's network, and everything planned.

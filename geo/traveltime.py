@@ -8,6 +8,10 @@ Two times are reported for every trip (see :mod:`geo.network` for the model):
 * ``door_min``: door-to-door from government seat to government seat, the
   faster of road only and road + ``access_min`` + rail + ``egress_min`` + road.
 
+Both come in either rail figure (``figure``, see :mod:`geo.network`): ``"fastest"``, the fastest
+scheduled time, or ``"typical"``, which adds each boarding's expected wait from its service's
+frequency; a typical time is never shorter than the fastest one.
+
 Origins are member cities (Chinese name with or without 市, English name or
 adcode), neighbouring cores (Chinese name), station ids, or a (lon, lat)
 point in EPSG:4326 within ``MAX_OUTSIDE_KM`` of the agglomeration.
@@ -27,10 +31,12 @@ from geo.errors import BadOptionError, OutsideRegionError, UnknownCityError, Unr
 from geo.network import (
     CURRENT_YEAR,
     DEFAULT_TRANSFER_MIN,
+    Figure,
     RailGraph,
     RailNetwork,
     RoadModel,
     Year,
+    check_figure,
     check_year,
     default_network,
     geodesic_km,
@@ -155,6 +161,7 @@ class TravelTimes:
     transfer_min: float
     station_min: np.ndarray
     places: pd.DataFrame
+    figure: Figure = "fastest"
 
 
 def _access(km: np.ndarray, graph: RailGraph, model: RoadModel) -> np.ndarray:
@@ -172,20 +179,22 @@ def travel_times(
     transfer_min: float = DEFAULT_TRANSFER_MIN,
     limit_min: float = np.inf,
     network: RailNetwork | None = None,
+    figure: Figure = "fastest",
 ) -> TravelTimes:
     """Shortest times from ``origin`` to every station and place, for ``year`` (or ``"planned"``).
 
+    ``figure`` is the rail figure (``"fastest"`` scheduled or ``"typical"`` with the expected waits).
     ``limit_min`` stops the rail search at that many minutes (``inf`` beyond it).
     Raises :class:`UnreachableError` in rail mode if no open station lies within
     ``model.max_access_km`` of the origin. Results without a limit are cached per
-    network and (origin, year, mode, model, transfer_min); the returned arrays are copies.
+    network and (origin, year, mode, model, transfer_min, figure); the returned arrays are copies.
     """
     net = network or default_network()
     model = model or RoadModel()
     mode = check_mode(mode)
     year = check_year(year)
     org = resolve_origin(origin, network=net)
-    graph = net.graph(year, transfer_min=transfer_min)
+    graph = net.graph(year, transfer_min=transfer_min, figure=check_figure(figure))
     if limit_min == np.inf:
         arrays = _cached_arrays(org, year, mode, model, graph, net)
     else:
@@ -196,13 +205,13 @@ def travel_times(
         index=pd.Index(net.place_names, name="name_zh"),
     )
     return TravelTimes(origin=org, year=year, mode=mode, model=model, transfer_min=transfer_min,
-                       station_min=station_min, places=table)
+                       station_min=station_min, places=table, figure=graph.figure)
 
 
 def _cached_arrays(org: Origin, year: Year, mode: Mode, model: RoadModel, graph: RailGraph,
                    net: RailNetwork) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Read-only (station_min, door, road, rail) arrays without a search limit, memoised on ``net``."""
-    key = ("travel_times", org, year, mode, model, graph.transfer_min)
+    key = ("travel_times", org, year, mode, model, graph.transfer_min, graph.figure)
 
     def compute() -> tuple[np.ndarray, ...]:
         arrays = _times_arrays(org, year, mode, model, graph, net, np.inf)
@@ -319,18 +328,20 @@ def travel_time_matrix(
     model: RoadModel | None = None,
     transfer_min: float = DEFAULT_TRANSFER_MIN,
     network: RailNetwork | None = None,
+    figure: Figure = "fastest",
 ) -> pd.DataFrame:
     """Minutes between all places (member cities, then neighbouring cores); rows = from, cols = to.
 
     ``kind="rail"``: station-to-station between main stations (NaN where a city has no
     open main station); ``kind="door"``: seat to seat, min(road, road + rail + road);
-    ``kind="road"``: seat to seat by road only (over the bridges open in ``year``, :mod:`geo.road`).
+    ``kind="road"``: seat to seat by road only (over the bridges open in ``year``, :mod:`geo.road`); rail and
+    door with the rail ``figure`` (``"fastest"`` scheduled or ``"typical"`` with the expected waits).
     """
     if kind not in MATRIX_KINDS:
         raise BadOptionError(f"kind must be one of {', '.join(MATRIX_KINDS)}, got {kind!r}")
     net = network or default_network()
     model = model or RoadModel()
-    graph = net.graph(check_year(year), transfer_min=transfer_min)
+    graph = net.graph(check_year(year), transfer_min=transfer_min, figure=check_figure(figure))
     names = net.place_names
     if kind == "road":
         out = np.array(model.road_min(place_road_km(net, graph.year)), dtype=float)
@@ -375,15 +386,18 @@ def _door_matrix(net: RailNetwork, graph: RailGraph, model: RoadModel) -> np.nda
 class PlanTargets:
     """Plan-target verdicts for one year (minutes; ``*_ok`` = within the target).
 
-    ``core_commute``: each core x the other members of its own sub-cluster, door_min/rail_min vs 60 min.
-    ``member_pairs``: each unordered member-city pair, door_min/rail_min vs 120 min.
-    ``neighbour_cores``: each core x neighbouring core, rail_min vs 180 min.
+    ``rail_min`` is the fastest scheduled station-to-station time, ``typical_min`` the typical one (with the
+    expected waits) and ``door_min`` door to door with the rail ``figure``.
+    ``core_commute``: each core x the other members of its own sub-cluster, door/rail/typical vs 60 min.
+    ``member_pairs``: each unordered member-city pair, door/rail/typical vs 120 min.
+    ``neighbour_cores``: each core x neighbouring core, rail/typical vs 180 min.
     """
 
     year: Year
     core_commute: pd.DataFrame
     member_pairs: pd.DataFrame
     neighbour_cores: pd.DataFrame
+    figure: Figure = "fastest"
 
 
 def plan_targets(
@@ -392,12 +406,17 @@ def plan_targets(
     model: RoadModel | None = None,
     transfer_min: float = DEFAULT_TRANSFER_MIN,
     network: RailNetwork | None = None,
+    figure: Figure = "fastest",
 ) -> PlanTargets:
-    """Check the 60/120/180-minute plan targets on the door and rail matrices for ``year``."""
+    """Check the 60/120/180-minute plan targets for ``year`` on the door matrix (rail ``figure``) and on both
+    station-to-station rail figures."""
     net = network or default_network()
     year = check_year(year)
+    figure = check_figure(figure)
     kw = {"year": year, "model": model, "transfer_min": transfer_min, "network": net}
-    door, rail = travel_time_matrix(kind="door", **kw), travel_time_matrix(kind="rail", **kw)
+    door = travel_time_matrix(kind="door", figure=figure, **kw)
+    rail = travel_time_matrix(kind="rail", **kw)
+    typical = travel_time_matrix(kind="rail", figure="typical", **kw)
     places = net.places
     members = places.loc[places["member"], "name_zh"].tolist()
     cores = places.loc[places["role"] == "core", "name_zh"].tolist()
@@ -409,8 +428,9 @@ def plan_targets(
         if with_door:
             df["door_min"] = [door.at[x, y] for x, y in zip(a, b, strict=True)]
             df["door_ok"] = df["door_min"] <= limit
-        df["rail_min"] = [rail.at[x, y] for x, y in zip(a, b, strict=True)]
-        df["rail_ok"] = df["rail_min"] <= limit
+        for name, matrix in (("rail", rail), ("typical", typical)):
+            df[f"{name}_min"] = [matrix.at[x, y] for x, y in zip(a, b, strict=True)]
+            df[f"{name}_ok"] = df[f"{name}_min"] <= limit
         return df
 
     # The 1-hour commuting circle is the plan's target for each core's own sub-cluster (武汉 and the 武汉城市圈,
@@ -422,4 +442,4 @@ def plan_targets(
                  MEMBER_PAIR_MIN, with_door=True)
     outer = rows([(c, n) for c in cores for n in neighbours], ("core", "neighbour"), NEIGHBOUR_CORE_MIN,
                  with_door=False)
-    return PlanTargets(year=year, core_commute=commute, member_pairs=pairs, neighbour_cores=outer)
+    return PlanTargets(year=year, core_commute=commute, member_pairs=pairs, neighbour_cores=outer, figure=figure)

@@ -3,7 +3,8 @@
     python -m layers list
     python -m layers export <layer-id> <file.geojson|file.gpkg>
     python -m layers snapshot --out FILE.(png|pdf|svg) [--view URL] [--layers id,id] [--origins 武汉,长沙]
-                              [--minutes 60,120] [--mode rail] [--year now] [--paper a4|a3]
+                              [--minutes 60,120] [--mode rail] [--year now] [--figure fastest|typical]
+                              [--measure door|station] [--paper a4|a3]
                               [--orientation landscape|portrait] [--dpi N] [--lang zh|en] [--title TEXT]
     python -m layers export-all --out FILE.(gpkg|geojson|kml|shp.zip) [--crs wgs84|cgcs2000|gk|EPSG]
                                 [--view URL] [--layers id,id] [--tables FILE.(xlsx|csv)]
@@ -35,7 +36,7 @@ from export.files import ExportError, check_target, write_layer
 from geo.errors import GeoInputError
 from geo.options import MAX_ORIGINS, MAX_THRESHOLDS, check_threshold, finite_number
 from layers.i18n import printable
-from layers.view import MODES, YEARS, ViewState, parse_view
+from layers.view import FIGURES, MEASURES, MODES, YEARS, ViewState, parse_view
 
 
 def _list(_: argparse.Namespace) -> int:
@@ -96,7 +97,7 @@ def _view_from_args(args: argparse.Namespace, *, default_layers: tuple[str, ...]
         changes["origins"] = _origins(_split(args.origins))
     if args.minutes:
         changes["minutes"] = _minutes(_split(args.minutes))
-    for key in ("mode", "year", "lang"):
+    for key in ("mode", "year", "figure", "measure", "lang"):
         if getattr(args, key, None):
             changes[key] = getattr(args, key)
     return view.with_(**changes)
@@ -309,6 +310,10 @@ def _add_view_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--minutes", help="circle thresholds in minutes, e.g. 60,120,180")
     parser.add_argument("--mode", choices=MODES)
     parser.add_argument("--year", choices=YEARS, help="network year: 2015, now or planned")
+    parser.add_argument("--figure", choices=FIGURES,
+                        help="rail figure: fastest (scheduled, default) or typical (with the expected wait)")
+    parser.add_argument("--measure", choices=MEASURES,
+                        help="circles door to door (default) or station to station (rail time from main stations)")
 
 
 def build_parser() -> argparse.ArgumentParser:

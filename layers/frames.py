@@ -24,7 +24,7 @@ __all__ = ["clear", "layer_frame", "layer_params", "view_params", "visible_layer
 def view_params(view: ViewState) -> dict[str, Any]:
     """Every build parameter a layer may take, as ``view`` holds it (``model`` is its RoadModel)."""
     return {"origins": view.origins, "minutes": view.minutes, "mode": view.mode, "year": view.year,
-            "model": view.road_model()}
+            "model": view.road_model(), "figure": view.figure, "measure": view.measure}
 
 
 def layer_params(spec: LayerSpec, view: ViewState) -> dict[str, Any]:

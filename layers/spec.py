@@ -64,7 +64,7 @@ class Kind(StrEnum):
 KIND_PARAMETERS: Mapping[Kind, tuple[str, ...]] = {
     Kind.STATIC: (),
     Kind.NETWORK: ("year",),
-    Kind.CIRCLES: ("origins", "minutes", "mode", "year", "model"),
+    Kind.CIRCLES: ("origins", "minutes", "mode", "year", "model", "figure", "measure"),
 }
 
 
@@ -137,6 +137,9 @@ class LayerSpec:
     default_visible: bool = False
     legend_fn: Callable[..., tuple[LegendItem, ...]] | None = None
     revision: str = ""
+    # The legend heading for these build parameters (lang, **params) -> text, where the title alone would not say
+    # what is drawn (the circles' thresholds and mode); None: the title.
+    legend_title_fn: Callable[..., str] | None = None
     value_titles: Mapping[str, Mapping[str, tuple[str, str]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -164,6 +167,15 @@ class LayerSpec:
         if self.legend_fn is not None:
             return self.legend_fn(**{k: v for k, v in params.items() if k in self.parameters})
         return self.legend or (LegendItem(self.title_zh, self.title_en, self.style),)
+
+    def legend_title(self, lang: str, **params: Any) -> str:
+        """The heading of this layer's legend rows: ``legend_title_fn``'s for these build parameters, or the title.
+
+        Parameters the layer does not take are ignored, as in :meth:`legend_items`.
+        """
+        if self.legend_title_fn is not None:
+            return self.legend_title_fn(lang, **{k: v for k, v in params.items() if k in self.parameters})
+        return self.title(lang)
 
     def params_from(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """The entries of ``values`` that ``build`` takes, by this layer's kind (a static layer takes none).

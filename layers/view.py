@@ -24,15 +24,19 @@ from geo.options import (
     NETWORK_YEARS,
     ROAD_RANGES,
     CircleMode,
+    Measure,
+    RailFigure,
     finite_number,
 )
 
 __all__ = [
     "BASEMAPS",
+    "FIGURES",
     "LANGS",
     "MAX_LAYERS",
     "MAX_QUERY_CHARS",
     "MAX_SCENARIO_CHARS",
+    "MEASURES",
     "MODES",
     "REGION_BOUNDS",
     "ROAD_FIELDS",
@@ -46,6 +50,8 @@ __all__ = [
 
 LANGS = ("zh", "en")
 MODES = tuple(CircleMode)
+FIGURES = tuple(RailFigure)  # URL key "figure": which rail time the circles and the door-to-door tables use
+MEASURES = tuple(Measure)  # URL key "measure": door to door, or station to station (rail mode only)
 YEARS = NETWORK_YEARS
 BASEMAPS = ("offline", "osm", "carto", "gaode", "tianditu")
 DEFAULT_LAYERS = ("provinces", "agglomeration", "subclusters", "cities", "rivers", "isochrones")
@@ -76,6 +82,8 @@ class ViewState:
     minutes: tuple[int, ...] = DEFAULT_MINUTES
     mode: str = "rail"
     year: str = "now"
+    figure: str = RailFigure.FASTEST.value
+    measure: str = Measure.DOOR.value
     basemap: str = "offline"
     lang: str = "zh"
     center: tuple[float, float] = DEFAULT_CENTER
@@ -97,6 +105,9 @@ class ViewState:
         return {
             "layers": ",".join(self.layers), "origins": ",".join(self.origins),
             "minutes": ",".join(str(m) for m in self.minutes), "mode": self.mode, "year": self.year,
+            # The rail figure and the measure only when they differ from the defaults, so ordinary links stay short.
+            **({"figure": self.figure} if self.figure != RailFigure.FASTEST else {}),
+            **({"measure": self.measure} if self.measure != Measure.DOOR else {}),
             "basemap": self.basemap, "lang": self.lang,
             "lon": f"{self.center[0]:.4f}", "lat": f"{self.center[1]:.4f}", "zoom": str(self.zoom),
             # Only assumptions that differ from the stated defaults, so ordinary links stay short.
@@ -186,7 +197,8 @@ def parse_view(
         minutes = bounded_minutes(_split(params["minutes"]), notices)
         if minutes:
             changes["minutes"] = minutes
-    for key, choices in (("mode", MODES), ("year", YEARS), ("basemap", BASEMAPS), ("lang", LANGS)):
+    for key, choices in (("mode", MODES), ("year", YEARS), ("figure", FIGURES), ("measure", MEASURES),
+                         ("basemap", BASEMAPS), ("lang", LANGS)):
         if key in params:
             if params[key] in choices:
                 changes[key] = str(params[key])

@@ -18,6 +18,9 @@ _KM_PER_DEG = 111.32
 def _without_specks(geoms: np.ndarray) -> np.ndarray:
     """Polygons (lon/lat degrees) less their parts under :data:`MIN_PART_KM2` (roughly, by the parts' latitude)."""
     parts, owner = shapely.get_parts(geoms, return_index=True)
+    # An empty band (a ring that reaches nothing new) leaves an empty part with no centroid: drop it first.
+    solid = ~shapely.is_empty(parts)
+    parts, owner = parts[solid], owner[solid]
     lat = shapely.get_coordinates(shapely.centroid(parts))[:, 1]
     km2 = shapely.area(parts) * _KM_PER_DEG**2 * np.cos(np.radians(lat))
     keep = km2 >= MIN_PART_KM2

@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import textwrap
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -636,11 +637,12 @@ def _draw_legend(fig: Figure, ax: Axes, specs: Sequence[LayerSpec], view: ViewSt
     headers: list[int] = []
     # Top-most layer first, as in the interactive map's legend.
     for spec in reversed(specs):
-        items = spec.legend_items(**layer_params(spec, view))
+        params = layer_params(spec, view)
+        items = spec.legend_items(**params)
         if len(items) > 1:
             headers.append(len(labels))
             handles.append(Patch(visible=False))
-            labels.append(spec.title(lang))
+            labels.append(spec.legend_title(lang, **params))  # the circles' heading says their thresholds and mode
         handles += [_legend_handle(item.style) for item in items]
         labels += [("  " if len(items) > 1 else "") + item.label(lang) for item in items]
     renderer = fig.canvas.get_renderer()
@@ -652,8 +654,10 @@ def _draw_legend(fig: Figure, ax: Axes, specs: Sequence[LayerSpec], view: ViewSt
         _legend_box(ax, frame, text.get_window_extent(renderer), pad)
         return
     size, ncol = fs, 1
+    wrap = 0  # characters per line once labels are too wide for the frame (0: unwrapped)
     while True:
-        legend = ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(0.0, 1.0), frameon=False,
+        shown = [_wrapped(label, wrap) for label in labels]
+        legend = ax.legend(handles, shown, loc="upper left", bbox_to_anchor=(0.0, 1.0), frameon=False,
                            fontsize=size, title=t("brief_legend", lang), title_fontsize=size * 1.2, ncol=ncol,
                            alignment="left", handlelength=2.2, handleheight=1.1, borderaxespad=0.6,
                            labelspacing=0.45, columnspacing=1.0)
@@ -665,6 +669,12 @@ def _draw_legend(fig: Figure, ax: Axes, specs: Sequence[LayerSpec], view: ViewSt
         box = legend.get_window_extent(renderer)
         if box.y0 >= frame.y0 + pad and box.x1 <= frame.x1:
             break
+        longest = max(len(line) for label in shown for line in label.split("\n"))
+        if box.x1 > frame.x1 and longest > _MIN_WRAP:
+            # A long label (the circles' heading, the axes' names) wraps rather than running out of the frame.
+            room = (frame.x1 - box.x0) / box.width
+            wrap = max(_MIN_WRAP, min(longest - 1, int(longest * room * 0.95)))
+            continue
         if size > fs * 0.65:
             size *= 0.9
         elif ncol < 3:
@@ -686,6 +696,17 @@ def _legend_box(ax: Axes, frame: Bbox, content: Bbox, pad: float) -> None:
     bottom = max(0.0, (content.y0 - pad - frame.y0) / frame.height)
     ax.add_patch(Rectangle((0, bottom), 1, 1 - bottom, transform=ax.transAxes, facecolor="white",
                            edgecolor="#999999", linewidth=0.6, zorder=-1, gid="legend-box"))
+
+
+_MIN_WRAP = 12  # the narrowest a legend label is wrapped to, in characters
+
+
+def _wrapped(label: str, width: int) -> str:
+    """``label`` broken into lines of at most ``width`` characters (0: as it is), keeping its indent."""
+    if width <= 0 or len(label) <= width:
+        return label
+    indent = label[: len(label) - len(label.lstrip(" "))]
+    return textwrap.fill(label, width, subsequent_indent=indent + "  ", break_on_hyphens=False)
 
 
 def _draw_scalebar(ax: Axes, lay: _Layout, map_m_per_mm: float, ground: float, lang: str, fs: float) -> None:
@@ -846,7 +867,8 @@ def default_titles(view: ViewState, specs: Sequence[LayerSpec], lang: str) -> tu
         origins = _listed([_place_name(o, lang) for o in view.origins], sep, MAX_ORIGINS)
         circles = t("brief_circles", lang, origins=origins, minutes=_listed(list(map(str, view.minutes)), "/",
                                                                              MAX_THRESHOLDS),
-                    mode=t(f"mode_{view.mode}", lang))
+                    mode=t("mode_station" if view.mode == "rail" and view.measure == "station" else f"mode_{view.mode}",
+                           lang))
         title = t("brief_region_short", lang) + (" · " if lang == "zh" else " — ") + circles
     names = _cut(_listed([s.title(lang) for s in specs], sep, _MAX_LISTED_LAYERS), MAX_TITLE_CHARS // 2)
     subtitle = f"{t('brief_layers', lang)}{names}  |  {t('brief_network', lang, y=_year_label(view.year, lang))}"
@@ -1004,7 +1026,9 @@ def _render(view: ViewState, fmt: str, options: BriefingOptions, lang: str, when
     renderer = fig.canvas.get_renderer()
 
     # The footer is measured before layout so that it can grow to hold its lines.
-    road = view.mode != "nominal" and any(d[0].kind is Kind.CIRCLES for d in drawn)
+    # Station-to-station circles use no road leg, so the footer states no road model for them.
+    road = (view.mode == "road" or (view.mode == "rail" and view.measure != "station")) and any(
+        d[0].kind is Kind.CIRCLES for d in drawn)
     footer_fs = fs * 0.85
     # Basemap water is drawn whenever its layers exist, so it is cited too.
     water = [get(lid) for lid in BASEMAP_WATER if _registered(lid)]

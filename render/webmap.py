@@ -534,8 +534,9 @@ def legend_html(specs: Sequence[tuple[LayerSpec, Mapping[str, Any]]], lang: str)
     for spec, params in reversed(specs):  # top-most layer first
         items = spec.legend_items(**params)
         parts.append(f"<div class='mye-layer' data-layer='{html.escape(spec.id)}'>")
-        if len(items) > 1 or items[0].label(lang) != spec.title(lang):
-            parts.append(f"<div class='mye-ltitle'>{html.escape(spec.title(lang))}</div>")
+        heading = spec.legend_title(lang, **params)  # the circles' heading says their thresholds and mode
+        if len(items) > 1 or items[0].label(lang) != heading:
+            parts.append(f"<div class='mye-ltitle'>{html.escape(heading)}</div>")
         parts.extend(f"<div class='mye-row'>{_symbol(item.style)}<span>{html.escape(item.label(lang))}</span></div>"
                      for item in items)
         parts.append("</div>")

@@ -14,8 +14,11 @@ CORRIDORS = LayerSpec(
                 categories=_AXIS_COLORS),
     fields=("cities_in_order", "basis"),
     field_titles={"cities_in_order": ("沿线城市", "Cities along"), "basis": ("依据", "Basis")},
-    legend=(LegendItem("横向轴线 (沿江、沪昆)", "East–west axes", Style(kind="line", color="#b7791f", weight=6)),
-            LegendItem("纵向轴线 (京广、京九)", "North–south axes", Style(kind="line", color="#6b46c1", weight=6))),
+    # Every axis drawn is named in its row (the 二广 axis is one of the north–south ones).
+    legend=(LegendItem("横向轴线 (沿江、沪昆)", "East–west axes (Yangtze Riverside, Shanghai–Kunming)",
+                       Style(kind="line", color="#b7791f", weight=6)),
+            LegendItem("纵向轴线 (京广、京九、二广)", "North–south axes (Beijing–Guangzhou, Beijing–Kowloon, "
+                       "Erenhot–Guangzhou)", Style(kind="line", color="#6b46c1", weight=6))),
     attribution="Axis membership: assumption, see data/sources/corridors.csv",
 )
 

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 import layers
 from layers.i18n import t, widget_key
 from layers.spec import Kind
-from layers.view import MODES, YEARS, ViewState
+from layers.view import FIGURES, MEASURES, MODES, YEARS, ViewState
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 TIMEOUT_S = 180
@@ -38,7 +38,9 @@ def params(at: AppTest) -> dict[str, str]:
 
 
 def circle_rows(at: AppTest, lang: str) -> int:
-    tables = [d.value for d in at.dataframe if t("col_cities", lang) in d.value.columns]
+    """Rows of the circle tables (door-to-door or station-to-station ones)."""
+    tables = [d.value for d in at.dataframe
+              if {t("col_cities", lang), t("col_cities_station", lang)} & set(d.value.columns)]
     return sum(len(df) for df in tables)
 
 
@@ -169,9 +171,73 @@ def test_english_circle_table_names_every_city_in_english():
     assert any(c.startswith("Nanchang (0 min)") for c in cells)
 
 
-@pytest.mark.parametrize(("lang", "mode", "text"), [("zh", "rail", "铁路按最快班次，门到门"),
-                                                     ("en", "road", "Road only, 2015 network (plan year)"),
+@pytest.mark.parametrize(("lang", "mode", "text"), [("zh", "rail", "铁路按最快班次（不含候车）；门到门"),
+                                                     ("en", "road", "road only, 2015 network (plan year); door to"),
                                                      ("en", "nominal", "straight line at a steady speed")])
 def test_the_map_says_what_its_circles_are(lang, mode, text):
     at = ok(start(lang=lang, mode=mode, year="2015"))
     assert any(text in c.value for c in at.caption), [c.value for c in at.caption]
+
+
+# ------------------------------------------------------------------------ rail figures and circle measures
+
+
+def _headers(at: AppTest) -> set[str]:
+    return {str(c) for d in at.dataframe for c in d.value.columns}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_figure_measure_and_mode_walks_with_labelled_tables(lang):
+    """Every rail figure × circle measure × mode draws its nine circles, says on the map which figure and measure
+    they are, and the plan-target table labels each time column with its figure, in the page's language."""
+    at = ok(start(lang=lang))
+    for figure in FIGURES:
+        for measure in MEASURES:
+            # The measure is chosen on the rail network (its control is disabled in the other modes), then kept.
+            at.radio(key=widget_key("mode", lang)).set_value("rail")
+            ok(at.run())
+            at.radio(key=widget_key("figure", lang)).set_value(figure)
+            at.radio(key=widget_key("measure", lang)).set_value(measure)
+            for mode in MODES:
+                at.radio(key=widget_key("mode", lang)).set_value(mode)
+                ok(at.run())
+                assert at.radio(key=widget_key("measure", lang)).disabled == (mode != "rail")
+                got = params(at)
+                assert got["mode"] == mode and got.get("figure", "fastest") == figure, got
+                assert got.get("measure", "door") == measure, got
+                assert circle_rows(at, lang) == 9, (mode, figure, measure)
+                captions = " ".join(c.value for c in at.caption)
+                if mode == "rail":
+                    assert t(f"figure_{figure}_caption", lang) in captions, captions
+                    station = t("circles_caption_station", lang, year=t("year_now", lang),
+                                figure=t(f"figure_{figure}_caption", lang), r="10")
+                    assert (station in captions) == (measure == "station"), captions
+                headers = _headers(at)
+                assert {t("col_rail_min", lang), t("col_typical_min", lang),
+                        t(f"col_door_min_{figure}", lang)} <= headers, headers
+                assert t(f"col_door_min_{'typical' if figure == 'fastest' else 'fastest'}", lang) not in headers
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_matrix_offers_both_figures_and_door_to_door_labelled(lang):
+    at = ok(start(lang=lang, figure="typical"))
+    at.radio(key=widget_key("table_choice", lang)).set_value("matrix")
+    ok(at.run())
+    titles = ("matrix_door_typical", "matrix_rail", "matrix_typical")
+    assert at.radio(key=widget_key("matrix_kind_typical", lang)).options == [t(k, lang) for k in titles]
+    for kind, title in zip(("door", "rail", "typical"), titles, strict=True):
+        at.radio(key=widget_key("matrix_kind_typical", lang)).set_value(kind)
+        ok(at.run())
+        assert any(c.value == t(title, lang) for c in at.caption), [c.value for c in at.caption]
+
+
+def test_station_to_station_circles_list_rail_minutes_and_say_so():
+    at = ok(start(lang="en", measure="station", origins="武汉", minutes="60"))
+    tables = [d.value for d in at.dataframe if t("col_cities_station", "en") in d.value.columns]
+    assert len(tables) == 1 and len(tables[0]) == 1
+    cities = tables[0][t("col_cities_station", "en")].iloc[0]
+    assert cities.startswith("Wuhan (0 min)") and "Ezhou" in cities
+    assert not any(c.value.startswith("Road: ") for c in at.caption)  # no road leg, so no road model is stated
+    at.radio(key=widget_key("measure", "en")).set_value("door")
+    ok(at.run())
+    assert any(c.value.startswith("Road: ") for c in at.caption)

@@ -134,12 +134,13 @@ def test_tables_as_xlsx_sheets_and_excel_friendly_csv(tmp_path):
 
 
 def test_layer_params_follow_the_declared_kind():
-    view = ViewState(origins=("武汉",), minutes=(90,), mode="road", year="2015",
+    view = ViewState(origins=("武汉",), minutes=(90,), mode="road", year="2015", figure="typical",
                      road=(70.0, 1.3, 17.0, 15.0, 10.0, 100.0))
     assert layer_params(layers.get("cities"), view) == {}
     assert layer_params(layers.get("rail_lines"), view) == {"year": "2015"}
     got = layer_params(layers.get("isochrones"), view)
-    assert got == {"origins": ("武汉",), "minutes": (90,), "mode": "road", "year": "2015", "model": view.road_model()}
+    assert got == {"origins": ("武汉",), "minutes": (90,), "mode": "road", "year": "2015", "model": view.road_model(),
+                   "figure": "typical", "measure": "door"}
     assert got["model"].speed_kmh == 70.0
 
 

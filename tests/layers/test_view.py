@@ -68,3 +68,28 @@ def test_repeated_origins_are_dropped_in_bounded_time():
                       known_layers=KNOWN)
     assert view.origins == ("武汉",) and view.minutes == (1, 2, 3, 4, 5, 6)
     assert any("repeated origins" in n for n in view.notices) and any("first 6 thresholds" in n for n in view.notices)
+
+
+def test_rail_figure_and_measure_default_to_fastest_door_to_door_and_stay_out_of_the_url():
+    view = ViewState()
+    assert (view.figure, view.measure) == ("fastest", "door")
+    assert not {"figure", "measure"} & set(view.to_params())
+
+
+@pytest.mark.parametrize(("figure", "measure"), [("typical", "door"), ("fastest", "station"), ("typical", "station")])
+def test_rail_figure_and_measure_round_trip_through_the_url(figure, measure):
+    view = ViewState(figure=figure, measure=measure)
+    back = parse_view(view.to_query(), known_layers=KNOWN)
+    assert (back.figure, back.measure, back.notices) == (figure, measure, ())
+
+
+@pytest.mark.parametrize(("query", "choices"), [
+    ("figure=slowest", "fastest, typical"), ("figure=Typical", "fastest, typical"), ("figure=", "fastest, typical"),
+    ("measure=seat", "door, station"), ("measure=" + "x" * 5000, "door, station"),
+])
+def test_a_bad_figure_or_measure_is_ignored_with_one_line_naming_the_choices(query, choices):
+    view = parse_view(query, known_layers=KNOWN)
+    assert (view.figure, view.measure) == ("fastest", "door")
+    assert len(view.notices) == 1 and "\n" not in view.notices[0]
+    assert view.notices[0].startswith(f"ignored {query.split('=')[0]}=") and view.notices[0].endswith(choices)
+    assert len(view.notices[0]) < 120
