@@ -32,7 +32,6 @@ import pandas as pd
 import streamlit as st
 from branca.element import MacroElement
 from folium.template import Template
-from streamlit_folium import st_folium
 
 from app import state
 from export.download import Download
@@ -456,6 +455,8 @@ def _pick_map(lang: str) -> None:
         m = fm.base_map("offline", (float(ss.sc_new_lon), float(ss.sc_new_lat)), 7, sync_view=False)
         folium.CircleMarker(fm.latlon(float(ss.sc_new_lon), float(ss.sc_new_lat)), radius=7, color="#e6550d",
                             fill=True, fill_opacity=0.9).add_to(m)
+        from streamlit_folium import st_folium  # not at import: see app.serve (the component must load late)
+
         got = st_folium(m, key="sc_pick", height=300, use_container_width=True, returned_objects=["last_clicked"])
         click = (got or {}).get("last_clicked")
         if isinstance(click, dict) and {"lat", "lng"} <= click.keys() and ss.get("sc_last_click") != click:
@@ -717,6 +718,8 @@ def show_comparison(result: Comparison, before: str, after: str, lang: str) -> N
                               lambda o: _city(o, lang), horizontal=True)
         origin = ss.sc_map_origin
         bands = _origin_bands(result, origin)
+        from streamlit_folium import st_folium  # not at import: see app.serve
+
         st_folium(difference_map(result, origin, f"{after} − {before}", lang, bands),
                   key=widget_key("sc_diffmap", lang), height=DIFF_MAP_HEIGHT, use_container_width=True,
                   returned_objects=[])

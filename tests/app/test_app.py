@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from layers.i18n import widget_key
 from layers.view import ViewState
+
+ROOT = Path(__file__).resolve().parents[2]
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 TIMEOUT_S = 120
@@ -243,3 +247,11 @@ def test_plan_target_panel_shows_the_people_reached_in_both_languages():
     labels = {m.label: m.value for m in at.metric}
     assert {"People within 1 h of a core", "People within 2 h of every member city"} <= set(labels)
     assert any("by county" in c.value for c in at.caption)
+
+
+def test_warming_the_server_does_not_declare_the_map_component_early():
+    """``python -m app.serve`` imports the page before the server runs; if that import declared the streamlit-folium
+    component, the server would answer its frame with 404 and the map would draw nothing."""
+    code = "import sys, app.serve; app.serve.warm(); sys.exit('streamlit_folium' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:] or "warm() imported streamlit_folium"
