@@ -225,7 +225,9 @@ map.on('moveend', sync);
 _WHEEL_JS = """
 // An embedded map must not catch the page's scrolling: the wheel zooms only after a click on the map,
 // and stops again when the pointer leaves it (as embedded web maps usually behave).
-map.on('click', function () { map.scrollWheelZoom.enable(); });
+// Any press inside the map counts, a press on a feature too (its click does not always reach the map).
+map.getContainer().addEventListener('mousedown', function () { map.scrollWheelZoom.enable(); });
+map.getContainer().addEventListener('touchstart', function () { map.scrollWheelZoom.enable(); }, {passive: true});
 map.on('mouseout', function () { map.scrollWheelZoom.disable(); });
 """
 
