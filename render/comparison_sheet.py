@@ -181,7 +181,7 @@ def _layout(options: BriefingOptions, footer_lines: int) -> _Layout:
         boxes["legend"] = (px, top - inset_h, pw - inset_w - gap, inset_h)
         boxes["table"] = (px, bottom, pw, top - inset_h - gap - bottom)
     else:
-        map_h = (top - bottom) * 0.5
+        map_h = (top - bottom) * 0.53
         boxes["map"] = (margin + label_room, top - map_h, w - 2 * margin - label_room, map_h - label_room)
         row_top = top - map_h - gap
         boxes["inset"] = (w - margin - inset_w, row_top - inset_h, inset_w, inset_h)
@@ -344,7 +344,8 @@ def _table_at(fig: Figure, ax: Axes, frame: Bbox, rows: list[list[str]], targets
     note = _wrap(t("sheet_population_note", lang), width, measure)
     target_head = [t("sc_gains_targets", lang)]
     target_body = [ln for line in (targets or [t("sc_no_target_change", lang)]) for ln in _wrap(line, width, measure)]
-    reserve = (len(note) + 1.6 + len(target_head) + min(len(target_body), 2)) * line_h
+    # Room kept below the rows for the note and the first few plan targets (the rows are cut before those).
+    reserve = (len(note) + 1.6 + len(target_head) + min(len(target_body), 4)) * line_h
     for i, row in enumerate(rows):
         cells = [_wrap(c, cw, measure) or [""] for c, cw in zip(row, widths, strict=True)]
         row_h = max(len(c) for c in cells) * line_h + 0.35 * line_h
