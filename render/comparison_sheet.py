@@ -75,7 +75,7 @@ from render.briefing import (
 )
 from render.fonts import LATIN_FAMILY, choose_font
 
-__all__ = ["comparison_sheet_figure", "gains_rows", "nearest_saved", "render_comparison_sheet", "sheet_download",
+__all__ = ["gains_rows", "nearest_saved", "render_comparison_sheet", "sheet_download",
            "sheet_filename", "sheet_title", "side_name", "target_lines"]
 
 _FOOTER_LINE_MM = 3.0
@@ -283,6 +283,8 @@ def _draw_legend(fig: Figure, ax: Axes, lang: str, fs: float, shaded: bool) -> N
             break
         size *= 0.92
     _legend_box(ax, frame, box, pad)
+    for patch in ax.patches:
+        patch.set_clip_on(False)  # the box's right edge lies on the panel's edge
     if not shaded:
         ax.text(0.03, 0.02, t("sheet_no_bands", lang), transform=ax.transAxes, fontsize=size * 0.85, color=_MUTED,
                 va="bottom", wrap=True, parse_math=False)
@@ -369,9 +371,7 @@ def _table_at(fig: Figure, ax: Axes, frame: Bbox, rows: list[list[str]], targets
     y -= line_h * 1.1
     room = int((y - frame.y0) // line_h)
     if len(target_body) > room:
-        if not cut:
-            measure.remove()
-            return None
+        # A long list of targets is cut (the sheet says how many more) rather than shrinking the table of gains.
         keep = max(room - 1, 0)
         target_body = [*target_body[:keep], t("sheet_more", lang, n=len(target_body) - keep)]
     put(frame.x0, y, target_body, gid="targets")
@@ -390,21 +390,6 @@ def _footer(result: Comparison, lang: str, when: date, model: RoadModel) -> tupl
         facts.append(t("sheet_assumption", lang))
     facts += [t("brief_exported", lang, d=when.isoformat()), t("brief_projection", lang), t("brief_basemap", lang)]
     return credits_line(specs, lang), "  ·  ".join(facts)
-
-
-def comparison_sheet_figure(result: Comparison, options: BriefingOptions | None = None, *,
-                            model: RoadModel | None = None, fmt: str = "png") -> tuple[Figure, _Layout, list[str]]:
-    """The before/after sheet of ``result`` as a drawn figure, its layout and its notices (language from
-    ``options.lang``, Chinese by default). Save it inside :func:`_rc` (see :func:`render_comparison_sheet`)."""
-    options = options or BriefingOptions(extent="region")
-    options.check()
-    font = choose_font(options.lang or "zh")
-    with mpl.rc_context(_rc(font)):
-        fig, lay, notices = _compose(result, options, font.lang, model or RoadModel(), fmt,
-                                     cjk=font.family[0] != LATIN_FAMILY)
-        notices[:0] = [font.notice] if font.notice else []
-        fig.canvas.draw()
-    return fig, lay, notices
 
 
 def _rc(font: Any) -> dict[str, Any]:
