@@ -3,6 +3,7 @@ either language, the difference bands in the app's colours on the map, and `laye
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import shutil
@@ -11,6 +12,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.colors import to_rgb
 from PIL import Image
@@ -126,3 +128,14 @@ def test_cli_writes_the_sheet(tmp_path):
     assert "before/after sheet" in res.stdout
     text = _text(out.read_bytes(), tmp_path)
     assert "Today→scenarioWuhan-Nanchangdirect" in text and "Nanchang" in text
+
+
+@needs_poppler
+def test_a_table_too_long_for_the_sheet_is_cut_with_a_line_saying_so(result, tmp_path):
+    many = dataclasses.replace(result, reach=pd.concat([result.reach] * 30, ignore_index=True))
+    sheet = render_comparison_sheet(many, "pdf", BriefingOptions(extent="region", lang="en", orientation="portrait"))
+    assert any("cut to fit" in n for n in sheet.notices)
+    text = _text(sheet.data, tmp_path)
+    assert "morenotlisted:seetheexportedtables" in text
+    whole = render_comparison_sheet(result, "pdf", BriefingOptions(extent="region", lang="en"))
+    assert not any("cut to fit" in n for n in whole.notices)
