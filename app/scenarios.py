@@ -36,13 +36,14 @@ from folium.template import Template
 from app import state
 from export.download import Download
 from export.tables import export_tables
-from geo.compare import SAVED_BANDS, Comparison, compare
+from geo.compare import Comparison, compare
 from geo.errors import GeoInputError, ScenarioError
-from geo.network import RailNetwork, active_network_key, default_network, using_network
+from geo.network import RailNetwork, RoadModel, active_network_key, default_network, using_network
 from geo.scenario import ScenarioChoices, ScenarioNetwork, apply, choices, scenario_from_dict, scenario_to_dict
 from geo.surface import DEFAULT_RESOLUTION_KM
 from geo.traveltime import resolve_origin
 from layers.catalogue.circles import english_names
+from layers.difference import BAND_COLOURS, BAND_ORDER, band_label
 from layers.i18n import escape_markdown, fmt_number, t, widget_key
 from layers.view import YEARS, ViewState, finite_number
 from render import webmap as fm
@@ -54,9 +55,6 @@ __all__ = ["BAND_COLOURS", "KINDS", "on_scenario", "scenario_page", "scenario_pa
 
 ss = st.session_state
 KINDS = ("open_line", "add_service", "change_service", "close_service", "close_segment")
-# Minutes saved band -> colour of the difference map (blues for time saved, red for time lost).
-BAND_COLOURS = {"lost": "#d7301f", "0–5": "#c6dbef", "5–15": "#6baed6", "15–30": "#2171b5", "30+": "#08306b",
-                "": "#bdbdbd"}
 DIFF_MAP_HEIGHT = 460  # CSS px
 _DRAFT_NAME = "draft"  # stands in for the name while changes are checked before the scenario has one
 
@@ -662,11 +660,6 @@ def _band_class(band: str) -> str:
     return "none" if not band else ("lost" if band == "lost" else "saved")
 
 
-def band_label(band: str, lang: str) -> str:
-    """A :data:`~geo.compare.SAVED_BANDS` label in ``lang`` ("" is no change)."""
-    return t(f"cmp_band_{band}", lang) if band else t("sc_band_none", lang)
-
-
 def difference_map(result: Comparison, origin: str, title: str, lang: str,
                    bands: gpd.GeoDataFrame | None = None) -> folium.Map:
     """Minutes saved from ``origin``: ``bands`` (the surfaces' difference, EPSG:4326) shaded and each member
@@ -693,7 +686,7 @@ def difference_map(result: Comparison, origin: str, title: str, lang: str,
                             className=f"mye-diff mye-diff-{_band_class(row.band)}").add_to(m)
     rows = "".join(f"<div class='mye-row'><span class='mye-sw' style='display:inline-block;width:12px;height:12px;"
                    f"margin-right:6px;background:{BAND_COLOURS[b]}'></span><span>{html.escape(band_label(b, lang))}"
-                   f"</span></div>" for b in [lab for *_, lab in reversed(SAVED_BANDS)] + [""])
+                   f"</span></div>" for b in BAND_ORDER)
     legend = t("sc_diff_legend", lang, origin=_city(origin, lang))
     _Legend(f"<h4>{html.escape(title)}</h4><div class='mye-ltitle'>{html.escape(legend)}</div>"
             f"{rows}").add_to(m)
@@ -750,6 +743,31 @@ def show_comparison(result: Comparison, before: str, after: str, lang: str) -> N
         download = _download(result, fmt)
         column.download_button(f"{t('sc_download', lang)} ({fmt.upper()})", download.data,
                                file_name=download.filename, mime=download.mime, key=f"sc_dl_{fmt}")
+    from render.briefing import FORMATS  # matplotlib loads only once a comparison is shown
+    from render.comparison_sheet import sheet_filename
+
+    c, d = st.columns(2)
+    for column, fmt in ((c, "pdf"), (d, "png")):
+        # The sheet (difference bands for all origins, then the drawing) is made only when clicked.
+        make = sheet_maker(result, fmt, lang, ss.get("sc_bands_model"))
+        column.download_button(f"{t('sc_download_sheet', lang)} ({fmt.upper()})", make, file_name=sheet_filename(fmt),
+                               mime=FORMATS[fmt], key=f"sc_sheet_{fmt}", on_click="ignore")
+
+
+def sheet_maker(result: Comparison, fmt: str, lang: str, model: RoadModel | None) -> Callable[[], bytes]:
+    """The before/after sheet of ``result`` (A4 landscape, ``lang``; ``model`` the comparison's road model) as a
+    callable for a deferred download: it recomputes the comparison with the difference bands of all its origins
+    (the sides' travel times are cached on their networks). No session state is read inside: it runs on a
+    thread of its own."""
+    from render.comparison_sheet import sheet_download
+
+
+    def make() -> bytes:
+        shaded = compare(result.before, result.after, origins=list(result.origins), thresholds=result.thresholds,
+                         model=model, bands=True)
+        return sheet_download(shaded, fmt, model=model, lang=lang, dpi=200).data
+
+    return make
 
 
 # ---------------------------------------------------------------------------------------------------- panel

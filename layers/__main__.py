@@ -6,6 +6,8 @@
                               [--minutes 60,120] [--mode rail] [--year now] [--figure fastest|typical]
                               [--measure door|station] [--paper a4|a3]
                               [--orientation landscape|portrait] [--dpi N] [--lang zh|en] [--title TEXT]
+    python -m layers snapshot --out FILE.(png|pdf|svg) --compare-base now|FILE|NAME --scenario FILE|NAME
+                              [--origins 武汉,长沙] [--minutes 60,120] [--paper a4|a3] [--lang zh|en]
     python -m layers export-all --out FILE.(gpkg|geojson|kml|shp.zip) [--crs wgs84|cgcs2000|gk|EPSG]
                                 [--view URL] [--layers id,id] [--tables FILE.(xlsx|csv)]
     python -m layers import FILE --name NAME [--crs wgs84|cgcs2000|gcj02|bd09|EPSG:N] [--lon COL --lat COL]
@@ -166,10 +168,67 @@ def _scenario_network(args: argparse.Namespace):
         yield scenario
 
 
+def _compare_side(token: str) -> object:
+    """``--compare-base``: a network year, a scenario file or the name of a scenario saved in the workspace."""
+    if token in YEARS:
+        return token
+    if Path(token).suffix.lower() in (".json", ".yaml", ".yml"):
+        from geo.scenario import load_scenario
+
+        return load_scenario(token)
+    from workspace import Workspace
+
+    saved = Workspace().scenarios()
+    if token not in saved:
+        raise ExportError(f"--compare-base {token!r}: not a network year ({', '.join(YEARS)}), a scenario file "
+                          f"(.json, .yaml) or a scenario saved in the workspace")
+    return saved[token]
+
+
+def _sheet(args: argparse.Namespace, path: Path) -> int:
+    """``snapshot --compare-base``: the before/after sheet of the base against ``--scenario``."""
+    from geo.compare import DEFAULT_ORIGINS, DEFAULT_THRESHOLDS, compare
+    from render.briefing import BriefingOptions
+    from render.comparison_sheet import render_comparison_sheet
+
+    if not args.scenario:
+        raise ExportError("--compare-base needs --scenario FILE|NAME (the after side of the sheet)")
+    for flag in ("view", "layers", "year", "figure", "measure", "extent", "subtitle"):
+        if getattr(args, flag, None) not in (None, "view"):
+            raise ExportError(f"--{flag} does not apply to a before/after sheet (--compare-base)")
+    if args.mode not in (None, "rail"):
+        raise ExportError("a before/after sheet compares rail networks door to door; drop --mode")
+    origins = _origins(_split(args.origins)) if args.origins else DEFAULT_ORIGINS
+    minutes = _minutes(_split(args.minutes)) if args.minutes else DEFAULT_THRESHOLDS
+    before = _compare_side(args.compare_base)
+    after = _compare_side(args.scenario) if Path(args.scenario).suffix.lower() in (".json", ".yaml", ".yml") \
+        else _saved_scenario(args.scenario)
+    options = BriefingOptions(paper=args.paper, orientation=args.orientation, dpi=args.dpi, extent="region",
+                              title=args.title, lang=args.lang)
+    options.check()
+    model = ViewState().road_model()
+    result = compare(before, after, origins, minutes, model=model)
+    _note(*result.notes)
+    sheet = render_comparison_sheet(result, path.suffix.lower().lstrip("."), options, model=model)
+    _note(*sheet.notices)
+    path.write_bytes(sheet.data)
+    size = f"{sheet.size_px[0]}x{sheet.size_px[1]} px" if path.suffix.lower() == ".png" else "vector"
+    print(f"wrote {path} (before/after sheet, {options.paper.upper()} {options.orientation}, {size})")
+    return 0
+
+
+def _saved_scenario(name: str):
+    from workspace import Workspace
+
+    return Workspace().scenario(name)
+
+
 def _snapshot(args: argparse.Namespace) -> int:
     from render.briefing import BriefingOptions, render_briefing
 
     path = _out_path(args.out, (".png", ".pdf", ".svg"))
+    if args.compare_base:
+        return _sheet(args, path)
     default = tuple(s.id for s in layers.all_specs() if s.default_visible)
     view = _view_from_args(args, default_layers=default)
     args.scenario = args.scenario or view.scenario or None  # a shared link names the app's saved scenario
@@ -340,6 +399,9 @@ def build_parser() -> argparse.ArgumentParser:
     snap.add_argument("--subtitle")
     snap.add_argument("--scenario", help="a what-if scenario file (.json, .yaml) or the name of one saved in the "
                                          "workspace: the circles and tables use its network and year")
+    snap.add_argument("--compare-base", metavar="YEAR|FILE|NAME",
+                      help="a before/after sheet instead: the difference map and table of gains of --scenario "
+                           f"against this base ({', '.join(YEARS)}, a scenario file or a saved name)")
     snap.set_defaults(func=_snapshot)
 
     every = sub.add_parser("export-all", help="every layer (or a view's layers) in one GIS file")

@@ -194,6 +194,7 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "sc_no_target_change": ("规划目标核验结果无变化。", "No plan-target verdict changes."),
     "sc_gains_pairs": ("自{origin}至各城市节省的时间", "Minutes saved from {origin} to each city"),
     "sc_download": ("下载对比表格", "Download the comparison"),
+    "sc_download_sheet": ("下载对比简报图", "Download the before/after sheet"),
     "sc_basis_door": ("门到门", "door to door"),
     "sc_basis_rail": ("站到站", "station to station"),
     "tables": ("规划目标与出行时间", "Plan targets and travel times"),
@@ -378,6 +379,33 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "cmp_band_5–15": ("节省 5–15 分钟", "5–15 min saved"),
     "cmp_band_15–30": ("节省 15–30 分钟", "15–30 min saved"),
     "cmp_band_30+": ("节省 30 分钟以上", "30+ min saved"),
+    # The printed before/after sheet (render.comparison_sheet).
+    "sheet_side_now": ("今日", "Today"),
+    "sheet_side_2015": ("2015 规划年", "2015 (plan year)"),
+    "sheet_side_planned": ("规划路网", "Planned network"),
+    "sheet_side_scenario": ("情景 {name}", "scenario {name}"),
+    "sheet_subtitle": ("节省时间：门到门，自 {origins} 中最近者出发  |  阈值 {minutes} 分钟  |  {before} → {after}",
+                       "Minutes saved door to door from the nearest of {origins}  |  thresholds {minutes} min  |  "
+                       "{before} → {after}"),
+    "sheet_bands": ("节省时间（{km} km 网格）", "Minutes saved ({km} km grid)"),
+    "sheet_cities": ("成员城市（按节省时间着色）", "Member cities (coloured by minutes saved)"),
+    "sheet_origins": ("出发城市", "Origins"),
+    "sheet_extent": ("城市群范围", "Agglomeration extent"),
+    "sheet_gains": ("各阈值内的城市与人口：前 → 后", "Cities and people within each threshold: before → after"),
+    "sheet_minutes_col": ("分钟", "Minutes"),
+    "sheet_cities_col": ("城市数", "Cities"),
+    "sheet_more": ("另有 {n} 项未列出，见导出表格", "{n} more not listed: see the exported tables"),
+    "sheet_target_row": ("{target}（{basis}）：{a}—{b} {before} → {after} 分钟，{change}",
+                         "{target} ({basis}): {a}–{b} {before} → {after} min, {change}"),
+    "sheet_population_note": ("人口：2020 年县级普查人口按交通圈覆盖的县域面积比例分摊；时间为门到门。",
+                              "Population: 2020 county census figures apportioned by the share of each county's "
+                              "area within the circle; times door to door."),
+    "sheet_sides": ("对比：{before} → {after}", "Comparison: {before} → {after}"),
+    "sheet_assumption": ("情景新增或改动的运行时间与班次为情景假设，非时刻表数据",
+                         "run times and frequencies a scenario adds or changes are its assumptions, not timetable "
+                         "figures"),
+    "sheet_no_bands": ("无面状分带（节省时间不足半分钟或网格不可用）；圆点为各城市",
+                       "no shaded bands (under half a minute saved, or no grid); the dots are the cities"),
 }
 
 

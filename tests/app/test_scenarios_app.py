@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app.scenarios import difference_map
+from app.scenarios import difference_map, sheet_maker
 from geo.compare import compare
 from geo.scenario import scenario_from_dict, scenario_to_dict
 from layers.i18n import widget_key
@@ -125,7 +125,8 @@ def test_build_save_reopen_use_and_compare(workspace):
     assert set(targets["规划目标"]) >= {"成员城市 2 小时互达"}
     met = targets[(targets["城市 A"] == "武汉") & (targets["城市 B"] == "南昌")]
     assert set(met["变化"]) == {"新达标"} and set(met["口径"]) == {"门到门", "站到站"}
-    assert {b.proto.label for b in at.get("download_button")} >= {"下载对比表格 (CSV)", "下载对比表格 (XLSX)"}
+    assert {b.proto.label for b in at.get("download_button")} >= {"下载对比表格 (CSV)", "下载对比表格 (XLSX)",
+                                                                  "下载对比简报图 (PDF)", "下载对比简报图 (PNG)"}
 
     # Stop using it: the network year again.
     at.button(key="sc_stop").click()
@@ -146,6 +147,9 @@ def test_compare_in_english(workspace):
     targets = next(d.value for d in at.dataframe if "Plan target" in d.value.columns)
     assert "newly met" in set(targets["Change"]) and "Nanchang" in set(targets["Place B"])
     assert "2 h between members" in set(targets["Plan target"])
+    # The before/after sheet downloads beside the tables, once a comparison is shown.
+    assert {b.proto.label for b in at.get("download_button")} >= {"Download the before/after sheet (PDF)",
+                                                                  "Download the before/after sheet (PNG)"}
     assert at.subheader[-1].value == "What-if scenarios" or "What-if scenarios" in [s.value for s in at.subheader]
     # The labels of the panel are English too.
     assert at.button(key="sc_compare").label == "Compare"
@@ -253,3 +257,12 @@ def test_snapshot_of_a_shared_link_uses_the_saved_scenario(workspace, tmp_path):
     assert f"note: scenario {NAME}: user_1: new service" in done.stderr
     missing = snapshot(query.replace("scenario=", "scenario=x"))
     assert missing.returncode == 2 and missing.stderr.count("\n") == 1 and "no saved scenario" in missing.stderr
+
+
+def test_sheet_download_makes_the_before_after_sheet(tmp_path):
+    """What the compare view's sheet buttons hand the browser when clicked: a PDF and a PNG."""
+    result = compare("now", scenario_from_dict(DIRECT), origins=["武汉"], thresholds=[120], bands=False)
+    data = sheet_maker(result, "pdf", "en", None)()
+    assert data.startswith(b"%PDF")
+    png = sheet_maker(result, "png", "zh", None)()
+    assert png.startswith(b"\x89PNG")
