@@ -281,7 +281,6 @@ def _road_legs(best: np.ndarray, grid: Grid, lon: float, lat: float, km: np.ndar
         _lower(best, window, np.where(km <= cap_km, km, np.inf), to_min)
         return
     bank = int(barrier.bank(lon, lat)[()])
-    cell_bank = _cell_bank(grid, barrier)
     reach, useful = barrier.node_reach(np.array([bank]), barrier.node_km(lon, lat), year, model.km_per_min)
     reach, useful = reach[0], useful[0]
     ends = np.flatnonzero(useful.any(axis=0) & (reach < cap_km))
@@ -290,7 +289,7 @@ def _road_legs(best: np.ndarray, grid: Grid, lon: float, lat: float, km: np.ndar
     pieces = [(v, window if not np.isfinite(cap_km) else _disc_window(
         grid, nx_[v], ny_[v], np.linalg.norm(jac[v], ord=2), cap_km - reach[v])) for v in ends]
     pieces = [(v, w) for v, w in pieces if w is not None]
-    own = cell_bank[window] == bank
+    own = _bank_mask(grid, barrier, bank)[window]
     if not pieces:
         _lower(best, window, np.where(own & (km <= cap_km), km, np.inf), to_min)
         return
@@ -302,13 +301,15 @@ def _road_legs(best: np.ndarray, grid: Grid, lon: float, lat: float, km: np.ndar
     local = [np.s_[a - r0:b - r0, c - c0:d - c0] for a, b, c, d in spans]
     np.copyto(out[local[0]], km, where=own, casting="same_kind")
     for (v, w), here in zip(pieces, local[1:], strict=True):
-        leg = reach[v] + _origin_km(grid, float(n_lon[v]), float(n_lat[v]))[w]
+        # A Python float keeps the float32 field float32 (NumPy 2 promotion).
+        leg = float(reach[v]) + _origin_km(grid, float(n_lon[v]), float(n_lat[v]))[w]
         view = out[here]
         if useful[:, v].all():
-            np.minimum(view, leg, out=view, casting="same_kind")
+            np.minimum(view, leg, out=view)
         else:
-            np.minimum(view, leg, out=view, where=cell_bank[w] == int(np.argmax(useful[:, v])), casting="same_kind")
-    out[out > cap_km] = np.inf
+            np.minimum(view, leg, out=view, where=_bank_mask(grid, barrier, int(np.argmax(useful[:, v])))[w])
+    if np.isfinite(cap_km):
+        out[out > cap_km] = np.inf
     _lower(best, np.s_[r0:r1, c0:c1], out, to_min)
 
 
@@ -333,6 +334,14 @@ def _disc_window(grid: Grid, x: float, y: float, stretch: float, radius_km: floa
     if c0 >= c1 or r0 >= r1:
         return None
     return np.s_[r0:r1, c0:c1]
+
+
+@lru_cache(maxsize=8)
+def _bank_mask(grid: Grid, barrier: RiverBarrier, bank: int) -> np.ndarray:
+    """Whether each cell centre lies on ``bank`` (read-only; cached per grid, barrier and bank)."""
+    mask = _cell_bank(grid, barrier) == bank
+    mask.setflags(write=False)
+    return mask
 
 
 @lru_cache(maxsize=4)
