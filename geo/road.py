@@ -14,6 +14,14 @@ only lengthens the distance and the model's calibration applies unchanged.
 * A bridge is usable in year ``Y`` if it opened in ``Y`` or before (every bridge in ``"planned"``);
   bridges without a sourced position (``bridges.csv`` says which) are not used at all.
 * The lakes (洞庭湖, 鄱阳湖) and the Han are not barriers.
+* An expressway section (a scenario's, :mod:`geo.scenario`) is a shortcut: a polyline P1…Pn at its own speed,
+  entered and left only at P1 and Pn (interchanges at its ends, none between). Its time, geodesic length ÷ speed,
+  counts as **equivalent road km**, ``minutes x RoadModel.km_per_min`` (= ``length_km x model speed_kmh /
+  (speed_kmh x detour_factor)``), so ``RoadModel.road_min`` returns its minutes exactly (the urban ends and
+  their ramp are charged once per trip, on its total road km). A trip a→b takes ``min(plain road km,
+  d(a, P1) + eq_km + d(Pn, b), d(a, Pn) + eq_km + d(P1, b))``, each leg over a bridge if it crosses the river;
+  a section whose ends lie on opposite banks crosses it itself. Bridges and sections are both **links** between
+  link ends (:meth:`RiverBarrier.link_km`), so chains (a bridge, then a section) are found too.
 """
 
 from __future__ import annotations

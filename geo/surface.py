@@ -14,7 +14,8 @@ A cell's minutes are those of :mod:`geo.isochrones`, point by point: the least, 
 
 With the Yangtze as a road barrier (``network.barrier``, :mod:`geo.road`), a road leg to a cell on the far bank
 goes over the best bridge open in the network year (geodesic km to the bridge, then from it), as the isochrones'
-bridge discs do. So ``{cell: minutes <= t}`` is the isochrone's disc union sampled at cell centres; the
+bridge discs do; an expressway section (:mod:`geo.road`) is taken where it is shorter, from its far end on, as the
+isochrones' link discs take it. So ``{cell: minutes <= t}`` is the isochrone's disc union sampled at cell centres; the
 distances are the same ones the discs are drawn with: geodesic from the origin, and from a station its
 Tissot ellipse (the station's local Jacobian, exact to ``ELLIPSE_TOLERANCE`` up to ``ELLIPSE_MAX_KM``; geodesic beyond).
 The polygons are inscribed n-gons (within 0.5 % of their true area) and the cells a 1 km sample, so
