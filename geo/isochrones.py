@@ -7,7 +7,10 @@ rail mode, around every reached station (the road reach of ``t - arrival - egres
 urban end, capped at ``max_access_km``). Radii are road km (:mod:`geo.road`): where the network has the
 Yangtze as a barrier, a disc that reaches the river is cut to its centre's bank, and every bridge open in the
 network year that a centre reaches grows a disc of the road km left on the far bank (the most any centre on the
-near bank has left), cut to that bank; so a circle crosses the river only where its times do.
+near bank has left), cut to that bank; so a circle crosses the river only where its times do. An expressway
+section (a scenario's, :mod:`geo.road`) is entered and left only at its ends: the end a centre's road reaches
+through the section (or over a bridge and the section) grows a disc of the road km left there, cut to that end's
+bank, exactly as a bridge grows one on the far bank; the section's own line adds nothing between its ends.
 
 Geometry is built in :data:`geo.crs.EQUAL_AREA` (Albers, metres), so areas are exact
 plane areas, and returned in EPSG:4326:
@@ -352,7 +355,8 @@ def _discs_of(org: Origin, station_min: np.ndarray, model: RoadModel, thresholds
     """One origin's discs at every threshold (radii in road km, :mod:`geo.road`), less those surely inside another.
 
     With the Yangtze as a barrier (``net.barrier``), a disc that reaches the river is clipped to its centre's bank
-    and every bridge open in ``year`` within reach adds a disc of the remaining road km, clipped to the far bank.
+    and every bridge open in ``year`` within reach adds a disc of the remaining road km, clipped to the far bank;
+    so does the far end of an expressway section, on its own bank (:func:`_bridge_discs`).
     """
     t = np.asarray(thresholds)
     # Stations with no known position (outside the member cities) route but get no disc.
@@ -374,7 +378,7 @@ def _discs_of(org: Origin, station_min: np.ndarray, model: RoadModel, thresholds
     side = None
     if net.barrier is not None:
         bank, reach_river, b_lon, b_lat, b_radius, b_side, (bx, by, bjac), b_km = _bridge_discs(
-            net, year, lon, lat, reached, radius)
+            net, year, lon, lat, reached, radius, model.km_per_min)
         nb = b_lon.size
         clip = np.c_[np.where(radius > reach_river[None, :], bank[None, :], -1).astype(np.int8),
                      np.broadcast_to(b_side, (t.size, nb))]
@@ -404,31 +408,28 @@ def _discs_of(org: Origin, station_min: np.ndarray, model: RoadModel, thresholds
 
 
 def _bridge_discs(net: RailNetwork, year: Year, lon: np.ndarray, lat: np.ndarray, reached: np.ndarray,
-                  radius: np.ndarray) -> tuple:
-    """Bank and km to the river of each centre, and the bridge discs: for every open bridge and far bank, the
-    largest remaining road km of any centre on the near bank (thresholds x (bridge, far bank)), with frames.
+                  radius: np.ndarray, km_per_min: float) -> tuple:
+    """Bank and km to the river of each centre, and the link discs (:mod:`geo.road`): for every link end and bank it
+    leads on to (an open bridge: either bank; a section's end: its own bank), the largest remaining road km of any
+    centre whose road reaches the end (thresholds x (end, bank)), with frames.
+    A disc centred on an end a centre reaches directly on its own bank lies inside that centre's disc: left out.
 
-    Returns (bank, reach_river_km, bridge_lon, bridge_lat, bridge_radius, bridge_side, frames, bridge_centre_km),
-    the last being km from each bridge disc (rows) to each centre (cols).
+    Returns (bank, reach_river_km, end_lon, end_lat, end_radius, end_side, frames, end_centre_km), the last being
+    geodesic km from each link disc (rows) to each centre (cols).
     """
     barrier = net.barrier
     stations = net.memo(("river_parts",), lambda: _river_parts(barrier, net.lon, net.lat))
     origin = _river_parts(barrier, lon[:1], lat[:1])
     bank = np.r_[origin[0], stations[0][reached]]
     reach_river = np.r_[origin[1], stations[1][reached]]
-    open_k = barrier.open_bridges(year)
-    to_bridge = np.r_[origin[2], stations[2][reached]][:, open_k]  # centres x open bridges, km
-    left = np.where(bank[None, :, None] == 0, radius[:, :, None] - to_bridge[None, :, :], -np.inf).max(axis=1)
-    right = np.where(bank[None, :, None] == 1, radius[:, :, None] - to_bridge[None, :, :], -np.inf).max(axis=1)
-    # A bridge reached from the left bank adds a disc on the right bank, and the other way round.
-    b_radius = np.c_[left, right]
-    b_side = np.r_[np.ones(open_k.size, np.int8), np.zeros(open_k.size, np.int8)]
-    all_lon, all_lat, _ = barrier.bridge_lonlat
-    b_lon, b_lat = np.tile(all_lon[open_k], 2), np.tile(all_lat[open_k], 2)
+    node_km = np.r_[origin[2], stations[2][reached]]  # centres x link ends, geodesic km
+    road, useful = barrier.node_reach(bank, node_km, year, km_per_min)  # (centres, ends), (centres, 2, ends)
+    side, end = np.nonzero(barrier.node_banks(year))  # one disc per (bank, end) a road can go on to
+    left = np.where(useful[None, :, side, end], radius[:, :, None] - road[None, :, end], -np.inf).max(axis=1)
+    all_lon, all_lat = barrier.node_lonlat
     frames = net.memo(("bridge_frames",), lambda: tissot_frames(all_lon, all_lat))
-    b_frames = tuple(np.concatenate([a[open_k], a[open_k]]) for a in frames)
-    return (bank, reach_river, b_lon, b_lat, np.where(np.isfinite(b_radius), b_radius, 0.0), b_side, b_frames,
-            np.tile(to_bridge.T, (2, 1)))
+    return (bank, reach_river, all_lon[end], all_lat[end], np.where(np.isfinite(left), left, 0.0),
+            side.astype(np.int8), tuple(a[end] for a in frames), node_km[:, end].T)
 
 
 def _bridge_bridge_km(net: RailNetwork, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -445,13 +446,13 @@ def _pair_km(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 
 def _river_parts(barrier, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Bank, km to the bank boundary (a lower bound: plane distance less :data:`ELLIPSE_TOLERANCE`) and km to
-    every bridge, for points in lon/lat."""
+    every link end (bridges, sections' ends), for points in lon/lat."""
     boundary = _bank_planes(barrier)[2]
     known = np.isfinite(lon) & np.isfinite(lat)
     px, py = _to_equal_area().transform(lon[known], lat[known])
     km = np.full(lon.size, np.inf)
     km[known] = shapely.distance(shapely.points(px, py), boundary) / 1000.0 * (1 - 2 * ELLIPSE_TOLERANCE)
-    return barrier.bank(lon, lat), km, barrier.bridge_km(lon, lat)
+    return barrier.bank(lon, lat), km, barrier.node_km(lon, lat)
 
 
 @cache

@@ -10,7 +10,8 @@ every coordinate WGS-84 lon/lat, EPSG:4326):
   to a station, whose station end is ``access_min``/``egress_min``), phased in over
   the first ``URBAN_RAMP_KM``. Road km is the geodesic distance, or where the
   Yangtze lies between the ends the way over its best bridge open in the year
-  (:mod:`geo.road`); the detour factor turns it into a road distance. The defaults
+  (:mod:`geo.road`), shortened by a scenario's expressway sections where they help (a section's minutes
+  count as ``minutes x km_per_min`` road km); the detour factor turns it into a road distance. The defaults
   (120 km/h over a road 1.3 x the road km, 17 minutes of town driving per trip) are fitted to published
   free-flow driving times between the member cities' seats; ``bench/validate.py``
   reports the error.

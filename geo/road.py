@@ -14,6 +14,14 @@ only lengthens the distance and the model's calibration applies unchanged.
 * A bridge is usable in year ``Y`` if it opened in ``Y`` or before (every bridge in ``"planned"``);
   bridges without a sourced position (``bridges.csv`` says which) are not used at all.
 * The lakes (洞庭湖, 鄱阳湖) and the Han are not barriers.
+* An expressway section (a scenario's, :mod:`geo.scenario`) is a shortcut: a polyline P1…Pn at its own speed,
+  entered and left only at P1 and Pn (interchanges at its ends, none between). Its time, geodesic length ÷ speed,
+  counts as **equivalent road km**, ``minutes x RoadModel.km_per_min`` (= ``length_km x model speed_kmh /
+  (speed_kmh x detour_factor)``), so ``RoadModel.road_min`` returns its minutes exactly (the urban ends and
+  their ramp are charged once per trip, on its total road km). A trip a→b takes ``min(plain road km,
+  d(a, P1) + eq_km + d(Pn, b), d(a, Pn) + eq_km + d(P1, b))``, each leg over a bridge if it crosses the river;
+  a section whose ends lie on opposite banks crosses it itself. Bridges and sections are both **links** between
+  link ends (:meth:`RiverBarrier.link_km`), so chains (a bridge, then a section) are found too.
 """
 
 from __future__ import annotations
@@ -27,10 +35,11 @@ import shapely
 
 from geo.crs import GEOD
 
-__all__ = ["EXTEND_DEG", "SIMPLIFY_DEG", "RiverBarrier", "load_barrier"]
+__all__ = ["EXTEND_DEG", "SECTION_COLUMNS", "SIMPLIFY_DEG", "RiverBarrier", "load_barrier"]
 
 SIMPLIFY_DEG = 0.002
 EXTEND_DEG = 4.0
+SECTION_COLUMNS = ("section_id", "lon1", "lat1", "lon2", "lat2", "length_km", "speed_kmh")
 _FAR = 30.0  # degrees beyond the extended ends: the bank polygons' far corners
 
 
@@ -46,10 +55,18 @@ class RiverBarrier:
 
     ``bridges`` has bridge_id, name_zh, opened_year (int; ``None`` for unknown) and lon, lat (WGS-84);
     rows without a position are ignored. Bank 0 is the left (north) bank going downstream, 1 the right.
+
+    ``sections`` (optional) are expressway sections, the road's shortcuts: section_id, lon1, lat1, lon2, lat2
+    (its first and last point, WGS-84), length_km (geodesic length of its polyline) and speed_kmh. A vehicle
+    enters and leaves a section only at its two ends (interchanges there, none between); a section whose ends
+    lie on opposite banks crosses the river, so it is a bridge too. Bridges and sections are both **links**:
+    a bridge joins the two banks at one point at no length, a section joins its ends in
+    ``length_km / speed_kmh`` hours (:meth:`section_eq_km`).
     """
 
     river: np.ndarray  # (n, 2) lon, lat
     bridges: pd.DataFrame
+    sections: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
         river = np.asarray(self.river, dtype=float)
@@ -59,8 +76,17 @@ class RiverBarrier:
         if missing:
             raise ValueError(f"bridges lacks column(s) {sorted(missing)}")
         located = self.bridges[self.bridges["lon"].notna() & self.bridges["lat"].notna()].reset_index(drop=True)
+        sections = self.sections if self.sections is not None else pd.DataFrame(columns=list(SECTION_COLUMNS))
+        missing = set(SECTION_COLUMNS) - set(sections.columns)
+        if missing:
+            raise ValueError(f"sections lacks column(s) {sorted(missing)}")
+        values = sections[list(SECTION_COLUMNS[1:])].apply(pd.to_numeric, errors="coerce").to_numpy(float)
+        if not np.isfinite(values).all() or (values[:, 4:] <= 0).any():
+            raise ValueError("sections need finite ends and a positive length_km and speed_kmh")
         object.__setattr__(self, "river", river)
         object.__setattr__(self, "bridges", located)
+        object.__setattr__(self, "sections", sections.reset_index(drop=True))
+        object.__setattr__(self, "_cache", {})
 
     @cached_property
     def boundary(self) -> shapely.LineString:
@@ -108,31 +134,126 @@ class RiverBarrier:
         b_lon, b_lat, _ = self.bridge_lonlat
         return _geodesic_km(lon[:, None], lat[:, None], b_lon[None, :], b_lat[None, :])
 
-    def road_km(self, lon_a, lat_a, lon_b, lat_b, year) -> np.ndarray:
-        """Road km (rows a, cols b): the geodesic on one bank, else the shortest way over a bridge open in ``year``.
+    # -- links: the bridges and the expressway sections, the ways a road trip can leave the geodesic ----------
 
-        ``inf`` where the ends are on opposite banks and no bridge is open.
+    @property
+    def has_sections(self) -> bool:
+        """Whether any expressway section is modelled (without one, a trip on one bank is its geodesic)."""
+        return len(self.sections) > 0
+
+    @cached_property
+    def node_lonlat(self) -> tuple[np.ndarray, np.ndarray]:
+        """Link ends (degrees): every located bridge (rows of :attr:`bridges`), then each section's first and last
+        point (rows of :attr:`sections`, two each)."""
+        b_lon, b_lat, _ = self.bridge_lonlat
+        s = self.sections
+        s_lon = np.column_stack([s["lon1"].to_numpy(float), s["lon2"].to_numpy(float)]).ravel()
+        s_lat = np.column_stack([s["lat1"].to_numpy(float), s["lat2"].to_numpy(float)]).ravel()
+        return np.r_[b_lon, s_lon], np.r_[b_lat, s_lat]
+
+    def node_km(self, lon, lat) -> np.ndarray:
+        """Geodesic km from each point (rows) to every link end (cols, :attr:`node_lonlat` order)."""
+        lon, lat = np.atleast_1d(np.asarray(lon, dtype=float)), np.atleast_1d(np.asarray(lat, dtype=float))
+        n_lon, n_lat = self.node_lonlat
+        return _geodesic_km(lon[:, None], lat[:, None], n_lon[None, :], n_lat[None, :])
+
+    def node_banks(self, year) -> np.ndarray:
+        """(2, ends) bool: which bank a road reaches each link end from in ``year``. A bridge open in ``year`` is on
+        both banks (it joins them, at no length), a closed one on neither; a section's end is on its own bank."""
+        key = ("node_banks", year)
+        if key not in self._cache:
+            on = np.zeros((2, len(self.node_lonlat[0])), dtype=bool)
+            on[:, self.open_bridges(year)] = True
+            n_lon, n_lat = self.node_lonlat
+            nb = len(self.bridges)
+            ends = self.bank(n_lon[nb:], n_lat[nb:])
+            on[ends, nb + np.arange(ends.size)] = True
+            on.setflags(write=False)
+            self._cache[key] = on
+        return self._cache[key]
+
+    def section_eq_km(self, km_per_min: float) -> np.ndarray:
+        """Each section's **equivalent road km**: the geodesic km the road model drives in the section's minutes
+        (``length_km / speed_kmh x 60 x km_per_min``), so that ``RoadModel.road_min`` of it is the section's time."""
+        s = self.sections
+        minutes = s["length_km"].to_numpy(float) / s["speed_kmh"].to_numpy(float) * 60.0
+        return minutes * float(km_per_min)
+
+    def link_km(self, year, km_per_min: float) -> np.ndarray:
+        """Road km between every two link ends (ends x ends, :attr:`node_lonlat` order) over the links and the
+        geodesic legs between ends on a common bank (all pairs shortest, Floyd-Warshall; a few dozen ends)."""
+        key = ("link_km", year, float(km_per_min))
+        if key not in self._cache:
+            on = self.node_banks(year)
+            n_lon, n_lat = self.node_lonlat
+            shared = (on[:, :, None] & on[:, None, :]).any(axis=0)
+            d = np.where(shared, _geodesic_km(n_lon[:, None], n_lat[:, None], n_lon[None, :], n_lat[None, :]), np.inf)
+            np.fill_diagonal(d, 0.0)
+            first = len(self.bridges) + 2 * np.arange(len(self.sections))
+            eq = self.section_eq_km(km_per_min)
+            d[first, first + 1] = np.minimum(d[first, first + 1], eq)
+            d[first + 1, first] = np.minimum(d[first + 1, first], eq)
+            for k in range(len(d)):
+                np.minimum(d, d[:, k:k + 1] + d[k:k + 1, :], out=d)
+            d.setflags(write=False)
+            self._cache[key] = d
+        return self._cache[key]
+
+    def node_reach(self, bank: np.ndarray, node_km: np.ndarray, year, km_per_min: float
+                   ) -> tuple[np.ndarray, np.ndarray]:
+        """For points on ``bank`` (their geodesic ``node_km`` to every link end): road km to every end (points x
+        ends), and (points, 2, ends) whether going on from that end onto each bank can beat the direct way: the end
+        is on that bank and it is the point's far bank or the end was reached shorter than its geodesic (a section)."""
+        bank = np.atleast_1d(np.asarray(bank, dtype=np.int64))
+        on = self.node_banks(year)
+        leg = np.where(on[bank], node_km, np.inf)
+        reach = np.min(leg[:, :, None] + self.link_km(year, km_per_min)[None, :, :], axis=1, initial=np.inf)
+        shorter = reach < node_km * (1 - 1e-9) - 1e-9
+        far = np.arange(2)[None, :, None] != bank[:, None, None]
+        useful = on[None, :, :] & np.isfinite(reach)[:, None, :] & (far | shorter[:, None, :])
+        return reach, useful
+
+    def road_km(self, lon_a, lat_a, lon_b, lat_b, year, km_per_min: float | None = None) -> np.ndarray:
+        """Road km (rows a, cols b): the geodesic on one bank, else the shortest way over a bridge open in ``year``;
+        either way shortened by any expressway section that helps (:meth:`via_links`).
+
+        ``inf`` where the ends are on opposite banks and no bridge (or section across) is open.
         """
         lon_a, lat_a = np.atleast_1d(np.asarray(lon_a, float)), np.atleast_1d(np.asarray(lat_a, float))
         lon_b, lat_b = np.atleast_1d(np.asarray(lon_b, float)), np.atleast_1d(np.asarray(lat_b, float))
         direct = _geodesic_km(lon_a[:, None], lat_a[:, None], lon_b[None, :], lat_b[None, :])
-        return self.via_bridges(direct, self.bank(lon_a, lat_a), self.bank(lon_b, lat_b),
-                                self.bridge_km(lon_a, lat_a), self.bridge_km(lon_b, lat_b), year)
+        return self.via_links(direct, self.bank(lon_a, lat_a), self.bank(lon_b, lat_b),
+                              self.node_km(lon_a, lat_a), self.node_km(lon_b, lat_b), year, km_per_min)
 
-    def via_bridges(self, direct: np.ndarray, bank_a: np.ndarray, bank_b: np.ndarray, bridge_a: np.ndarray,
-                    bridge_b: np.ndarray, year) -> np.ndarray:
-        """:meth:`road_km` from precomputed parts: geodesic ``direct`` (a x b), banks, and km to each bridge."""
+    def via_links(self, direct: np.ndarray, bank_a: np.ndarray, bank_b: np.ndarray, node_a: np.ndarray,
+                  node_b: np.ndarray, year, km_per_min: float | None = None) -> np.ndarray:
+        """:meth:`road_km` from precomputed parts: geodesic ``direct`` (a x b), banks, and km to each link end.
+
+        ``min(direct if same bank, min over ends u of reach(a, u) + d(u, b) with u on b's bank)``: a trip leaves
+        the geodesic only at link ends (a section's interchanges are its two ends). ``km_per_min`` (the road model's,
+        default :class:`geo.network.RoadModel`'s) turns a section's minutes into road km.
+        """
         cross = bank_a[:, None] != bank_b[None, :]
         out = np.array(direct, dtype=float, copy=True)
-        if not cross.any():
+        if not (cross.any() or self.has_sections):
             return out
-        k = self.open_bridges(year)
-        if k.size == 0:
-            out[cross] = np.inf
-            return out
-        rows, cols = np.nonzero(cross)
-        out[rows, cols] = np.min(bridge_a[rows][:, k] + bridge_b[cols][:, k], axis=1)
+        reach, _ = self.node_reach(bank_a, node_a, year, _km_per_min(km_per_min))
+        leg_b = np.where(self.node_banks(year)[bank_b], node_b, np.inf)
+        via = np.full(out.shape, np.inf)
+        for u in np.flatnonzero(np.isfinite(reach).any(axis=0) & np.isfinite(leg_b).any(axis=0)):
+            np.minimum(via, reach[:, u, None] + leg_b[None, :, u], out=via)
+        out[cross] = via[cross]
+        if self.has_sections:
+            np.minimum(out, via, out=out)
         return out
+
+
+def _km_per_min(km_per_min: float | None) -> float:
+    if km_per_min is None:
+        from geo.network import RoadModel  # geo.network imports this module
+
+        return RoadModel().km_per_min
+    return float(km_per_min)
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -150,21 +271,28 @@ def load_barrier() -> RiverBarrier:
     return RiverBarrier(river=np.asarray(line.coords), bridges=bridges)
 
 
-def _memo_km(net, kind: str, year, compute) -> np.ndarray:
+def _memo_km(net, kind: str, year, model, compute) -> np.ndarray:
     def frozen() -> np.ndarray:
         out = compute()
         out.setflags(write=False)
         return out
 
-    return net.memo(("road_km", kind, year), frozen)
+    return net.memo(("road_km", kind, year, model_km_per_min(model)), frozen)
+
+
+def model_km_per_min(model) -> float:
+    """The road model's geodesic km per minute (:attr:`geo.network.RoadModel.km_per_min`; ``None``: the default
+    model's), which turns an expressway section's minutes into road km."""
+    return _km_per_min(None if model is None else model.km_per_min)
 
 
 def _bank_parts(barrier: RiverBarrier, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return barrier.bank(lon, lat), barrier.bridge_km(lon, lat)
+    return barrier.bank(lon, lat), barrier.node_km(lon, lat)
 
 
-def place_road_km(net, year) -> np.ndarray:
-    """Road km between every pair of places (:class:`geo.network.RailNetwork` order), for ``year``'s bridges."""
+def place_road_km(net, year, model=None) -> np.ndarray:
+    """Road km between every pair of places (:class:`geo.network.RailNetwork` order), for ``year``'s bridges and
+    the network's expressway sections timed with ``model`` (a :class:`geo.network.RoadModel`; ``None``: default)."""
     lon, lat = net.place_lon, net.place_lat
     barrier = getattr(net, "barrier", None)
 
@@ -173,13 +301,14 @@ def place_road_km(net, year) -> np.ndarray:
         if barrier is None:
             return direct
         bank, bkm = _bank_parts(barrier, lon, lat)
-        return barrier.via_bridges(direct, bank, bank, bkm, bkm, year)
+        return barrier.via_links(direct, bank, bank, bkm, bkm, year, model_km_per_min(model))
 
-    return _memo_km(net, "places", year, compute)
+    return _memo_km(net, "places", year, model, compute)
 
 
-def place_station_road_km(net, year) -> np.ndarray:
-    """Road km from every place (rows) to every station (cols); NaN for a station without a position."""
+def place_station_road_km(net, year, model=None) -> np.ndarray:
+    """Road km from every place (rows) to every station (cols); NaN for a station without a position (``model`` as
+    for :func:`place_road_km`)."""
     barrier = getattr(net, "barrier", None)
 
     def compute() -> np.ndarray:
@@ -188,13 +317,13 @@ def place_station_road_km(net, year) -> np.ndarray:
             return direct
         pb, pk = _bank_parts(barrier, net.place_lon, net.place_lat)
         sb, sk = _bank_parts(barrier, net.lon, net.lat)
-        return barrier.via_bridges(direct, pb, sb, pk, sk, year)
+        return barrier.via_links(direct, pb, sb, pk, sk, year, model_km_per_min(model))
 
-    return _memo_km(net, "place_station", year, compute)
+    return _memo_km(net, "place_station", year, model, compute)
 
 
-def station_road_km(net, year) -> np.ndarray:
-    """Road km between every pair of stations (n x n)."""
+def station_road_km(net, year, model=None) -> np.ndarray:
+    """Road km between every pair of stations (n x n; ``model`` as for :func:`place_road_km`)."""
     barrier = getattr(net, "barrier", None)
 
     def compute() -> np.ndarray:
@@ -202,19 +331,21 @@ def station_road_km(net, year) -> np.ndarray:
         if barrier is None:
             return direct
         sb, sk = _bank_parts(barrier, net.lon, net.lat)
-        return barrier.via_bridges(direct, sb, sb, sk, sk, year)
+        return barrier.via_links(direct, sb, sb, sk, sk, year, model_km_per_min(model))
 
-    return _memo_km(net, "stations", year, compute)
+    return _memo_km(net, "stations", year, model, compute)
 
 
-def point_road_km(net, lon: float, lat: float, year) -> tuple[np.ndarray, np.ndarray]:
-    """Road km from one (lon, lat) point to every place and to every station (not memoised)."""
+def point_road_km(net, lon: float, lat: float, year, model=None) -> tuple[np.ndarray, np.ndarray]:
+    """Road km from one (lon, lat) point to every place and to every station (not memoised; ``model`` as for
+    :func:`place_road_km`)."""
     barrier = getattr(net, "barrier", None)
     if barrier is None:
         return (_geodesic_km(lon, lat, net.place_lon, net.place_lat),
                 _geodesic_km(lon, lat, net.lon, net.lat))
-    places = barrier.road_km(lon, lat, net.place_lon, net.place_lat, year)[0]
-    stations = barrier.road_km(lon, lat, net.lon, net.lat, year)[0]
+    kpm = model_km_per_min(model)
+    places = barrier.road_km(lon, lat, net.place_lon, net.place_lat, year, kpm)[0]
+    stations = barrier.road_km(lon, lat, net.lon, net.lat, year, kpm)[0]
     return places, stations
 
 
@@ -226,5 +357,10 @@ def crossing_basis(net, year) -> str:
     n = barrier.open_bridges(year).size
     when = "规划情景" if year == "planned" else f"{year} 年"
     when_en = "the planned scenario" if year == "planned" else str(year)
-    return (f"长江仅经桥梁过江：{when}已通车且有位置的 {n} 座 · the Yangtze is crossed only on its bridges: "
+    text = (f"长江仅经桥梁过江：{when}已通车且有位置的 {n} 座 · the Yangtze is crossed only on its bridges: "
             f"{n} located and open in {when_en}")
+    m = len(barrier.sections)
+    if m:
+        text += (f"；另有情景高速公路路段 {m} 段（仅在两端进出）· plus {m} scenario expressway section(s), entered and "
+                 "left only at their ends")
+    return text

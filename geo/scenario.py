@@ -38,7 +38,7 @@ Scenario file (JSON, or YAML with the same keys; :func:`load_scenario`; schema i
         to: liling_east
       - type: add_road_link           # road side: a new Yangtze bridge (one point, within 5 km of the river),
         kind: bridge                  #   open in the base year; or kind: expressway with two or more points
-        name: 新长江大桥               #   and speed_kmh (checked, not applied: see ROAD_PENDING)
+        name: 新长江大桥               #   and speed_kmh (1-130), entered and left only at its two ends
         points: [[114.9, 30.4]]
       - type: remove_road_link        # a located bridge of data/sources/bridges.csv by bridge_id or name_zh
         bridge: ehuang
@@ -47,7 +47,10 @@ Checks, each a one-line :class:`~geo.errors.ScenarioError` naming the change and
 station (with close matches), line, service or segment; a run faster than the design speed allows over the
 geodesic between the stops; a negative or non-finite frequency or time; a bad year; too many changes, stops
 or characters; a new bridge away from the river. Road changes act on the Yangtze barrier of :mod:`geo.road`
-(the bridges road trips may cross on); expressway sections are checked but not applied (:data:`ROAD_PENDING`).
+(the bridges road trips may cross on, and the expressway sections they may take as shortcuts): a section of
+polyline length L km at v km/h takes ``L / v`` hours between its two ends (interchanges there only), and a trip
+takes it where that is quicker than the road model's plain way (:mod:`geo.road`); a section whose ends lie on
+opposite banks crosses the Yangtze, as a bridge does.
 """
 
 from __future__ import annotations
@@ -73,7 +76,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from geo.chinacoords import gcj02_to_wgs84
-from geo.crs import WGS84
+from geo.crs import GEOD, WGS84
 from geo.errors import GeoInputError, ScenarioError
 from geo.network import CURRENT_YEAR, PLANNED, RailNetwork, Year, check_year, default_network, geodesic_km
 from geo.options import NETWORK_YEARS, engine_year
@@ -85,7 +88,6 @@ __all__ = [
     "MAX_DESIGN_KMH",
     "MAX_FILE_BYTES",
     "MAX_STOPS",
-    "ROAD_PENDING",
     "AddRoadLink",
     "AddService",
     "ChangeService",
@@ -116,8 +118,7 @@ RUN_FACTOR_RANGE = (0.2, 5.0)
 DEFAULT_DWELL_MIN = 2.0
 ROUTE_SLACK = 1.5  # a run follows the segments' quickest path only if that takes at most this x its minutes
 ROAD_KINDS = ("bridge", "expressway")
-ROAD_PENDING = ("an expressway section is checked but not applied: the road model has no road graph (geodesic km "
-                "x detour factor, the Yangtze crossed only on bridges), so only a bridge changes road times")
+SECTION_KM_RANGE = (1.0, 1000.0)  # geodesic length of an expressway section's polyline
 MAX_BRIDGE_OFFSET_KM = 5.0  # a new bridge's point lies at most this far from the modelled Yangtze
 _MAX_NAME, _MAX_TEXT = 60, 500
 _ID = re.compile(r"[A-Za-z0-9_-]{1,60}")
@@ -406,6 +407,8 @@ def _change(raw: object, i: int) -> Change:
         if len(points) < need or (link == "bridge" and len(points) != 1):
             raise _fail(where, "a bridge takes one point, an expressway section two or more")
         speed = raw.get("speed_kmh")
+        if link == "expressway" and speed is None:
+            raise _fail(where, "an expressway section needs speed_kmh (1-130 km/h)")
         return AddRoadLink(kind=link, name=_text(raw["name"], "name", where=where), points=points,
                            speed_kmh=None if speed is None else _number(speed, "speed_kmh", 1, 130, where=where))
     _keys(raw, ("type", "bridge"), ("bridge",), where)
@@ -550,6 +553,7 @@ class _Tables:
     stops: pd.DataFrame
     notes: list[str]
     bridges: pd.DataFrame | None  # the Yangtze barrier's bridges (geo.road); None: the network has no barrier
+    sections: pd.DataFrame | None  # the barrier's expressway sections (geo.road.SECTION_COLUMNS)
 
 
 def apply(scenario: Scenario, network: RailNetwork | None = None) -> ScenarioNetwork:
@@ -571,13 +575,15 @@ def _build(scenario: Scenario, net: RailNetwork) -> ScenarioNetwork:
     work = _Tables(stations=net.tables["stations"].copy(),
                    segments=net.usable_segments(year).drop(columns=["from_idx", "to_idx"]),
                    services=net.services[net.services["service_id"].isin(set(stops["service_id"]))].copy(),
-                   stops=stops, notes=[], bridges=None if net.barrier is None else net.barrier.bridges.copy())
+                   stops=stops, notes=[], bridges=None if net.barrier is None else net.barrier.bridges.copy(),
+                   sections=None if net.barrier is None else net.barrier.sections.copy())
     for i, change in enumerate(scenario.changes, start=1):
         where = f"scenario {scenario.name!r}, change {i} ({change.type})"
         _APPLY[type(change)](change, work, net, year, where)
     t = net.tables
     barrier = None if net.barrier is None else RiverBarrier(river=net.barrier.river,
-                                                            bridges=work.bridges.reset_index(drop=True))
+                                                            bridges=work.bridges.reset_index(drop=True),
+                                                            sections=work.sections.reset_index(drop=True))
     return ScenarioNetwork(work.stations, work.segments, t["cities"], lines=t["lines"], transfers=t["transfers"],
                            neighbours=t["neighbours"], services=work.services.reset_index(drop=True),
                            service_stops=work.stops.reset_index(drop=True), barrier=barrier, scenario=scenario,
@@ -806,12 +812,13 @@ def _services_over(work: _Tables, a: str, b: str) -> set[str]:
 
 def _no_barrier(where: str) -> ScenarioError:
     return _fail(where, "this network has no Yangtze barrier (geo.road; a network of other sources has none), so a "
-                        "bridge changes nothing")
+                        "bridge or expressway section changes nothing")
 
 
 def _add_road_link(change: AddRoadLink, work: _Tables, net: RailNetwork, year: Year, where: str) -> None:
-    if change.kind != "bridge":
-        raise _fail(where, ROAD_PENDING)
+    if change.kind == "expressway":
+        _add_section(change, work, net, where)
+        return
     if work.bridges is None or net.barrier is None:
         raise _no_barrier(where)
     lon, lat = change.points[0]
@@ -829,6 +836,30 @@ def _add_road_link(change: AddRoadLink, work: _Tables, net: RailNetwork, year: Y
                                                       "lon": lon, "lat": lat}
     work.bridges = pd.concat([work.bridges, pd.DataFrame([row])], ignore_index=True)
     work.notes.append(f"{change.name}: new Yangtze bridge at ({lon:.4f}, {lat:.4f}), open in {year}")
+
+
+def _add_section(change: AddRoadLink, work: _Tables, net: RailNetwork, where: str) -> None:
+    """An expressway section: its polyline's geodesic length at its speed, between its two ends (geo.road)."""
+    if work.sections is None or net.barrier is None:
+        raise _no_barrier(where)
+    lon, lat = (np.array(v, dtype=float) for v in zip(*change.points, strict=True))
+    length = float(GEOD.line_length(lon, lat)) / 1000.0
+    lo, hi = SECTION_KM_RANGE
+    if not lo <= length <= hi:
+        raise _fail(where, f"expressway section {change.name!r} is {length:.1f} km long; a section is {lo:g}-{hi:g} km")
+    sid = f"new:{change.name}"
+    if sid in set(work.sections["section_id"].astype(str)):
+        raise _fail(where, f"expressway section {change.name!r} is added twice")
+    speed = float(change.speed_kmh)
+    row = {"section_id": sid, "name": change.name, "lon1": lon[0], "lat1": lat[0], "lon2": lon[-1], "lat2": lat[-1],
+           "length_km": length, "speed_kmh": speed}
+    work.sections = pd.concat([work.sections, pd.DataFrame([row])], ignore_index=True)
+    banks = net.barrier.bank([lon[0], lon[-1]], [lat[0], lat[-1]])
+    across = "; it crosses the Yangtze (its ends are on opposite banks)" if banks[0] != banks[1] else ""
+    minutes = length / speed * 60.0
+    work.notes.append(f"{change.name}: expressway section of {length:.1f} km at {speed:g} km/h ({minutes:.1f} min), "
+                      f"entered and left only at its ends ({lon[0]:.4f}, {lat[0]:.4f}) and ({lon[-1]:.4f}, "
+                      f"{lat[-1]:.4f}){across}")
 
 
 def _remove_road_link(change: RemoveRoadLink, work: _Tables, net: RailNetwork, year: Year, where: str) -> None:

@@ -14,7 +14,8 @@ A cell's minutes are those of :mod:`geo.isochrones`, point by point: the least, 
 
 With the Yangtze as a road barrier (``network.barrier``, :mod:`geo.road`), a road leg to a cell on the far bank
 goes over the best bridge open in the network year (geodesic km to the bridge, then from it), as the isochrones'
-bridge discs do. So ``{cell: minutes <= t}`` is the isochrone's disc union sampled at cell centres; the
+bridge discs do; an expressway section (:mod:`geo.road`) is taken where it is shorter, from its far end on, as the
+isochrones' link discs take it. So ``{cell: minutes <= t}`` is the isochrone's disc union sampled at cell centres; the
 distances are the same ones the discs are drawn with: geodesic from the origin, and from a station its
 Tissot ellipse (the station's local Jacobian, exact to ``ELLIPSE_TOLERANCE`` up to ``ELLIPSE_MAX_KM``; geodesic beyond).
 The polygons are inscribed n-gons (within 0.5 % of their true area) and the cells a 1 km sample, so
@@ -263,29 +264,85 @@ def _station_arrival(org: Origin, year: Year, model: RoadModel, transfer_min: fl
 
 def _origin_road_min(grid: Grid, lon: float, lat: float, model: RoadModel, net: RailNetwork,
                      year: Year) -> np.ndarray:
-    km = _across_river(_origin_km(grid, lon, lat), grid, lon, lat, net.barrier, year, np.s_[:, :])
-    return model.road_min(km, ends=2).astype(np.float32)
-
-
-def _across_river(km: np.ndarray, grid: Grid, lon: float, lat: float, barrier: RiverBarrier | None, year: Year,
-                  window: tuple[slice, slice]) -> np.ndarray:
-    """Road km from (lon, lat) to the cells of ``window``, given their geodesic ``km``: unchanged on the point's
-    bank, over the best bridge open in ``year`` on the far one (``inf`` with none), as :mod:`geo.road` and the
-    isochrones' bridge discs measure it."""
-    if barrier is None:
-        return km
-    far = _cell_bank(grid, barrier)[window] != barrier.bank(lon, lat)[()]
-    if not far.any():
-        return km
-    out = np.array(km, dtype=np.float32, copy=True)
-    via = np.full(int(far.sum()), np.inf, dtype=np.float32)
-    open_k = barrier.open_bridges(year)
-    b_lon, b_lat, _ = barrier.bridge_lonlat
-    to_bridge = barrier.bridge_km(lon, lat)[0]
-    for k in open_k:
-        np.minimum(via, to_bridge[k] + _origin_km(grid, float(b_lon[k]), float(b_lat[k]))[window][far], out=via)
-    out[far] = via
+    out = np.full((grid.ny, grid.nx), np.inf, dtype=np.float32)
+    _road_legs(out, grid, lon, lat, _origin_km(grid, lon, lat), np.s_[:, :], net, year, model, np.inf,
+               lambda km: model.road_min(km, ends=2))
     return out
+
+
+def _road_legs(best: np.ndarray, grid: Grid, lon: float, lat: float, km: np.ndarray, window: tuple[slice, slice],
+               net: RailNetwork, year: Year, model: RoadModel, cap_km: float, to_min) -> None:
+    """Lower ``best`` (in place) by ``to_min(road km)`` from (lon, lat) to every cell within ``cap_km`` road km, as
+    :mod:`geo.road` and the isochrones' link discs measure it: ``km`` (the point's distance to the cells of
+    ``window``) on the point's bank; from every link end the road reaches usefully (an open bridge, on to the far
+    bank; a section's end reached through it, on its own bank) the km to the end plus the geodesic from it, over
+    the cells within the km left (``inf`` where no road reaches)."""
+    barrier = net.barrier
+    if barrier is None:
+        _lower(best, window, np.where(km <= cap_km, km, np.inf), to_min)
+        return
+    bank = int(barrier.bank(lon, lat)[()])
+    reach, useful = barrier.node_reach(np.array([bank]), barrier.node_km(lon, lat), year, model.km_per_min)
+    reach, useful = reach[0], useful[0]
+    ends = np.flatnonzero(useful.any(axis=0) & (reach < cap_km))
+    n_lon, n_lat = barrier.node_lonlat
+    nx_, ny_, jac = net.memo(("bridge_frames",), lambda: tissot_frames(n_lon, n_lat))
+    pieces = [(v, window if not np.isfinite(cap_km) else _disc_window(
+        grid, nx_[v], ny_[v], np.linalg.norm(jac[v], ord=2), cap_km - reach[v])) for v in ends]
+    pieces = [(v, w) for v, w in pieces if w is not None]
+    own = _bank_mask(grid, barrier, bank)[window]
+    if not pieces:
+        _lower(best, window, np.where(own & (km <= cap_km), km, np.inf), to_min)
+        return
+    # One buffer over the point's window and every end's, so the road time is taken once per cell.
+    spans = [_span(w, grid) for w in [window, *(w for _, w in pieces)]]
+    r0, r1 = min(sp[0] for sp in spans), max(sp[1] for sp in spans)
+    c0, c1 = min(sp[2] for sp in spans), max(sp[3] for sp in spans)
+    out = np.full((r1 - r0, c1 - c0), np.inf, dtype=np.float32)
+    local = [np.s_[a - r0:b - r0, c - c0:d - c0] for a, b, c, d in spans]
+    np.copyto(out[local[0]], km, where=own, casting="same_kind")
+    for (v, w), here in zip(pieces, local[1:], strict=True):
+        # A Python float keeps the float32 field float32 (NumPy 2 promotion).
+        leg = float(reach[v]) + _origin_km(grid, float(n_lon[v]), float(n_lat[v]))[w]
+        view = out[here]
+        if useful[:, v].all():
+            np.minimum(view, leg, out=view)
+        else:
+            np.minimum(view, leg, out=view, where=_bank_mask(grid, barrier, int(np.argmax(useful[:, v])))[w])
+    if np.isfinite(cap_km):
+        out[out > cap_km] = np.inf
+    _lower(best, np.s_[r0:r1, c0:c1], out, to_min)
+
+
+def _span(w: tuple[slice, slice], grid: Grid) -> tuple[int, int, int, int]:
+    rows, cols = w
+    return (rows.start or 0, grid.ny if rows.stop is None else rows.stop, cols.start or 0,
+            grid.nx if cols.stop is None else cols.stop)
+
+
+def _lower(best: np.ndarray, window: tuple[slice, slice], km: np.ndarray, to_min) -> None:
+    view = best[window]
+    np.minimum(view, to_min(km), out=view, casting="same_kind")
+
+
+def _disc_window(grid: Grid, x: float, y: float, stretch: float, radius_km: float) -> tuple[slice, slice] | None:
+    """The cells (rows, cols) around plane point (x, y) that a ground disc of ``radius_km`` can touch, given the
+    largest stretch of the projection there; ``None`` if none."""
+    xc, yc = grid.centres()
+    half = radius_km * 1000.0 * stretch + grid.cell_m
+    c0, c1 = np.searchsorted(xc, [x - half, x + half])
+    r0, r1 = np.searchsorted(-yc, [-(y + half), -(y - half)])
+    if c0 >= c1 or r0 >= r1:
+        return None
+    return np.s_[r0:r1, c0:c1]
+
+
+@lru_cache(maxsize=8)
+def _bank_mask(grid: Grid, barrier: RiverBarrier, bank: int) -> np.ndarray:
+    """Whether each cell centre lies on ``bank`` (read-only; cached per grid, barrier and bank)."""
+    mask = _cell_bank(grid, barrier) == bank
+    mask.setflags(write=False)
+    return mask
 
 
 @lru_cache(maxsize=4)
@@ -317,7 +374,7 @@ def _cell_lonlat(grid: Grid) -> tuple[np.ndarray, np.ndarray]:
 def _station_legs(best: np.ndarray, grid: Grid, arrival: np.ndarray, model: RoadModel, net: RailNetwork,
                   year: Year) -> None:
     """Lower ``best`` (in place) by arrival + egress + road leg from every reached station within reach (road km:
-    across the Yangtze only over a bridge open in ``year``)."""
+    across the Yangtze only over a bridge open in ``year``, along an expressway section where shorter)."""
     reached = np.flatnonzero(np.isfinite(arrival) & np.isfinite(net.lon))
     if reached.size == 0:
         return
@@ -329,23 +386,21 @@ def _station_legs(best: np.ndarray, grid: Grid, arrival: np.ndarray, model: Road
     stretch = np.linalg.norm(jac[reached], ord=2, axis=(1, 2))
     xc, yc = grid.centres()
     for k, s in enumerate(reached):
-        half = cap_km * 1000.0 * stretch[k] + grid.cell_m
-        c0, c1 = np.searchsorted(xc, [sx[s] - half, sx[s] + half])
-        r0, r1 = np.searchsorted(-yc, [-(sy[s] + half), -(sy[s] - half)])
-        if c0 >= c1 or r0 >= r1:
+        window = _disc_window(grid, sx[s], sy[s], stretch[k], cap_km)
+        if window is None:
             continue
+        (r0, r1), (c0, c1) = ((w.start, w.stop) for w in window)
         if geodesic:
-            clon, clat = (a[r0:r1, c0:c1] for a in _cell_lonlat(grid))
+            clon, clat = (a[window] for a in _cell_lonlat(grid))
             _, _, m = GEOD.inv(np.full(clon.shape, net.lon[s]), np.full(clon.shape, net.lat[s]), clon, clat)
             km = np.asarray(m) / 1000.0
         else:
             dx, dy = xc[c0:c1][None, :] - sx[s], yc[r0:r1][:, None] - sy[s]
             east, north = inv[k, 0, 0] * dx + inv[k, 0, 1] * dy, inv[k, 1, 0] * dx + inv[k, 1, 1] * dy
             km = np.hypot(east, north) / 1000.0
-        km = _across_river(km, grid, float(net.lon[s]), float(net.lat[s]), net.barrier, year, np.s_[r0:r1, c0:c1])
-        leg = np.where(km <= cap_km, arrival[s] + model.egress_min + model.road_min(km, ends=1), np.inf)
-        window = best[r0:r1, c0:c1]
-        np.minimum(window, leg, out=window, casting="same_kind")
+        start = arrival[s] + model.egress_min
+        _road_legs(best, grid, float(net.lon[s]), float(net.lat[s]), km, window, net, year, model, cap_km,
+                   lambda d, start=start: start + model.road_min(d, ends=1))
 
 
 def _frames(net: RailNetwork) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

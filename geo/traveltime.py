@@ -225,7 +225,7 @@ def _cached_arrays(org: Origin, year: Year, mode: Mode, model: RoadModel, graph:
 def _times_arrays(org: Origin, year: Year, mode: Mode, model: RoadModel, graph: RailGraph, net: RailNetwork,
                   limit_min: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(station_min, door_min, road_min, rail_min) for one origin: stations, then places (minutes)."""
-    place_km, station_km = origin_road_km(org, net, year)
+    place_km, station_km = origin_road_km(org, net, year, model)
     road = model.road_min(place_km)
     n = len(net.station_ids)
     station_min = np.full(n, np.inf)
@@ -264,14 +264,18 @@ def _origin_access(org: Origin, net: RailNetwork, graph: RailGraph, model: RoadM
     return _access(station_km, graph, model)
 
 
-def origin_road_km(org: Origin, net: RailNetwork, year: Year) -> tuple[np.ndarray, np.ndarray]:
-    """Road km (:mod:`geo.road`: over a bridge where the Yangtze is in the way) from the origin to every place
-    and every station, with ``year``'s bridges; the origin's own place is at 0 km."""
+def origin_road_km(org: Origin, net: RailNetwork, year: Year,
+                   model: RoadModel | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Road km (:mod:`geo.road`: over a bridge where the Yangtze is in the way, along an expressway section where
+    it is shorter, timed with ``model``) from the origin to every place and every station, with ``year``'s bridges;
+    the origin's own place is at 0 km."""
     if org.place is not None:
-        return place_road_km(net, year)[org.place].copy(), place_station_road_km(net, year)[org.place]
+        return (place_road_km(net, year, model)[org.place].copy(),
+                place_station_road_km(net, year, model)[org.place])
     if org.station is not None:
-        return place_station_road_km(net, year)[:, org.station].copy(), station_road_km(net, year)[org.station]
-    return point_road_km(net, org.lon, org.lat, year)
+        return (place_station_road_km(net, year, model)[:, org.station].copy(),
+                station_road_km(net, year, model)[org.station])
+    return point_road_km(net, org.lon, org.lat, year, model)
 
 
 def origin_station_km(org: Origin, net: RailNetwork) -> np.ndarray:
@@ -301,7 +305,7 @@ def _egress_min(net: RailNetwork, graph: RailGraph, model: RoadModel) -> np.ndar
 
     Neighbouring cores are reached only at their main stations (egress_min, no road leg).
     """
-    km = place_station_road_km(net, graph.year)
+    km = place_station_road_km(net, graph.year, model)
     egress = np.where(graph.open_station & (km <= model.max_access_km),
                       model.road_min(km, ends=1) + model.egress_min, np.inf)
     for i in np.flatnonzero(~net.place_member):
@@ -344,7 +348,7 @@ def travel_time_matrix(
     graph = net.graph(check_year(year), transfer_min=transfer_min, figure=check_figure(figure))
     names = net.place_names
     if kind == "road":
-        out = np.array(model.road_min(place_road_km(net, graph.year)), dtype=float)
+        out = np.array(model.road_min(place_road_km(net, graph.year, model)), dtype=float)
     else:
         out = _rail_matrix(net, graph) if kind == "rail" else _door_matrix(net, graph, model)
     np.fill_diagonal(out, 0.0)
@@ -368,8 +372,8 @@ def _rail_matrix(net: RailNetwork, graph: RailGraph) -> np.ndarray:
 
 
 def _door_matrix(net: RailNetwork, graph: RailGraph, model: RoadModel) -> np.ndarray:
-    road = model.road_min(place_road_km(net, graph.year))
-    access = _access(place_station_road_km(net, graph.year), graph, model)
+    road = model.road_min(place_road_km(net, graph.year, model))
+    access = _access(place_station_road_km(net, graph.year, model), graph, model)
     for i in np.flatnonzero(~net.place_member):
         access[i] = np.inf
         mains = net.place_mains[i]

@@ -13,14 +13,18 @@ import pytest
 import shapely
 from test_network import MODEL, write_sources
 
-from geo.crs import GEOD, WGS84, area_km2
+from geo.crs import EQUAL_AREA, GEOD, WGS84, area_km2
 from geo.isochrones import isochrones
-from geo.network import RailNetwork
-from geo.road import RiverBarrier
+from geo.network import RailNetwork, RoadModel
+from geo.road import SECTION_COLUMNS, RiverBarrier
+from geo.surface import AREA_TOLERANCE, region_grid, travel_time_surface
 from geo.traveltime import travel_time_matrix, travel_times
 
 RIVER = np.array([[113.0, 29.75], [114.0, 29.75], [115.0, 29.75], [116.0, 29.75], [117.0, 29.75]])
 EZHOU, HUANGSHI = (115.2, 30.0), (115.2, 29.5)
+WUHAN, JIUJIANG = (114.0, 30.0), (116.4, 30.0)
+# A section from 武汉's seat to 九江's (both north bank), bent through (115.2, 30.2), at 120 km/h.
+SECTION = (WUHAN, (115.2, 30.2), JIUJIANG)
 SOUTH = shapely.box(110.0, 25.0, 120.0, 29.75)  # the right bank of the synthetic river, near the cities
 
 
@@ -32,9 +36,20 @@ def _bridges(*rows: tuple[str, float, float, int | None]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["bridge_id", "lon", "lat", "opened_year"])
 
 
-def _net(tmp_path, *bridges: tuple[str, float, float, int | None]) -> RailNetwork:
+def _line_km(points) -> float:
+    lon, lat = zip(*points, strict=True)
+    return GEOD.line_length(lon, lat) / 1000.0
+
+
+def _sections(*rows: tuple[tuple[tuple[float, float], ...], float]) -> pd.DataFrame:
+    """Sections from (points, speed_kmh): ends and the polyline's geodesic length."""
+    return pd.DataFrame([(f"s{i}", *pts[0], *pts[-1], _line_km(pts), v) for i, (pts, v) in enumerate(rows)],
+                        columns=list(SECTION_COLUMNS))
+
+
+def _net(tmp_path, *bridges: tuple[str, float, float, int | None], sections=()) -> RailNetwork:
     net = RailNetwork.from_sources(sources_dir=write_sources(tmp_path))
-    net.barrier = RiverBarrier(river=RIVER, bridges=_bridges(*bridges))
+    net.barrier = RiverBarrier(river=RIVER, bridges=_bridges(*bridges), sections=_sections(*sections))
     return net
 
 
@@ -117,3 +132,76 @@ def test_project_bridges_make_2015_and_now_differ() -> None:
     bridge = barrier.bridges.set_index("bridge_id").loc["yangsigang", ["lon", "lat"]].to_numpy(float)
     assert now == pytest.approx(_km(hanyang, tuple(bridge)) + _km(tuple(bridge), wuchang), rel=1e-9)
     assert before > now + 3  # km
+
+
+# -- expressway sections: shortcuts entered and left at their two ends ------------------------------------------
+
+
+def test_a_section_is_its_length_at_its_speed_by_hand(tmp_path) -> None:
+    """武汉 -> 九江 along the section: its 235 km polyline at 120 km/h, 117.6 min, not the 231 km of road at 1 km/min;
+    with the default road model the minutes are the section's plus the urban ends, exactly."""
+    net = _net(tmp_path, ("far", 117.0, 29.75, 2000), sections=[(SECTION, 120.0)])
+    length = _line_km(SECTION)
+    road = travel_time_matrix(kind="road", year=2026, model=MODEL, network=net)
+    assert road.at["武汉", "九江"] == pytest.approx(length / 120.0 * 60.0, rel=1e-9)
+    assert road.at["武汉", "九江"] < _km(WUHAN, JIUJIANG) - 100
+    # 鄂州 -> 九江: to the section's entry and on would be 115 + 118 min; the straight 115 km stays.
+    assert road.at["鄂州", "九江"] == pytest.approx(_km(EZHOU, JIUJIANG), rel=1e-9)
+    default = travel_time_matrix(kind="road", year=2026, model=RoadModel(), network=net)
+    assert default.at["武汉", "九江"] == pytest.approx(length / 120.0 * 60.0 + RoadModel().ends_min, rel=1e-9)
+    # From a point (not a place): to the entry, along the section, on from its exit.
+    start = (113.8, 30.1)
+    tt = travel_times(start, mode="road", year=2026, model=MODEL, network=net)
+    assert tt.places.at["九江", "road_min"] == pytest.approx(_km(start, WUHAN) + length / 2.0, rel=1e-9)
+
+
+def test_a_section_never_lengthens_a_trip(tmp_path) -> None:
+    plain = _net(tmp_path / "p", ("b1", 116.0, 29.75, 2000))
+    fast = _net(tmp_path / "f", ("b1", 116.0, 29.75, 2000), sections=[(SECTION, 120.0)])
+    slow = _net(tmp_path / "s", ("b1", 116.0, 29.75, 2000), sections=[(SECTION, 5.0)])
+    for kind in ("road", "door"):
+        before = travel_time_matrix(kind=kind, year=2026, model=MODEL, network=plain).to_numpy()
+        after = travel_time_matrix(kind=kind, year=2026, model=MODEL, network=fast).to_numpy()
+        assert np.all(after <= before + 1e-9), kind
+        assert (after < before - 1).any(), kind  # and shortens the trips that use it
+        crawl = travel_time_matrix(kind=kind, year=2026, model=MODEL, network=slow).to_numpy()
+        np.testing.assert_allclose(crawl, before, rtol=1e-12)  # a section slower than the road is never taken
+
+
+def test_a_section_across_the_river_is_a_bridge(tmp_path) -> None:
+    """No bridge: 鄂州 and 黄石 are cut apart, until a section joins their seats across the river at 100 km/h."""
+    assert np.isinf(travel_time_matrix(kind="road", year=2026, model=MODEL, network=_net(tmp_path / "a"))
+                    .at["鄂州", "黄石"])
+    net = _net(tmp_path / "b", sections=[((EZHOU, HUANGSHI), 100.0)])
+    road = travel_time_matrix(kind="road", year=2026, model=MODEL, network=net)
+    across = _km(EZHOU, HUANGSHI) / 100.0 * 60.0
+    assert road.at["鄂州", "黄石"] == pytest.approx(across, rel=1e-9)
+    assert road.at["武汉", "黄石"] == pytest.approx(_km(WUHAN, EZHOU) + across, rel=1e-9)
+    # The circle from 鄂州 crosses there: south of the river, the disc of the 26.7 km left at 黄石 (27.7 km from the
+    # river, so whole); without the section nothing.
+    left = 60.0 - across
+    assert left < _km(HUANGSHI, (115.2, 29.75))
+    south = area_km2(isochrones("鄂州", [60], mode="road", model=MODEL, network=net).geometry.intersection(SOUTH))
+    assert south[0] == pytest.approx(np.pi * left**2, rel=0.02)
+
+
+def test_the_circle_grows_at_the_sections_far_end_and_agrees_with_the_surface(tmp_path) -> None:
+    """150 min from 武汉: 九江 (231 km) is out of the plain circle; by the section it is reached at 117.6 min and
+    grows a disc of the 32.4 km left, cut at the river 27.7 km south of it. The surface agrees within AREA_TOLERANCE."""
+    plain = _net(tmp_path / "p", ("far", 117.0, 29.75, 2000))
+    net = _net(tmp_path / "s", ("far", 117.0, 29.75, 2000), sections=[(SECTION, 120.0)])
+    before = isochrones("武汉", [150], mode="road", model=MODEL, network=plain)
+    after = isochrones("武汉", [150], mode="road", model=MODEL, network=net)
+    left = 150.0 - _line_km(SECTION) / 2.0
+    d = _km(JIUJIANG, (116.4, 29.75))
+    disc = np.pi * left**2 - (left**2 * np.arccos(d / left) - d * np.sqrt(left**2 - d**2))
+    assert after["area_km2"][0] - before["area_km2"][0] == pytest.approx(disc, rel=0.02)
+    assert after.geometry[0].contains(shapely.Point(116.4, 30.2)) and not before.geometry[0].contains(
+        shapely.Point(116.4, 30.2))
+    grid = region_grid(1.0, extent=(112.5, 28.5, 117.5, 31.0), margin_km=0)
+    box = shapely.box(*grid.bounds)
+    for mode, minutes in (("road", [60, 120, 150]), ("rail", [60, 120, 150])):
+        surface = travel_time_surface(["武汉"], mode=mode, model=MODEL, network=net, grid=grid)
+        iso = isochrones("武汉", minutes, mode=mode, model=MODEL, network=net).to_crs(EQUAL_AREA)
+        area = shapely.area(shapely.intersection(iso.geometry.to_numpy(), box)) / 1e6
+        np.testing.assert_allclose(surface.reached_km2(minutes), area, rtol=AREA_TOLERANCE)

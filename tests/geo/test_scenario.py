@@ -16,9 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_network import MODEL, km, write_sources
 
+from geo.crs import GEOD
 from geo.errors import GeoInputError, ScenarioError
 from geo.gtfs import feed_tables
-from geo.network import RailNetwork, default_network, geodesic_km, using_network
+from geo.network import RailNetwork, RoadModel, default_network, geodesic_km, using_network
 from geo.road import RiverBarrier
 from geo.scenario import (
     AddService,
@@ -303,3 +304,59 @@ def test_a_network_without_a_barrier_refuses_bridges(net: RailNetwork) -> None:
         {"type": "add_road_link", "kind": "bridge", "name": "桥", "points": [[115.2, 29.75]]}]})
     with pytest.raises(ScenarioError, match="no Yangtze barrier"):
         apply(scenario, net)
+    with pytest.raises(ScenarioError, match="no Yangtze barrier"):
+        apply(_expressway([[114.0, 30.0], [116.4, 30.0]]), net)
+
+
+def _expressway(points: list[list[float]], speed: float = 120.0, name: str = "新高速") -> Scenario:
+    return scenario_from_dict({"name": "高速", "year": "2026", "changes": [
+        {"type": "add_road_link", "kind": "expressway", "name": name, "points": points, "speed_kmh": speed}]})
+
+
+def test_a_new_expressway_section_by_hand(barred: RailNetwork) -> None:
+    """武汉 -> 九江 (north bank) over a new section at 120 km/h: its length / 2 minutes at 1 km per minute; a section
+    from 鄂州 to 黄石 crosses the river; the barred network keeps no section."""
+    points = [[114.0, 30.0], [115.2, 30.2], [116.4, 30.0]]
+    length = GEOD.line_length(*zip(*points, strict=True)) / 1000.0
+    what_if = apply(_expressway(points), barred)
+    road = _road(what_if)
+    assert road.loc["武汉", "九江"] == pytest.approx(length / 2.0, rel=1e-9)
+    assert np.all(road.to_numpy() <= _road(barred).to_numpy() + 1e-9)  # a section never lengthens a trip
+    assert "entered and left only at its ends" in what_if.notes[0]
+    across = apply(_expressway([[115.2, 30.0], [115.2, 29.5]], speed=100.0), barred)
+    assert _road(across).loc["鄂州", "黄石"] == pytest.approx(km((115.2, 30.0), (115.2, 29.5)) * 0.6, rel=1e-9)
+    assert "crosses the Yangtze" in across.notes[0]
+    assert barred.barrier.sections.empty
+
+
+@pytest.mark.parametrize(("points", "speed", "message"), [
+    ([[114.0, 30.0]], 120.0, "an expressway section two or more"),
+    ([[114.0, 30.0], [140.0, 30.0]], 120.0, "outside the region"),
+    ([[114.0, 30.0], [116.4, 30.0]], 131.0, "speed_kmh must be a finite number at least 1 and at most 130"),
+    ([[114.0, 30.0], [114.0, 30.001]], 120.0, "0.1 km long; a section is 1-1000 km"),
+])
+def test_bad_expressway_sections_are_refused(barred: RailNetwork, points, speed, message) -> None:
+    with pytest.raises(ScenarioError, match=message):
+        apply(_expressway(points, speed), barred)
+
+
+def test_the_expressway_example_round_trips_and_shortens_wuhan_huangshi(tmp_path: Path) -> None:
+    """examples/scenarios/new_expressway.yaml (hypothetical): 武汉's seat to 黄石's at 130 km/h, across the river."""
+    scenario = load_scenario(EXAMPLES / "new_expressway.yaml")
+    for suffix in (".json", ".yaml"):
+        assert load_scenario(dump_scenario(scenario, tmp_path / f"x{suffix}")) == scenario
+    assert "hypothetical" in scenario.description.lower()
+    (change,) = scenario.changes
+    length = GEOD.line_length(*zip(*change.points, strict=True)) / 1000.0
+    model = RoadModel()
+    base, what_if = default_network(), apply(scenario)
+    road = travel_time_matrix(kind="road", model=model, network=what_if)
+    seat = dict(zip(base.place_names, zip(base.place_lon, base.place_lat, strict=True), strict=True))
+    legs = km(seat["武汉"], change.points[0]) + km(change.points[-1], seat["黄石"])  # the seats to 4 decimals: metres
+    assert legs < 0.05
+    assert road.loc["武汉", "黄石"] == pytest.approx(legs / model.km_per_min + length / 130.0 * 60.0 + model.ends_min,
+                                                  rel=1e-9)
+    for kind in ("road", "door"):
+        before = travel_time_matrix(kind=kind, model=model, network=base).to_numpy()
+        after = travel_time_matrix(kind=kind, model=model, network=what_if).to_numpy()
+        assert np.all(after <= before + 1e-9) and (after < before - 5).any(), kind
