@@ -131,6 +131,7 @@ _CSS = """
 .mye-legend h4 { margin: 0 0 4px; font-size: 13px; }
 .mye-legend .mye-ltitle { font-weight: 600; margin-top: 4px; }
 .mye-legend .mye-row { display: flex; align-items: center; gap: 6px; white-space: nowrap; }
+.mye-legend .mye-solo { font-weight: 600; margin-top: 4px; }
 .mye-legend svg { flex: none; }
 .mye-label { background: none; border: none; font-size: 12px; font-weight: 600; color: #222; white-space: nowrap;
   text-shadow: -1px -1px 0 #fff, 1px -1px 0 #fff, -1px 1px 0 #fff, 1px 1px 0 #fff; pointer-events: none; }
@@ -537,9 +538,12 @@ def legend_html(specs: Sequence[tuple[LayerSpec, Mapping[str, Any]]], lang: str)
         items = spec.legend_items(**params)
         parts.append(f"<div class='mye-layer' data-layer='{html.escape(spec.id)}'>")
         heading = spec.legend_title(lang, **params)  # the circles' heading says their thresholds and mode
-        if len(items) > 1 or items[0].label(lang) != heading:
+        titled = len(items) > 1 or items[0].label(lang) != heading
+        if titled:
             parts.append(f"<div class='mye-ltitle'>{html.escape(heading)}</div>")
-        parts.extend(f"<div class='mye-row'>{_symbol(item.style)}<span>{html.escape(item.label(lang))}</span></div>"
+        # A layer of one row is its own heading: set like one, so it does not read as a row of the layer above.
+        row = "mye-row" if titled else "mye-row mye-solo"
+        parts.extend(f"<div class='{row}'>{_symbol(item.style)}<span>{html.escape(item.label(lang))}</span></div>"
                      for item in items)
         parts.append("</div>")
     return "".join(parts)

@@ -290,3 +290,16 @@ def test_specks_are_not_drawn_but_stay_in_the_data():
     assert not drawn.iloc[1].intersects(speck) and drawn.iloc[1].area > 0
     assert gdf.geometry.iloc[1].intersects(speck)
     assert MIN_PART_KM2 > 3
+
+
+def test_a_one_row_layer_is_set_as_its_own_heading_not_as_a_row_of_the_layer_above():
+    several = LayerSpec(id="a", title_zh="机场", title_en="Airports", group=Group.CONTEXT, build=lambda: None,
+                        style=Style(kind="point"), legend=(LegendItem("枢纽", "Hub", Style(kind="point")),
+                                                           LegendItem("支线", "Regional", Style(kind="point"))))
+    one = LayerSpec(id="b", title_zh="港口", title_en="River ports", group=Group.CONTEXT, build=lambda: None,
+                    style=Style(kind="point"))
+    html_ = fm.legend_html([(one, {}), (several, {})], "en")
+    airports, ports = html_.split("data-layer='b'")
+    assert "mye-solo" not in airports and "mye-ltitle'>Airports" in airports
+    assert re.search(r"class='mye-row mye-solo'>.*<span>River ports</span>", ports)
+    assert ".mye-legend .mye-solo { font-weight: 600" in fm._CSS
