@@ -1,0 +1,198 @@
+"""The travel-time surface as map layers: shaded step bands (minutes to the nearest chosen origin) and the
+isolines at the thresholds, the display Conveyal and TravelTime use, offered beside the plan's circles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.crs import WGS84
+from geo.network import RoadModel, default_network
+from geo.options import MAX_THRESHOLDS, RailFigure, engine_year
+from geo.surface import DEFAULT_RESOLUTION_KM, Surface, travel_time_surface
+from layers.i18n import t
+from layers.spec import Group, Kind, LayerSpec, LegendItem, Style
+from layers.view import DEFAULT_MINUTES, DEFAULT_ORIGINS
+
+__all__ = ["BAND_COLORS", "ISOLINE_COLOR", "band_colour", "build_surface_bands", "build_surface_isolines",
+           "surface_caption", "surface_legend", "surface_legend_title"]
+
+# One sequential hue (ColorBrewer Purples), darker = quicker, apart from the circles' per-origin hues: the surface
+# is minutes to the nearest origin, not one origin's reach. n bands take n steps spread over the ramp.
+_RAMP = ("#3f007d", "#54278f", "#6a51a3", "#807dba", "#9e9ac8", "#bcbddc", "#dadaeb")
+ISOLINE_COLOR = "#252525"
+_SOURCE = ("Travel-time surface: geo.surface on data/sources/rail (1 km cells, EPSG:4326 contours); road model "
+           "stated in geo.network.RoadModel")
+
+
+def band_colour(rank: int, count: int) -> str:
+    """Colour of band ``rank`` (0 = quickest) of ``count`` bands: the ramp's darkest to lightest, evenly spread."""
+    if not 0 <= rank < count <= MAX_THRESHOLDS:
+        raise ValueError(f"band {rank} of {count}: need 0 <= rank < count <= {MAX_THRESHOLDS}")
+    step = min((len(_RAMP) - 1) / max(count - 1, 1), 2.0)  # three bands: every other step, not the palest
+    return _RAMP[round(rank * step)]
+
+
+# Category "rank/count" -> colour, for every count of thresholds a view may hold.
+BAND_COLORS = tuple((f"{r}/{n}", band_colour(r, n)) for n in range(1, MAX_THRESHOLDS + 1) for r in range(n))
+
+
+def _thresholds(minutes: Iterable[float]) -> list[int]:
+    return sorted({round(float(m)) for m in minutes})
+
+
+def _surface(origins: tuple[str, ...], mode: str, year: str | int, model: RoadModel, figure: str) -> Surface:
+    """The surface for these parameters, memoised on the (what-if) network: the bands and isolines share it."""
+    net = default_network()
+    key = ("surface_layer", origins, mode, str(year), model, figure)
+    return net.memo(key, lambda: travel_time_surface(origins, year=engine_year(year), mode=mode, model=model,
+                                                     network=net, figure=figure), maxsize=256)
+
+
+def _hours(m: float) -> str:
+    return f"{m / 60:g}"
+
+
+def _band_names(lo: float, hi: float) -> tuple[str, str]:
+    if lo == 0:
+        return f"{_hours(hi)} 小时内", f"within {_hours(hi)} h"
+    return f"{_hours(lo)}–{_hours(hi)} 小时", f"{_hours(lo)}–{_hours(hi)} h"
+
+
+def _empty(columns: list[str]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in columns}, geometry=[], crs=WGS84)
+
+
+_BAND_COLUMNS = ["name_zh", "name_en", "min_from", "min_to", "area_km2", "population", "population_basis", "mode",
+                 "figure", "resolution_km", "band", "source"]
+
+
+def build_surface_bands(
+    *,
+    origins: Iterable[str] = DEFAULT_ORIGINS,
+    minutes: Iterable[float] = DEFAULT_MINUTES,
+    mode: str = "rail",
+    year: str | int = "now",
+    model: RoadModel | None = None,
+    figure: str = RailFigure.FASTEST,
+) -> gpd.GeoDataFrame:
+    """Bands of door-to-door minutes to the nearest of ``origins`` between consecutive thresholds (EPSG:4326).
+
+    One row per band, quickest first: ``min_from``/``min_to`` (minutes), ``area_km2`` (equal-area), ``population``
+    (2020 county figures apportioned by area reached, ``population_basis`` says so), ``band`` ("rank/count", the
+    colour key). Nominal mode (fixed-speed rings) has no network to make a surface from: no rows.
+    """
+    if mode == "nominal":
+        return _empty(_BAND_COLUMNS)
+    figure = RailFigure(figure).value
+    t_min = _thresholds(minutes)
+    surface = _surface(tuple(origins), mode, year, model or RoadModel(), figure)
+    gdf = surface.bands(t_min)
+    names = [_band_names(lo, hi) for lo, hi in zip(gdf["min_from"], gdf["min_to"], strict=True)]
+    gdf["name_zh"] = [f"通达时间 {zh}" for zh, _ in names]
+    gdf["name_en"] = [f"Travel time {en}" for _, en in names]
+    gdf["min_from"], gdf["min_to"] = gdf["min_from"].round().astype(int), gdf["min_to"].round().astype(int)
+    gdf["mode"] = mode
+    gdf["figure"] = figure if mode == "rail" else "none"
+    gdf["resolution_km"] = DEFAULT_RESOLUTION_KM
+    gdf["band"] = [f"{r}/{len(gdf)}" for r in range(len(gdf))]
+    gdf["source"] = _SOURCE
+    return gdf.drop(columns=["label"])[[*_BAND_COLUMNS, "geometry"]]
+
+
+def build_surface_isolines(
+    *,
+    origins: Iterable[str] = DEFAULT_ORIGINS,
+    minutes: Iterable[float] = DEFAULT_MINUTES,
+    mode: str = "rail",
+    year: str | int = "now",
+    model: RoadModel | None = None,
+    figure: str = RailFigure.FASTEST,
+) -> gpd.GeoDataFrame:
+    """The surface's isolines at each threshold (MultiLineStrings, EPSG:4326), one row per threshold."""
+    columns = ["name_zh", "name_en", "minutes", "mode", "figure", "source"]
+    if mode == "nominal":
+        return _empty(columns)
+    figure = RailFigure(figure).value
+    gdf = _surface(tuple(origins), mode, year, model or RoadModel(), figure).isolines(_thresholds(minutes))
+    gdf["minutes"] = gdf["minutes"].round().astype(int)
+    gdf["name_zh"] = [f"{_hours(m)} 小时等时线" for m in gdf["minutes"]]
+    gdf["name_en"] = [f"{_hours(m)}-hour isoline" for m in gdf["minutes"]]
+    gdf["mode"] = mode
+    gdf["figure"] = figure if mode == "rail" else "none"
+    gdf["source"] = _SOURCE
+    return gdf[[*columns, "geometry"]]
+
+
+def surface_caption(lang: str, *, mode: str = "rail", year: str | int = "now", figure: str = RailFigure.FASTEST,
+                    **_: object) -> str:
+    """What the surface is (network year, mode, rail figure, door to door, cell size), in ``lang``."""
+    if mode == "nominal":
+        return t("surface_nominal", lang)
+    what = (t("legend_measure_road", lang) if mode == "road"
+            else f"{t('legend_measure_door', lang)} · {t(f'legend_figure_{figure}', lang)}")
+    return t("surface_legend", lang, year=t(f"year_{year}", lang), what=what, r=f"{DEFAULT_RESOLUTION_KM:g}")
+
+
+def surface_legend_title(lang: str, **params: object) -> str:
+    """The bands' legend heading: the surface's caption (the rows give the thresholds)."""
+    return surface_caption(lang, **params)
+
+
+def isoline_legend_title(lang: str, *, minutes: Iterable[float] = DEFAULT_MINUTES, **params: object) -> str:
+    hours = "/".join(_hours(m) for m in _thresholds(minutes))
+    return t("isoline_legend", lang, hours=hours) + " · " + surface_caption(lang, **params)
+
+
+def surface_legend(*, minutes: Iterable[float] = DEFAULT_MINUTES, **_: object) -> tuple[LegendItem, ...]:
+    """One row per band in its colour, quickest first: "1 小时内", "1–2 小时", "2–3 小时"."""
+    t_min = _thresholds(minutes)
+    rows = []
+    for rank, (lo, hi) in enumerate(zip([0, *t_min[:-1]], t_min, strict=True)):
+        zh, en = _band_names(lo, hi)
+        c = band_colour(rank, len(t_min))
+        rows.append(LegendItem(zh, en, Style(kind="polygon", color=c, fill_color=c, fill_opacity=_FILL_OPACITY)))
+    return tuple(rows)
+
+
+def isoline_legend(*, minutes: Iterable[float] = DEFAULT_MINUTES, **_: object) -> tuple[LegendItem, ...]:
+    """One row: the isolines' line, labelled with the thresholds ("1 / 2 / 3 小时")."""
+    hours = " / ".join(_hours(m) for m in _thresholds(minutes))
+    return (LegendItem(f"{hours} 小时等时线", f"{hours} h isolines", _ISOLINE_STYLE),)
+
+
+_FILL_OPACITY = 0.55
+_ISOLINE_STYLE = Style(kind="line", color=ISOLINE_COLOR, weight=1.4, opacity=0.9)
+_COMMON_TITLES = {"mode": ("方式", "Mode"), "figure": ("铁路时间口径", "Rail time")}
+_FIGURE_TITLES = {"fastest": ("最快班次 (时刻表)", "fastest scheduled (timetable)"),
+                  "typical": ("典型 (含按班次频率的预期候车)", "typical (incl. expected wait)"),
+                  "none": ("不含铁路", "no rail")}
+
+SURFACE_BANDS = LayerSpec(
+    id="surface_bands", title_zh="通达时间面", title_en="Travel-time surface", group=Group.TRANSPORT,
+    build=build_surface_bands, kind=Kind.SURFACE,
+    style=Style(kind="polygon", color=_RAMP[0], weight=0.0, fill_opacity=_FILL_OPACITY, category_field="band",
+                categories=BAND_COLORS),
+    # The first three are the tooltip's: the band's area, its people and the mode; its minutes are in its name.
+    fields=("area_km2", "population", "mode", "figure", "population_basis", "min_from", "min_to", "resolution_km"),
+    field_titles={"min_from": ("自 (分钟)", "From (min)"), "min_to": ("至 (分钟)", "To (min)"),
+                  "area_km2": ("本带面积 (km²)", "Band area (km²)"),
+                  "population": ("本带人口 (2020，口径见下)", "People in the band (2020, basis below)"),
+                  "population_basis": ("人口口径", "Population basis"),
+                  "resolution_km": ("栅格边长 (km)", "Cell size (km)"), **_COMMON_TITLES},
+    legend_fn=surface_legend, legend_title_fn=surface_legend_title, attribution=_SOURCE,
+    value_titles={"figure": _FIGURE_TITLES},
+)
+
+SURFACE_ISOLINES = LayerSpec(
+    id="surface_isolines", title_zh="通达时间等时线", title_en="Travel-time isolines", group=Group.TRANSPORT,
+    build=build_surface_isolines, kind=Kind.SURFACE, style=_ISOLINE_STYLE,
+    fields=("minutes", "mode", "figure"),
+    field_titles={"minutes": ("时间阈值 (分钟)", "Threshold (min)"), **_COMMON_TITLES},
+    legend_fn=isoline_legend, legend_title_fn=isoline_legend_title, attribution=_SOURCE,
+    value_titles={"figure": _FIGURE_TITLES},
+)
+
+SPECS = (SURFACE_BANDS, SURFACE_ISOLINES)
