@@ -3,26 +3,31 @@ isolines at the thresholds, the display Conveyal and TravelTime use, offered bes
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
+from functools import lru_cache
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 
-from geo.crs import WGS84
+from data import read_derived
+from geo.crs import EQUAL_AREA, WGS84, transformer
 from geo.network import RoadModel, default_network
 from geo.options import MAX_THRESHOLDS, RailFigure, engine_year
-from geo.surface import DEFAULT_RESOLUTION_KM, Surface, travel_time_surface
+from geo.surface import DEFAULT_RESOLUTION_KM, MARGIN_KM, Grid, Surface, region_grid, travel_time_surface
 from layers.i18n import t
 from layers.spec import Group, Kind, LayerSpec, LegendItem, Style
 from layers.view import DEFAULT_MINUTES, DEFAULT_ORIGINS
 
 __all__ = ["BAND_COLORS", "ISOLINE_COLOR", "band_colour", "build_surface_bands", "build_surface_isolines",
-           "surface_caption", "surface_legend", "surface_legend_title"]
+           "region_surface", "surface_caption", "surface_legend", "surface_legend_title"]
 
 # One sequential hue (ColorBrewer Purples), darker = quicker, apart from the circles' per-origin hues: the surface
 # is minutes to the nearest origin, not one origin's reach. n bands take n steps spread over the ramp.
 _RAMP = ("#3f007d", "#54278f", "#6a51a3", "#807dba", "#9e9ac8", "#bcbddc", "#dadaeb")
-ISOLINE_COLOR = "#252525"
+ISOLINE_COLOR = "#3f007d"  # the ramp's darkest, dashed: apart from the rail lines' solid dark strokes
 _SOURCE = ("Travel-time surface: geo.surface on data/sources/rail (1 km cells, EPSG:4326 contours); road model "
            "stated in geo.network.RoadModel")
 
@@ -43,12 +48,36 @@ def _thresholds(minutes: Iterable[float]) -> list[int]:
     return sorted({round(float(m)) for m in minutes})
 
 
-def _surface(origins: tuple[str, ...], mode: str, year: str | int, model: RoadModel, figure: str) -> Surface:
-    """The surface for these parameters, memoised on the (what-if) network: the bands and isolines share it."""
-    net = default_network()
+@lru_cache(maxsize=2)
+def _region_mask(grid: Grid) -> np.ndarray:
+    """Cells whose centre lies within the agglomeration's outline widened by ``MARGIN_KM`` (the grid's own margin),
+    so the drawn surface ends along the region, not along the grid's rectangle."""
+    outline = shapely.union_all(read_derived("agglomeration").geometry.to_numpy())
+    plane = shapely.transform(outline, transformer(WGS84, EQUAL_AREA).transform, interleaved=False)
+    area = shapely.buffer(plane, MARGIN_KM * 1000.0)
+    shapely.prepare(area)
+    x, y = grid.centres()
+    inside = shapely.contains_xy(area, *np.meshgrid(x, y))
+    inside.setflags(write=False)
+    return inside
+
+
+def region_surface(origins: Iterable[str], *, mode: str, year: str | int, model: RoadModel,
+                   figure: str) -> Surface:
+    """:func:`geo.surface.travel_time_surface` on the default grid, cells beyond the agglomeration's outline +
+    ``MARGIN_KM`` set unreached (``inf``); memoised on the (what-if) network, so bands and isolines share it."""
+    net, origins = default_network(), tuple(origins)
     key = ("surface_layer", origins, mode, str(year), model, figure)
-    return net.memo(key, lambda: travel_time_surface(origins, year=engine_year(year), mode=mode, model=model,
-                                                     network=net, figure=figure), maxsize=256)
+
+    def compute() -> Surface:
+        grid = region_grid(DEFAULT_RESOLUTION_KM)
+        full = travel_time_surface(origins, year=engine_year(year), mode=mode, model=model, network=net,
+                                   figure=figure, grid=grid)
+        minutes = np.where(_region_mask(grid), full.minutes, np.float32(np.inf))
+        minutes.setflags(write=False)
+        return dataclasses.replace(full, minutes=minutes)
+
+    return net.memo(key, compute, maxsize=256)
 
 
 def _hours(m: float) -> str:
@@ -88,7 +117,7 @@ def build_surface_bands(
         return _empty(_BAND_COLUMNS)
     figure = RailFigure(figure).value
     t_min = _thresholds(minutes)
-    surface = _surface(tuple(origins), mode, year, model or RoadModel(), figure)
+    surface = region_surface(origins, mode=mode, year=year, model=model or RoadModel(), figure=figure)
     gdf = surface.bands(t_min)
     names = [_band_names(lo, hi) for lo, hi in zip(gdf["min_from"], gdf["min_to"], strict=True)]
     gdf["name_zh"] = [f"通达时间 {zh}" for zh, _ in names]
@@ -116,7 +145,8 @@ def build_surface_isolines(
     if mode == "nominal":
         return _empty(columns)
     figure = RailFigure(figure).value
-    gdf = _surface(tuple(origins), mode, year, model or RoadModel(), figure).isolines(_thresholds(minutes))
+    gdf = region_surface(origins, mode=mode, year=year, model=model or RoadModel(),
+                         figure=figure).isolines(_thresholds(minutes))
     gdf["minutes"] = gdf["minutes"].round().astype(int)
     gdf["name_zh"] = [f"{_hours(m)} 小时等时线" for m in gdf["minutes"]]
     gdf["name_en"] = [f"{_hours(m)}-hour isoline" for m in gdf["minutes"]]
@@ -126,24 +156,28 @@ def build_surface_isolines(
     return gdf[[*columns, "geometry"]]
 
 
+def _what(mode: str, figure: str, lang: str) -> str:
+    if mode == "road":
+        return t("legend_measure_road", lang)
+    return f"{t('legend_measure_door', lang)} · {t(f'legend_figure_{figure}', lang)}"
+
+
 def surface_caption(lang: str, *, mode: str = "rail", year: str | int = "now", figure: str = RailFigure.FASTEST,
                     **_: object) -> str:
-    """What the surface is (network year, mode, rail figure, door to door, cell size), in ``lang``."""
+    """What the surface on the map is (network year, mode, rail figure, door to door, cells, extent), in ``lang``."""
     if mode == "nominal":
         return t("surface_nominal", lang)
-    what = (t("legend_measure_road", lang) if mode == "road"
-            else f"{t('legend_measure_door', lang)} · {t(f'legend_figure_{figure}', lang)}")
-    return t("surface_legend", lang, year=t(f"year_{year}", lang), what=what, r=f"{DEFAULT_RESOLUTION_KM:g}")
+    return t("surface_caption", lang, year=t(f"year_{year}", lang), what=_what(mode, figure, lang),
+             r=f"{DEFAULT_RESOLUTION_KM:g}", m=f"{MARGIN_KM:g}")
 
 
-def surface_legend_title(lang: str, **params: object) -> str:
-    """The bands' legend heading: the surface's caption (the rows give the thresholds)."""
-    return surface_caption(lang, **params)
-
-
-def isoline_legend_title(lang: str, *, minutes: Iterable[float] = DEFAULT_MINUTES, **params: object) -> str:
-    hours = "/".join(_hours(m) for m in _thresholds(minutes))
-    return t("isoline_legend", lang, hours=hours) + " · " + surface_caption(lang, **params)
+def surface_legend_title(lang: str, *, mode: str = "rail", year: str | int = "now",
+                         figure: str = RailFigure.FASTEST, **_: object) -> str:
+    """The bands' legend heading, short: "通达时间面 · 2026 现状路网 · 门到门 · 最快班次" (the rows give the
+    thresholds; the caption the rest)."""
+    if mode == "nominal":
+        return t("surface_nominal", lang)
+    return t("surface_legend", lang, year=t(f"year_{year}", lang), what=_what(mode, figure, lang))
 
 
 def surface_legend(*, minutes: Iterable[float] = DEFAULT_MINUTES, **_: object) -> tuple[LegendItem, ...]:
@@ -158,13 +192,13 @@ def surface_legend(*, minutes: Iterable[float] = DEFAULT_MINUTES, **_: object) -
 
 
 def isoline_legend(*, minutes: Iterable[float] = DEFAULT_MINUTES, **_: object) -> tuple[LegendItem, ...]:
-    """One row: the isolines' line, labelled with the thresholds ("1 / 2 / 3 小时")."""
+    """One row: the isolines' line, labelled with the thresholds ("1 / 2 / 3 小时"; the heading is the title)."""
     hours = " / ".join(_hours(m) for m in _thresholds(minutes))
-    return (LegendItem(f"{hours} 小时等时线", f"{hours} h isolines", _ISOLINE_STYLE),)
+    return (LegendItem(f"{hours} 小时", f"{hours} h", _ISOLINE_STYLE),)
 
 
 _FILL_OPACITY = 0.55
-_ISOLINE_STYLE = Style(kind="line", color=ISOLINE_COLOR, weight=1.4, opacity=0.9)
+_ISOLINE_STYLE = Style(kind="line", color=ISOLINE_COLOR, weight=1.5, opacity=0.9, dash="5 3")
 _COMMON_TITLES = {"mode": ("方式", "Mode"), "figure": ("铁路时间口径", "Rail time")}
 _FIGURE_TITLES = {"fastest": ("最快班次 (时刻表)", "fastest scheduled (timetable)"),
                   "typical": ("典型 (含按班次频率的预期候车)", "typical (incl. expected wait)"),
@@ -191,7 +225,7 @@ SURFACE_ISOLINES = LayerSpec(
     build=build_surface_isolines, kind=Kind.SURFACE, style=_ISOLINE_STYLE,
     fields=("minutes", "mode", "figure"),
     field_titles={"minutes": ("时间阈值 (分钟)", "Threshold (min)"), **_COMMON_TITLES},
-    legend_fn=isoline_legend, legend_title_fn=isoline_legend_title, attribution=_SOURCE,
+    legend_fn=isoline_legend, attribution=_SOURCE,
     value_titles={"figure": _FIGURE_TITLES},
 )
 

@@ -17,7 +17,7 @@ from export.gis import export_layers, view_frames
 from geo.crs import EQUAL_AREA
 from geo.network import RoadModel
 from geo.surface import travel_time_surface
-from layers.catalogue.surface import BAND_COLORS, band_colour
+from layers.catalogue.surface import BAND_COLORS, band_colour, region_surface
 from layers.frames import layer_frame, visible_layers
 from layers.view import DEFAULT_MINUTES, DEFAULT_ORIGINS, ViewState
 from render import briefing, webmap
@@ -43,8 +43,14 @@ def test_bands_tile_the_reached_area_of_the_default_view():
     gdf = _frame(BANDS)
     assert list(gdf["min_to"]) == sorted(DEFAULT_MINUTES)
     assert list(gdf["min_from"]) == [0, *sorted(DEFAULT_MINUTES)[:-1]]
-    surface = travel_time_surface(DEFAULT_ORIGINS, year="now", mode="rail", model=RoadModel())
+    surface = region_surface(DEFAULT_ORIGINS, year="now", mode="rail", model=RoadModel(), figure="fastest")
     reached = surface.reached_km2(sorted(DEFAULT_MINUTES))
+    # The drawn surface is the engine's, cut to the region (agglomeration + margin): fewer cells, none quicker.
+    full = travel_time_surface(DEFAULT_ORIGINS, year="now", mode="rail", model=RoadModel())
+    whole = full.reached_km2(sorted(DEFAULT_MINUTES))
+    assert (reached <= whole).all() and reached[-1] < whole[-1]
+    kept = np.isfinite(surface.minutes)
+    assert np.array_equal(surface.minutes[kept], full.minutes[kept])
     # Each cumulative union of bands has the area the surface's cells give (contours through cell centres).
     assert np.allclose(np.cumsum(gdf["area_km2"]), reached, rtol=0.01)
     plane = gdf.to_crs(EQUAL_AREA).geometry.to_numpy()
@@ -76,7 +82,9 @@ def test_bands_follow_the_views_thresholds_and_legend_says_them():
     assert [i.label("zh") for i in items] == ["1 小时内", "1–1.5 小时", "1.5–2 小时"]
     assert [i.label("en") for i in items] == ["within 1 h", "1–1.5 h", "1.5–2 h"]
     assert [i.style.fill_color for i in items] == [band_colour(r, 3) for r in range(3)]
-    assert LINES.legend_items(minutes=view.minutes)[0].label("en") == "1 / 1.5 / 2 h isolines"
+    assert LINES.legend_items(minutes=view.minutes)[0].label("en") == "1 / 1.5 / 2 h"
+    assert BANDS.legend_title("en", mode="rail", year="now", figure="typical", minutes=(60,)) == (
+        "Travel-time surface · 2026 network (today) · door to door · typical, incl. wait")
 
 
 def test_band_colours_darken_towards_the_quickest_and_differ_from_the_circles():
@@ -130,11 +138,11 @@ def test_web_map_payload_has_bands_isolines_and_the_legend_thresholds(lang):
     people = "本带人口" if lang == "zh" else "People in the band"
     assert all(people in f["properties"]["t"] for f in bands["data"]["features"])
     legend = webmap.legend_html(visible, lang)
-    labels = (["1 小时内", "1–1.5 小时", "1.5–2 小时", "1 / 1.5 / 2 小时等时线"] if lang == "zh"
-              else ["within 1 h", "1–1.5 h", "1.5–2 h", "1 / 1.5 / 2 h isolines"])
-    for label in labels:
-        assert label in legend
-    assert ("到最近中心城市的通达时间" if lang == "zh" else "Minutes to the nearest origin") in legend
+    labels = (["通达时间等时线", "1 / 1.5 / 2 小时", "通达时间面 · ", "1 小时内", "1–1.5 小时", "1.5–2 小时"]
+              if lang == "zh" else ["Travel-time isolines", "1 / 1.5 / 2 h", "Travel-time surface · ", "within 1 h",
+                                    "1–1.5 h", "1.5–2 h"])
+    at = [legend.index(label) for label in labels]
+    assert at == sorted(at)  # top-most layer first: isolines, then the bands quickest first
 
 
 def test_briefing_pixel_inside_a_band_has_the_band_colour():
