@@ -192,9 +192,15 @@ def surface_legend(*, minutes: Iterable[float] = DEFAULT_MINUTES, **_: object) -
 
 
 def isoline_legend(*, minutes: Iterable[float] = DEFAULT_MINUTES, **_: object) -> tuple[LegendItem, ...]:
-    """One row: the isolines' line, labelled with the thresholds ("1 / 2 / 3 小时"; the heading is the title)."""
+    """One row: the isolines' line, labelled with the title and the thresholds ("通达时间等时线 · 1 / 2 / 3 小时"),
+    so that it needs no heading in any renderer."""
     hours = " / ".join(_hours(m) for m in _thresholds(minutes))
-    return (LegendItem(f"{hours} 小时", f"{hours} h", _ISOLINE_STYLE),)
+    return (LegendItem(f"通达时间等时线 · {hours} 小时", f"Travel-time isolines · {hours} h", _ISOLINE_STYLE),)
+
+
+def isoline_legend_title(lang: str, *, minutes: Iterable[float] = DEFAULT_MINUTES, **_: object) -> str:
+    """The isolines' one legend row is their heading too."""
+    return isoline_legend(minutes=minutes)[0].label(lang)
 
 
 _FILL_OPACITY = 0.55
@@ -225,7 +231,7 @@ SURFACE_ISOLINES = LayerSpec(
     build=build_surface_isolines, kind=Kind.SURFACE, style=_ISOLINE_STYLE,
     fields=("minutes", "mode", "figure"),
     field_titles={"minutes": ("时间阈值 (分钟)", "Threshold (min)"), **_COMMON_TITLES},
-    legend_fn=isoline_legend, attribution=_SOURCE,
+    legend_fn=isoline_legend, legend_title_fn=isoline_legend_title, attribution=_SOURCE,
     value_titles={"figure": _FIGURE_TITLES},
 )
 

@@ -82,7 +82,8 @@ def test_bands_follow_the_views_thresholds_and_legend_says_them():
     assert [i.label("zh") for i in items] == ["1 小时内", "1–1.5 小时", "1.5–2 小时"]
     assert [i.label("en") for i in items] == ["within 1 h", "1–1.5 h", "1.5–2 h"]
     assert [i.style.fill_color for i in items] == [band_colour(r, 3) for r in range(3)]
-    assert LINES.legend_items(minutes=view.minutes)[0].label("en") == "1 / 1.5 / 2 h"
+    assert LINES.legend_items(minutes=view.minutes)[0].label("en") == "Travel-time isolines · 1 / 1.5 / 2 h"
+    assert LINES.legend_title("zh", minutes=view.minutes) == "通达时间等时线 · 1 / 1.5 / 2 小时"
     assert BANDS.legend_title("en", mode="rail", year="now", figure="typical", minutes=(60,)) == (
         "Travel-time surface · 2026 network (today) · door to door · typical, incl. wait")
 
@@ -138,8 +139,8 @@ def test_web_map_payload_has_bands_isolines_and_the_legend_thresholds(lang):
     people = "本带人口" if lang == "zh" else "People in the band"
     assert all(people in f["properties"]["t"] for f in bands["data"]["features"])
     legend = webmap.legend_html(visible, lang)
-    labels = (["通达时间等时线", "1 / 1.5 / 2 小时", "通达时间面 · ", "1 小时内", "1–1.5 小时", "1.5–2 小时"]
-              if lang == "zh" else ["Travel-time isolines", "1 / 1.5 / 2 h", "Travel-time surface · ", "within 1 h",
+    labels = (["通达时间等时线 · 1 / 1.5 / 2 小时", "通达时间面 · ", "1 小时内", "1–1.5 小时", "1.5–2 小时"]
+              if lang == "zh" else ["Travel-time isolines · 1 / 1.5 / 2 h", "Travel-time surface · ", "within 1 h",
                                     "1–1.5 h", "1.5–2 h"])
     at = [legend.index(label) for label in labels]
     assert at == sorted(at)  # top-most layer first: isolines, then the bands quickest first
@@ -181,3 +182,13 @@ def test_geopackage_export_holds_both_layers(tmp_path):
     bands = gpd.read_file(path, layer="surface_bands")
     assert {"min_from", "min_to", "area_km2", "population", "population_basis"} <= set(bands.columns)
     assert len(bands) == 3 and len(gpd.read_file(path, layer="surface_isolines")) == 3
+
+
+def test_the_view_url_carries_the_surface_layers():
+    from layers.view import parse_view
+
+    view = ViewState(layers=("provinces", "surface_bands", "surface_isolines"), minutes=(45, 90), figure="typical")
+    back = parse_view(view.to_query(), known_layers=tuple(s.id for s in layers.all_specs()))
+    assert back.layers == view.layers and not back.notices
+    assert [s.id for s, _ in visible_layers(back)] == ["provinces", "surface_bands", "surface_isolines"]
+    assert list(_frame(BANDS, back)["min_to"]) == [45, 90]
