@@ -162,6 +162,9 @@ def test_briefing_pixel_inside_a_band_has_the_band_colour():
         x, y = ax.transData.transform(shapely.get_coordinates(briefing._to_map(np.array([shapely.Point(lon, lat)]))))[0]
         return img[img.shape[0] - round(y), round(x)]
 
+    legend = next(a for a in on.axes if a.get_gid() == "legend").get_legend()
+    texts = [x.get_text().strip() for x in legend.get_texts()]
+    assert {"1 小时内", "1–2 小时", "2–3 小时"} <= set(texts)
     alpha = BANDS.style.fill_opacity
     for rank, (lon, lat) in probes.items():
         under = pixel(off, lon, lat)
