@@ -215,13 +215,12 @@ SURFACE_BANDS = LayerSpec(
     build=build_surface_bands, kind=Kind.SURFACE,
     style=Style(kind="polygon", color=_RAMP[0], weight=0.0, fill_opacity=_FILL_OPACITY, category_field="band",
                 categories=BAND_COLORS),
-    # The first three are the tooltip's: the band's area, its people and the mode; its minutes are in its name.
-    fields=("area_km2", "population", "mode", "figure", "population_basis", "min_from", "min_to", "resolution_km"),
-    field_titles={"min_from": ("自 (分钟)", "From (min)"), "min_to": ("至 (分钟)", "To (min)"),
-                  "area_km2": ("本带面积 (km²)", "Band area (km²)"),
+    # The first three are the tooltip's: the band's area, its people and the mode. Its minutes are in its name and
+    # the cell size in the caption; min_from, min_to and resolution_km travel in the frame and every export.
+    fields=("area_km2", "population", "mode", "figure", "population_basis"),
+    field_titles={"area_km2": ("本带面积 (km²)", "Band area (km²)"),
                   "population": ("本带人口 (2020，口径见下)", "People in the band (2020, basis below)"),
-                  "population_basis": ("人口口径", "Population basis"),
-                  "resolution_km": ("栅格边长 (km)", "Cell size (km)"), **_COMMON_TITLES},
+                  "population_basis": ("人口口径", "Population basis"), **_COMMON_TITLES},
     legend_fn=surface_legend, legend_title_fn=surface_legend_title, attribution=_SOURCE,
     value_titles={"figure": _FIGURE_TITLES},
 )
