@@ -14,7 +14,7 @@ import shapely
 
 from data import read_derived
 from geo.crs import EQUAL_AREA, WGS84, transformer
-from geo.network import RoadModel, default_network
+from geo.network import RoadModel, active_network_key, default_network
 from geo.options import MAX_THRESHOLDS, RailFigure, engine_year
 from geo.surface import DEFAULT_RESOLUTION_KM, MARGIN_KM, Grid, Surface, region_grid, travel_time_surface
 from layers.i18n import t
@@ -65,19 +65,20 @@ def _region_mask(grid: Grid) -> np.ndarray:
 def region_surface(origins: Iterable[str], *, mode: str, year: str | int, model: RoadModel,
                    figure: str) -> Surface:
     """:func:`geo.surface.travel_time_surface` on the default grid, cells beyond the agglomeration's outline +
-    ``MARGIN_KM`` set unreached (``inf``); memoised on the (what-if) network, so bands and isolines share it."""
-    net, origins = default_network(), tuple(origins)
-    key = ("surface_layer", origins, mode, str(year), model, figure)
+    ``MARGIN_KM`` set unreached (``inf``), for the active (what-if) network."""
+    return _region_surface(active_network_key(), tuple(origins), mode, str(year), model, figure)
 
-    def compute() -> Surface:
-        grid = region_grid(DEFAULT_RESOLUTION_KM)
-        full = travel_time_surface(origins, year=engine_year(year), mode=mode, model=model, network=net,
-                                   figure=figure, grid=grid)
-        minutes = np.where(_region_mask(grid), full.minutes, np.float32(np.inf))
-        minutes.setflags(write=False)
-        return dataclasses.replace(full, minutes=minutes)
 
-    return net.memo(key, compute, maxsize=256)
+# A surface is 4 MB of cells: keep the last few (the bands and isolines of one view share one), not every view's.
+@lru_cache(maxsize=4)
+def _region_surface(network: str, origins: tuple[str, ...], mode: str, year: str, model: RoadModel,
+                    figure: str) -> Surface:
+    grid = region_grid(DEFAULT_RESOLUTION_KM)
+    full = travel_time_surface(origins, year=engine_year(year), mode=mode, model=model, network=default_network(),
+                               figure=figure, grid=grid)
+    minutes = np.where(_region_mask(grid), full.minutes, np.float32(np.inf))
+    minutes.setflags(write=False)
+    return dataclasses.replace(full, minutes=minutes)
 
 
 def _hours(m: float) -> str:

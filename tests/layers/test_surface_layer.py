@@ -195,3 +195,19 @@ def test_the_view_url_carries_the_surface_layers():
     assert back.layers == view.layers and not back.notices
     assert [s.id for s, _ in visible_layers(back)] == ["provinces", "surface_bands", "surface_isolines"]
     assert list(_frame(BANDS, back)["min_to"]) == [45, 90]
+
+
+def test_a_what_if_network_gets_its_own_surface():
+    from pathlib import Path
+
+    from geo.network import using_network
+    from geo.scenario import apply, load_scenario
+
+    what_if = apply(load_scenario(Path(__file__).resolve().parents[2] / "examples/scenarios/faster_wuyi.yaml"))
+    base = _frame(BANDS)
+    with using_network(what_if):
+        faster = _frame(BANDS)
+    assert _frame(BANDS) is base  # outside the block, the cached base surface again
+    # A faster service never shrinks the area within a threshold, and here it grows the 1-2 h area.
+    cum_base, cum_faster = np.cumsum(base["area_km2"]), np.cumsum(faster["area_km2"])
+    assert (cum_faster >= cum_base - 1.0).all() and (cum_faster > cum_base + 10.0).any()
