@@ -15,6 +15,7 @@ from app.scenarios import scenario_page
 from app.sidebar import sidebar
 from data import load_cities
 from layers.catalogue.circles import circles_caption
+from layers.catalogue.surface import surface_caption
 from layers.frames import visible_layers
 from layers.i18n import escape_markdown, t
 from layers.spec import Kind
@@ -110,6 +111,8 @@ def main() -> None:
     with left:
         if any(spec.kind is Kind.CIRCLES for spec, _ in visible):
             st.caption(circles_caption(view, lang))
+        if any(spec.kind is Kind.SURFACE for spec, _ in visible):
+            st.caption(surface_caption(lang, mode=view.mode, year=view.year, figure=view.figure))
         _map(view, visible, lang)
     sidebar(cities, lang, Workspace())
     with right:

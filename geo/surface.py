@@ -44,7 +44,17 @@ import shapely
 from geo.crs import EQUAL_AREA, GEOD, WGS84, transformer
 from geo.errors import BadOptionError, BadThresholdError, UnreachableError
 from geo.isochrones import ELLIPSE_MAX_KM, check_minutes, tissot_frames
-from geo.network import CURRENT_YEAR, DEFAULT_TRANSFER_MIN, RailNetwork, RoadModel, Year, check_year, default_network
+from geo.network import (
+    CURRENT_YEAR,
+    DEFAULT_TRANSFER_MIN,
+    Figure,
+    RailNetwork,
+    RoadModel,
+    Year,
+    check_figure,
+    check_year,
+    default_network,
+)
 from geo.options import MAX_ORIGINS, engine_year
 from geo.population import load_counties, surface_population
 from geo.road import RiverBarrier
@@ -156,6 +166,7 @@ class Surface:
     year: Year
     mode: Mode
     model: RoadModel = field(default_factory=RoadModel)
+    figure: Figure = "fastest"
 
     def reached_km2(self, minutes: Iterable[float] | float) -> np.ndarray:
         """Area (km², equal-area) of the cells within each threshold (minutes), in ascending threshold order."""
@@ -223,12 +234,14 @@ def travel_time_surface(
     network: RailNetwork | None = None,
     resolution_km: float = DEFAULT_RESOLUTION_KM,
     grid: Grid | None = None,
+    figure: Figure = "fastest",
 ) -> Surface:
     """Minutes from the nearest of ``origins`` to every cell of ``grid`` (default :func:`region_grid`).
 
     ``origins`` is a list of anything :func:`geo.traveltime.resolve_origin` takes, at most ``MAX_ORIGINS``;
     ``year`` is a year, ``"planned"`` or a network-year token (``"2015"``, ``"now"``); ``mode``, ``model``,
-    ``transfer_min`` and ``network`` as for :func:`geo.isochrones.isochrones`. In rail mode an origin with no open
+    ``transfer_min``, ``network`` and ``figure`` (the rail figure, fastest scheduled or typical) as for
+    :func:`geo.isochrones.isochrones`. In rail mode an origin with no open
     station within ``max_access_km`` travels by road only.
     """
     if isinstance(origins, (str, bytes)) or not isinstance(origins, Iterable):
@@ -236,6 +249,7 @@ def travel_time_surface(
     net = network or default_network()
     model = model or RoadModel()
     mode, year = check_mode(mode), check_year(engine_year(year) if isinstance(year, str) else year)
+    figure = check_figure(figure)
     orgs = list(dict.fromkeys(resolve_origin(o, network=net) for o in origins))
     if not orgs:
         raise BadOptionError("origins is empty: give at least one origin")
@@ -246,18 +260,21 @@ def travel_time_surface(
     for org in orgs:
         np.minimum(best, _origin_road_min(grid, org.lon, org.lat, model, net, year), out=best)
     if mode == "rail":
-        arrival = np.min([_station_arrival(o, year, model, transfer_min, net) for o in orgs], axis=0)
+        arrival = np.min([_station_arrival(o, year, model, transfer_min, net, figure) for o in orgs],
+                         axis=0)
         _station_legs(best, grid, arrival, model, net, year)
     best.setflags(write=False)
-    return Surface(minutes=best, grid=grid, origins=tuple(o.label for o in orgs), year=year, mode=mode, model=model)
+    return Surface(minutes=best, grid=grid, origins=tuple(o.label for o in orgs), year=year, mode=mode, model=model,
+                   figure=figure)
 
 
-def _station_arrival(org: Origin, year: Year, model: RoadModel, transfer_min: float, net: RailNetwork) -> np.ndarray:
+def _station_arrival(org: Origin, year: Year, model: RoadModel, transfer_min: float, net: RailNetwork,
+                     figure: Figure) -> np.ndarray:
     """Door-to-platform minutes at every station; all ``inf`` for an origin with no open station in reach (road only,
     as its door-to-door time is; :func:`geo.isochrones.isochrones` refuses such an origin in rail mode)."""
     try:
         return travel_times(org, year=year, mode="rail", model=model, transfer_min=transfer_min,
-                            network=net).station_min
+                            network=net, figure=figure).station_min
     except UnreachableError:
         return np.full(len(net.station_ids), np.inf)
 
@@ -427,6 +444,7 @@ def write_geotiff(surface: Surface, path: str | Path) -> Path:
         dst.write(data, 1)
         dst.update_tags(units="minutes", quantity="door-to-door travel time to the nearest origin",
                         origins="、".join(surface.origins), year=str(surface.year), mode=surface.mode,
+                        figure=surface.figure if surface.mode == "rail" else "none",
                         road_model=(f"speed_kmh={m.speed_kmh:g} detour_factor={m.detour_factor:g} "
                                     f"ends_min={m.ends_min:g} access_min={m.access_min:g} "
                                     f"egress_min={m.egress_min:g} max_access_km={m.max_access_km:g}"),

@@ -18,6 +18,9 @@ _WATER = ("水系据 GSHHG 2.3.6、WDB II（LGPL-3.0）", "water from GSHHG 2.3.
 _RAIL = ("铁路车站据 OpenStreetMap（ODbL），运行时间据公开时刻表",
          "rail stations from OpenStreetMap (ODbL) with run times from published timetables")
 _PLAN = ("据《长江中游城市群发展规划》（2015）及公开资料", "after the 2015 Middle Yangtze plan and public sources")
+_SURFACE = ("通达时间面为本项目出行时间模型在 1 km 栅格上的计算结果，人口据 2020 年县级普查按面积分摊",
+            "travel-time surface computed by this project's travel-time model on a 1 km grid, people from 2020 "
+            "county census figures apportioned by area")
 
 # Layer id -> (中文, English). Several layers share a citation; the footer lists each once.
 CREDITS: Mapping[str, tuple[str, str]] = {
@@ -44,6 +47,8 @@ CREDITS: Mapping[str, tuple[str, str]] = {
     "isochrones": ("交通圈为本项目出行时间模型的计算结果（铁路时刻与下列道路假设）",
                    "travel circles computed by this project's travel-time model (rail timetables and the road "
                    "assumptions below)"),
+    "surface_bands": _SURFACE,
+    "surface_isolines": _SURFACE,
 }
 # What every briefing draws whatever its layers: the basemap and the China inset.
 BASEMAP_CREDITS: tuple[tuple[str, str], ...] = (

@@ -15,7 +15,7 @@ import geopandas as gpd
 
 from geo.network import active_network_key
 from layers.registry import all_specs, get
-from layers.spec import Kind, LayerSpec
+from layers.spec import ORIGIN_KINDS, LayerSpec
 from layers.view import ViewState
 
 __all__ = ["clear", "layer_frame", "layer_params", "view_params", "visible_layers"]
@@ -35,13 +35,13 @@ def layer_params(spec: LayerSpec, view: ViewState) -> dict[str, Any]:
 def visible_layers(view: ViewState, layer_ids: tuple[str, ...] | None = None) -> list[tuple[LayerSpec, dict]]:
     """The view's layers (or ``layer_ids``) in drawing order, each with its build parameters.
 
-    Unknown ids raise :class:`~layers.registry.UnknownLayerError`. Circle layers are left out while the view
-    has no origin: there is nothing to draw around.
+    Unknown ids raise :class:`~layers.registry.UnknownLayerError`. Circle and surface layers are left out while
+    the view has no origin: there is nothing to draw around.
     """
     wanted = {get(i).id for i in (view.layers if layer_ids is None else layer_ids)}
     out = []
     for spec in all_specs():
-        if spec.id not in wanted or (spec.kind is Kind.CIRCLES and not view.origins):
+        if spec.id not in wanted or (spec.kind in ORIGIN_KINDS and not view.origins):
             continue
         out.append((spec, layer_params(spec, view)))
     return out

@@ -104,6 +104,11 @@ STRINGS: Mapping[str, tuple[str, str]] = {
                        "{hours}-hour nominal rings · straight line at {v} km/h, not the network"),
     "circles_caption_nominal": ("名义圈：直线匀速，不计路网",
                                 "Nominal rings: straight line at a steady speed, no network"),
+    "surface_legend": ("通达时间面 · {year} · {what}", "Travel-time surface · {year} · {what}"),
+    "surface_caption": ("通达时间面：到最近中心城市的时间，{year}；{what}；{r} km 栅格，覆盖城市群及其外 {m} km",
+                        "Travel-time surface: minutes to the nearest origin, {year}; {what}; {r} km cells over "
+                        "the agglomeration and {m} km around it"),
+    "surface_nominal": ("名义圈模式无路网，不绘通达时间面", "Nominal mode has no network: no travel-time surface"),
     "circles_no_origin": ("请选择至少一个中心城市以绘制交通圈。", "Choose at least one origin to draw the circles."),
     "circles_unavailable": ("交通圈计算模块尚不可用。", "The travel-time engine is not available."),
     "circle_error": ("无法计算 {origin} 的交通圈：{error}", "Could not compute circles for {origin}: {error}"),

@@ -20,7 +20,8 @@ from geo.crs import require_wgs84
 from geo.options import CircleMode
 from layers.i18n import t
 
-__all__ = ["GROUP_TITLES", "KIND_PARAMETERS", "REQUIRED_FIELDS", "Group", "Kind", "LayerSpec", "LegendItem", "Style"]
+__all__ = ["GROUP_TITLES", "KIND_PARAMETERS", "ORIGIN_KINDS", "REQUIRED_FIELDS", "Group", "Kind", "LayerSpec",
+           "LegendItem", "Style"]
 
 REQUIRED_FIELDS = ("name_zh", "name_en", "source")
 
@@ -58,6 +59,7 @@ class Kind(StrEnum):
     STATIC = "static"  # fixed data: takes nothing
     NETWORK = "network"  # the transport network of a network year
     CIRCLES = "circles"  # travel circles: origins, thresholds, mode, network year and road model
+    SURFACE = "surface"  # a travel-time surface: the circles' parameters, drawn as bands or isolines, not circles
 
 
 # The keyword parameters ``build`` takes, by kind; the names are ViewState's (``model`` is its RoadModel).
@@ -65,7 +67,10 @@ KIND_PARAMETERS: Mapping[Kind, tuple[str, ...]] = {
     Kind.STATIC: (),
     Kind.NETWORK: ("year",),
     Kind.CIRCLES: ("origins", "minutes", "mode", "year", "model", "figure", "measure"),
+    Kind.SURFACE: ("origins", "minutes", "mode", "year", "model", "figure"),
 }
+# Kinds drawn around the view's origins: a view without origins leaves them out.
+ORIGIN_KINDS = frozenset({Kind.CIRCLES, Kind.SURFACE})
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from layers.catalogue import (
     cross_river,
     economy,
     rail,
+    surface,
     transport_points,
     waterways,
 )
@@ -17,7 +18,8 @@ from layers.registry import register
 
 register(
     context.PROVINCES, clusters.AGGLOMERATION, clusters.SUBCLUSTERS, clusters.CITY_BOUNDARIES, economy.ZONES,
-    waterways.LAKES, *circles.SPECS, waterways.CHANNELS, waterways.RIVERS, corridors.CORRIDORS, rail.RAIL_LINES,
+    waterways.LAKES, surface.SURFACE_BANDS, *circles.SPECS, surface.SURFACE_ISOLINES, waterways.CHANNELS,
+    waterways.RIVERS, corridors.CORRIDORS, rail.RAIL_LINES,
     *cross_river.SPECS, rail.STATIONS,
     transport_points.PORTS, transport_points.AIRPORTS, economy.INDUSTRIAL_CLUSTERS, economy.HITECH_ZONES,
     clusters.CITIES,

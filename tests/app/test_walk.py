@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import layers
+from layers.catalogue.surface import surface_caption
 from layers.i18n import t, widget_key
 from layers.spec import Kind
 from layers.view import FIGURES, MEASURES, MODES, YEARS, ViewState
@@ -241,3 +242,24 @@ def test_station_to_station_circles_list_rail_minutes_and_say_so():
     at.radio(key=widget_key("measure", "en")).set_value("door")
     ok(at.run())
     assert any(c.value.startswith("Road: ") for c in at.caption)
+
+
+# ------------------------------------------------------------------------------- the travel-time surface
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_surface_alone_and_instead_of_the_circles(lang):
+    """The surface layers, ticked alone in each language, draw (no layer error), say on the map what they are and
+    give no circle table; ticking the circles beside them brings the nine rows back."""
+    at = ok(start(lang=lang, layers="provinces"))
+    for lid in ("surface_bands", "surface_isolines"):
+        at.checkbox(key=f"layer_{lid}").check()
+    ok(at.run())
+    assert params(at)["layers"].split(",") == ["provinces", "surface_bands", "surface_isolines"]
+    caption = surface_caption(lang, mode="rail", year="now", figure="fastest")
+    assert t("year_now", lang) in caption and t("legend_figure_fastest", lang) in caption
+    assert any(caption in c.value for c in at.caption), [c.value for c in at.caption]
+    assert circle_rows(at, lang) == 0
+    at.checkbox(key="layer_isochrones").check()
+    ok(at.run())
+    assert circle_rows(at, lang) == 9
