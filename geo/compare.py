@@ -37,7 +37,7 @@ from geo.isochrones import isochrones_many
 from geo.network import DEFAULT_TRANSFER_MIN, RailNetwork, RoadModel, Year, check_year, default_network
 from geo.options import MAX_ORIGINS, MAX_THRESHOLDS, check_threshold, engine_year
 from geo.scenario import Scenario, apply, load_scenario
-from geo.surface import Surface, _filled, travel_time_surface
+from geo.surface import Surface, _filled, region_mask, travel_time_surface
 from geo.traveltime import (
     CORE_COMMUTE_MIN,
     MEMBER_PAIR_MIN,
@@ -229,20 +229,24 @@ def _difference_bands(a: Side, b: Side, origins: list[object], model: RoadModel,
         key = ("compare_surface", tuple(origins), s.year, tuple(sorted(kw.items(), key=lambda kv: kv[0])))
         return s.network.memo(key, lambda: travel_time_surface(origins, year=s.year, network=s.network, **kw))
 
-    return difference_bands(surface(a), surface(b))
+    before = surface(a)
+    return difference_bands(before, surface(b), within=region_mask(before.grid))
 
 
-def difference_bands(before: Surface, after: Surface,
-                     bands: Sequence[tuple[float, float, str]] = SAVED_BANDS) -> gpd.GeoDataFrame:
+def difference_bands(before: Surface, after: Surface, bands: Sequence[tuple[float, float, str]] = SAVED_BANDS, *,
+                     within: np.ndarray | None = None) -> gpd.GeoDataFrame:
     """The minutes saved (``before`` minus ``after``, cell by cell) as polygons, one row per band (EPSG:4326).
 
     Columns: ``band`` (label), ``saved_from``/``saved_to`` (minutes, lower bound inclusive; ±inf open),
     ``area_km2`` (the cells in the band x the cell area, equal-area) and a MultiPolygon traced through the
-    cell centres by :mod:`contourpy`. Both surfaces must share their grid.
+    cell centres by :mod:`contourpy`. Both surfaces must share their grid; ``within`` (a boolean cell mask, e.g.
+    :func:`geo.surface.region_mask`) leaves the cells outside it out.
     """
     if before.grid != after.grid:
         raise BadOptionError("the two surfaces have different grids; compute them at one resolution")
     saved = before.minutes.astype(np.float64) - after.minutes.astype(np.float64)
+    if within is not None:
+        saved = np.where(within, saved, np.nan)
     x, y = before.grid.centres()
     gen = contourpy.contour_generator(x, y, np.ma.masked_invalid(saved), name="serial",
                                       fill_type=contourpy.FillType.OuterOffset)
@@ -264,7 +268,7 @@ def difference_bands(before: Surface, after: Surface,
 
 def print_comparison(result: Comparison) -> None:
     """The comparison as lines on stdout: per origin and threshold, cities and people newly within it."""
-    print(f"{result.after.label} vs {result.before.label} (door to door; population 2020 of the cities reached)")
+    print(f"{result.after.label} vs {result.before.label} (door to door; people: 2020 county census by area share)")
     for r in result.reach.itertuples():
         new = f", newly within: {r.new_cities}" if r.new_cities else ""
         lost = f", no longer within: {r.lost_cities}" if r.lost_cities else ""

@@ -68,6 +68,7 @@ __all__ = [
     "Grid",
     "Surface",
     "region_grid",
+    "region_mask",
     "travel_time_surface",
     "write_geotiff",
 ]
@@ -135,6 +136,23 @@ def region_grid(resolution_km: float = DEFAULT_RESOLUTION_KM, *,
     if nx * ny > MAX_CELLS:
         raise BadThresholdError(f"{nx} x {ny} cells is more than {MAX_CELLS:,}; use a larger resolution_km")
     return Grid(x0=x0, y0=y1, cell_m=cell, nx=nx, ny=ny)
+
+
+@lru_cache(maxsize=2)
+def region_mask(grid: Grid) -> np.ndarray:
+    """Cells of ``grid`` whose centre lies within the agglomeration's outline widened by ``MARGIN_KM`` (the default
+    grid's own margin), so what is drawn from a surface ends along the region, not along the grid's rectangle
+    (bool, read-only; cached)."""
+    from data import read_derived
+
+    outline = shapely.union_all(read_derived("agglomeration").geometry.to_numpy())
+    plane = shapely.transform(outline, transformer(WGS84, EQUAL_AREA).transform, interleaved=False)
+    area = shapely.buffer(plane, MARGIN_KM * 1000.0)
+    shapely.prepare(area)
+    x, y = grid.centres()
+    inside = shapely.contains_xy(area, *np.meshgrid(x, y))
+    inside.setflags(write=False)
+    return inside
 
 
 @lru_cache(maxsize=8)

@@ -10,13 +10,11 @@ from functools import lru_cache
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
-from data import read_derived
-from geo.crs import EQUAL_AREA, WGS84, transformer
+from geo.crs import WGS84
 from geo.network import RoadModel, active_network_key, default_network
 from geo.options import MAX_THRESHOLDS, RailFigure, engine_year
-from geo.surface import DEFAULT_RESOLUTION_KM, MARGIN_KM, Grid, Surface, region_grid, travel_time_surface
+from geo.surface import DEFAULT_RESOLUTION_KM, MARGIN_KM, Surface, region_grid, region_mask, travel_time_surface
 from layers.i18n import t
 from layers.spec import Group, Kind, LayerSpec, LegendItem, Style
 from layers.view import DEFAULT_MINUTES, DEFAULT_ORIGINS
@@ -48,18 +46,6 @@ def _thresholds(minutes: Iterable[float]) -> list[int]:
     return sorted({round(float(m)) for m in minutes})
 
 
-@lru_cache(maxsize=2)
-def _region_mask(grid: Grid) -> np.ndarray:
-    """Cells whose centre lies within the agglomeration's outline widened by ``MARGIN_KM`` (the grid's own margin),
-    so the drawn surface ends along the region, not along the grid's rectangle."""
-    outline = shapely.union_all(read_derived("agglomeration").geometry.to_numpy())
-    plane = shapely.transform(outline, transformer(WGS84, EQUAL_AREA).transform, interleaved=False)
-    area = shapely.buffer(plane, MARGIN_KM * 1000.0)
-    shapely.prepare(area)
-    x, y = grid.centres()
-    inside = shapely.contains_xy(area, *np.meshgrid(x, y))
-    inside.setflags(write=False)
-    return inside
 
 
 def region_surface(origins: Iterable[str], *, mode: str, year: str | int, model: RoadModel,
@@ -76,7 +62,7 @@ def _region_surface(network: str, origins: tuple[str, ...], mode: str, year: str
     grid = region_grid(DEFAULT_RESOLUTION_KM)
     full = travel_time_surface(origins, year=engine_year(year), mode=mode, model=model, network=default_network(),
                                figure=figure, grid=grid)
-    minutes = np.where(_region_mask(grid), full.minutes, np.float32(np.inf))
+    minutes = np.where(region_mask(grid), full.minutes, np.float32(np.inf))
     minutes.setflags(write=False)
     return dataclasses.replace(full, minutes=minutes)
 

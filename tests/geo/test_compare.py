@@ -113,3 +113,20 @@ def test_difference_bands_of_the_two_surfaces(net: RailNetwork, tmp_path: Path) 
     assert not bands.loc["30+"].geometry.contains(shapely.Point(114.0, 30.0))  # 武汉 itself gains nothing
     gpkg = write_comparison(result, tmp_path / "bands.gpkg")
     assert "difference_bands" in {row[0] for row in pyogrio.list_layers(gpkg)}
+
+
+def test_difference_bands_end_along_the_region() -> None:
+    """The grid is the region's bounding box; the saved minutes are drawn only within the agglomeration's outline
+    and the grid's margin (no band over 福建 or 浙江)."""
+    from data import read_derived
+    from geo.crs import EQUAL_AREA
+    from geo.scenario import load_scenario
+    from geo.surface import MARGIN_KM
+
+    result = compare("now", load_scenario(ROOT / "examples/scenarios/changjiu_hsr_early.yaml"), ["南昌"], [120],
+                     resolution_km=5)
+    drawn = shapely.union_all(result.bands.to_crs(EQUAL_AREA).geometry.to_numpy())
+    assert not drawn.is_empty
+    outline = shapely.union_all(read_derived("agglomeration").to_crs(EQUAL_AREA).geometry.to_numpy())
+    region = outline.buffer((MARGIN_KM + 10) * 1000.0)  # cells are traced through centres 5 km apart
+    assert drawn.difference(region).area < 1e6, drawn.difference(region).area / 1e6
