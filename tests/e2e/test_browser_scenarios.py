@@ -57,6 +57,16 @@ def _choose(page, label: str, option: str) -> None:
     page.get_by_role("option", name=option).first.click()
 
 
+def _idle(page) -> None:
+    """Wait until the app's run has finished (Streamlit shows its status widget while a run is going): a pick made
+    while the previous pick's run is still going can be dropped."""
+    time.sleep(0.5)
+    deadline = time.monotonic() + WAIT_S
+    while page.locator("[data-testid='stStatusWidget']").count() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(0.5)
+
+
 def test_build_compare_and_see_the_difference_map(scenario_app, browser_page, artifacts):
     url, ws_path = scenario_app
     page = browser_page.page
@@ -70,10 +80,14 @@ def test_build_compare_and_see_the_difference_map(scenario_app, browser_page, ar
     page.get_by_text("新增列车", exact=True).click()
     page.get_by_label("列车名称", exact=True).wait_for(timeout=WAIT_S * 1000)
     _type(page, "列车名称", "武汉—南昌西 直达")
+    _idle(page)
     _choose(page, "经停车站 (按选择顺序)", "武汉站 · Wuhan")
+    _idle(page)
     _choose(page, "经停车站 (按选择顺序)", "南昌西站 · Nanchang West")
     page.keyboard.press("Escape")
+    _idle(page)
     _type(page, "区间运行时间 (分钟，逗号分隔)", "60")
+    _idle(page)
     page.get_by_role("button", name="添加", exact=True).click()
     # The draft's list of changes shows the new train (the confirmation itself lasts one run only).
     try:
