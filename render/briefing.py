@@ -996,12 +996,17 @@ def _composed(view: ViewState, fmt: str, options: BriefingOptions, layer_ids: Se
     title = _cut(options.title if options.title is not None else title)
     subtitle = _cut(options.subtitle if options.subtitle is not None else subtitle)
 
-    rc = {"font.family": list(font.family), "axes.unicode_minus": False, "pdf.fonttype": 3,
-          "svg.fonttype": "path", "lines.scale_dashes": False, "path.simplify": True}
-    with mpl.rc_context(rc):
+    with mpl.rc_context(_rc(font)):
         fig, lay = _render(view, fmt, options, lang, when, drawn, title, subtitle, notices,
                            cjk=font.family[0] != LATIN_FAMILY)
         yield fig, lay, lang, when, notices
+
+
+def _rc(font: Any) -> dict[str, Any]:
+    """Matplotlib settings of every sheet: the chosen font, text drawn as paths (no font embedded in SVG, Type 3
+    in PDF, so the CJK glyphs survive any viewer), dashes that do not grow with the line width."""
+    return {"font.family": list(font.family), "axes.unicode_minus": False, "pdf.fonttype": 3,
+            "svg.fonttype": "path", "lines.scale_dashes": False, "path.simplify": True}
 
 
 def _z(spec: LayerSpec, index: int) -> float:
@@ -1014,91 +1019,142 @@ def _z(spec: LayerSpec, index: int) -> float:
 def _render(view: ViewState, fmt: str, options: BriefingOptions, lang: str, when: date,
             drawn: Sequence[tuple[LayerSpec, gpd.GeoDataFrame, np.ndarray]], title: str, subtitle: str,
             notices: list[str], *, cjk: bool = True) -> tuple[Figure, _Layout]:
-    w, h = options.size_mm()
-    s = min(w, h) / 210.0
-    fs = 7.0 * s  # base font size in points
-    size_px = (round(w / 25.4 * options.dpi), round(h / 25.4 * options.dpi))
-    # Agg truncates the canvas to whole pixels (297 mm at 300 dpi is 3507.87 px); nudge PNGs to the rounded,
-    # conventional size (3508 x 2480). Vector formats keep the exact ISO sheet.
-    size_in = (w / 25.4, h / 25.4) if fmt != "png" else tuple((p + 0.01) / options.dpi for p in size_px)
-    fig = Figure(figsize=size_in, dpi=options.dpi, facecolor="white")
-    FigureCanvasAgg(fig)
-    renderer = fig.canvas.get_renderer()
-
-    # The footer is measured before layout so that it can grow to hold its lines.
+    sheet = _Sheet.start(options, fmt)
     # Station-to-station circles use no road leg, so the footer states no road model for them.
     road = (view.mode == "road" or (view.mode == "rail" and view.measure != "station")) and any(
         d[0].kind is Kind.CIRCLES for d in drawn)
-    footer_fs = fs * 0.85
     # Basemap water is drawn whenever its layers exist, so it is cited too.
     water = [get(lid) for lid in BASEMAP_WATER if _registered(lid)]
     sources, facts = _footer_text([d[0] for d in drawn] + water, view, lang, when, road=road)
-    measure = fig.text(0, 0, "", fontsize=footer_fs, parse_math=False)
-    footer_px = (w - 16 * s) / 25.4 * fig.dpi
-    footer = _wrap(sources, footer_px, measure) + _wrap(facts, footer_px, measure)
-    measure.set_fontweight("bold")
-    # The English notice names the number as Chinese readers know it, when the font can draw it.
-    term = " (审图号)" if cjk else ""
-    notice = _wrap(t("brief_notice", lang, term=term), footer_px, measure)
-    measure.remove()
-    lay = _layout(options, len(footer) + len(notice))
-
-    mw, mh = lay.boxes["map"][2:]
-    limits = _map_limits(options.extent, view, mw / mh)
-    xmin, xmax, ymin, ymax = limits
-    map_m_per_mm = (xmax - xmin) / mw
-    # Half an output pixel (at 300 dpi for vectors) of generalisation is invisible and keeps files small.
-    tol = map_m_per_mm * 25.4 / max(options.dpi, 300) * 0.5
-
-    ax = _axes(fig, lay, "map")
-    ax.set_gid("map")
-    ax.set_xlim(xmin, xmax)
-    ax.set_ylim(ymin, ymax)
-    ax.set_aspect("equal", adjustable="box")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_facecolor("#eef2f5")
-    for spine in ax.spines.values():
-        spine.set_linewidth(0.8)
-        spine.set_edgecolor(_INK)
+    lay = _layout(options, sheet.wrap_footer(sources, facts, lang, cjk=cjk))
+    limits = _map_limits(options.extent, view, lay.boxes["map"][2] / lay.boxes["map"][3])
+    ax = sheet.map_axes(lay, limits)
+    tol = sheet.tolerance(lay, limits, options.dpi)
+    fig, fs = sheet.fig, sheet.fs
     visible_ids = [d[0].id for d in drawn]
     _draw_basemap(ax, visible_ids, lang, limits, tol, fs)
     _draw_graticule(ax, limits, fs * 0.8)
     for index, (spec, gdf, geoms) in enumerate(drawn):
         _draw_layer(ax, gdf, geoms, spec.style, _z(spec, index), tol, gid=f"layer:{spec.id}")
-    # The scale bar and north arrow sit on the map; labels must not hide under them, nor under a symbol.
-    k = options.dpi / 25.4
-    furniture = [Bbox.from_bounds(x * k, y * k, bw * k, bh * k)
-                 for x, y, bw, bh in (lay.boxes["scalebar"], lay.boxes["north"])]
+    furniture = sheet.furniture(lay)
     markers = _marker_boxes(ax, [(spec, geoms) for spec, _, geoms in drawn], fig.dpi)
     for spec, gdf, geoms in drawn:
         if spec.id in LABELLED_LAYERS:
             missing = _label_points(fig, ax, gdf, geoms, lang, fs * 1.05, furniture, markers)
             if missing:
                 notices.append(f"no room for the labels of {', '.join(missing)}")
-
-    tx, ty, tw, th = lay.boxes["title"]
-    width_px = tw / 25.4 * fig.dpi
-    # parse_math off wherever text can come from a planner: "$" is a price or a typo, not mathtext.
-    _fit(fig.text(tx / w, (ty + th) / h, title, ha="left", va="top", fontsize=fs * 2.3, fontweight="bold",
-                  color=_INK, parse_math=False), width_px, renderer)
-    _fit(fig.text(tx / w, (ty + th * 0.28) / h, subtitle, ha="left", va="center", fontsize=fs * 1.15,
-                  color=_MUTED, parse_math=False), width_px, renderer)
-    fig.add_artist(Line2D([tx / w, (tx + tw) / w], [ty / h, ty / h], color="#999999", linewidth=0.6))
-
+    sheet.titles(lay, title, subtitle, subtitle_scale=1.15)
     _draw_legend(fig, _axes(fig, lay, "legend"), [d[0] for d in drawn], view, lang, fs * 1.1)
-    _draw_inset(_axes(fig, lay, "inset"), limits, lang, fs)
-    cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
-    _draw_scalebar(_axes(fig, lay, "scalebar"), lay, map_m_per_mm, _ground_scale(cx, cy), lang, fs)
-    _draw_north(_axes(fig, lay, "north"), _north_angle(cx, cy), lang, fs)
-
-    fx, fy, _, fh = lay.boxes["footer"]
-    text = fig.text(fx / w, (fy + fh) / h, "\n".join(footer), ha="left", va="top", fontsize=footer_fs,
-                    color=_MUTED, linespacing=1.35, parse_math=False, gid="footer")
-    below = text.get_window_extent(renderer).y0 / fig.bbox.height - 0.6 * s / h  # the notice follows its last line
-    fig.text(fx / w, below, "\n".join(notice), ha="left", va="top", fontsize=footer_fs, color=_INK,
-             fontweight="bold", linespacing=1.35, parse_math=False, gid="review-notice")
+    sheet.map_furniture(lay, limits, lang)
+    sheet.footer(lay)
     return fig, lay
+
+
+@dataclass
+class _Sheet:
+    """One sheet being composed (a briefing or a before/after sheet): its figure and the parts both kinds share,
+    in millimetres of paper (``w`` x ``h``), ``s`` the scale against A4's short side, ``fs`` the base font size
+    in points. :meth:`wrap_footer` must come before :meth:`footer`."""
+
+    fig: Figure
+    renderer: Any
+    w: float
+    h: float
+    s: float
+    fs: float
+    footer_lines: list[str] = field(default_factory=list)
+    notice_lines: list[str] = field(default_factory=list)
+
+    @classmethod
+    def start(cls, options: BriefingOptions, fmt: str) -> _Sheet:
+        w, h = options.size_mm()
+        size_px = (round(w / 25.4 * options.dpi), round(h / 25.4 * options.dpi))
+        # Agg truncates the canvas to whole pixels (297 mm at 300 dpi is 3507.87 px); nudge PNGs to the rounded,
+        # conventional size (3508 x 2480). Vector formats keep the exact ISO sheet.
+        size_in = (w / 25.4, h / 25.4) if fmt != "png" else tuple((p + 0.01) / options.dpi for p in size_px)
+        fig = Figure(figsize=size_in, dpi=options.dpi, facecolor="white")
+        FigureCanvasAgg(fig)
+        s = min(w, h) / 210.0
+        return cls(fig, fig.canvas.get_renderer(), w, h, s, 7.0 * s)
+
+    def wrap_footer(self, sources: str, facts: str, lang: str, *, cjk: bool) -> int:
+        """Wrap the footer (sources, then facts) and the review notice to the sheet's width; the number of lines.
+
+        The footer is measured before layout so that the layout can grow the footer to hold its lines."""
+        measure = self.fig.text(0, 0, "", fontsize=self.fs * 0.85, parse_math=False)
+        width_px = (self.w - 16 * self.s) / 25.4 * self.fig.dpi
+        self.footer_lines = _wrap(sources, width_px, measure) + _wrap(facts, width_px, measure)
+        measure.set_fontweight("bold")
+        # The English notice names the number as Chinese readers know it, when the font can draw it.
+        term = " (审图号)" if cjk else ""
+        self.notice_lines = _wrap(t("brief_notice", lang, term=term), width_px, measure)
+        measure.remove()
+        return len(self.footer_lines) + len(self.notice_lines)
+
+    def map_axes(self, lay: _Layout, limits: tuple[float, float, float, float]) -> Axes:
+        """The map frame over ``limits`` (equal-area metres), without ticks, on the sea-grey ground."""
+        xmin, xmax, ymin, ymax = limits
+        ax = _axes(self.fig, lay, "map")
+        ax.set_gid("map")
+        ax.set_xlim(xmin, xmax)
+        ax.set_ylim(ymin, ymax)
+        ax.set_aspect("equal", adjustable="box")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_facecolor("#eef2f5")
+        for spine in ax.spines.values():
+            spine.set_linewidth(0.8)
+            spine.set_edgecolor(_INK)
+        return ax
+
+    @staticmethod
+    def tolerance(lay: _Layout, limits: tuple[float, float, float, float], dpi: int) -> float:
+        """Generalisation tolerance in map metres: half an output pixel (at 300 dpi for vectors) is invisible and
+        keeps files small."""
+        return _m_per_mm(lay, limits) * 25.4 / max(dpi, 300) * 0.5
+
+    def furniture(self, lay: _Layout) -> list[Bbox]:
+        """The scale bar's and north arrow's boxes (pixels): they sit on the map, and labels must not hide under
+        them."""
+        k = self.fig.dpi / 25.4
+        return [Bbox.from_bounds(x * k, y * k, bw * k, bh * k)
+                for x, y, bw, bh in (lay.boxes["scalebar"], lay.boxes["north"])]
+
+    def titles(self, lay: _Layout, title: str, subtitle: str, *, subtitle_scale: float) -> None:
+        """Title and subtitle, each fitted to the title box's width, over a thin rule."""
+        fig, w, h, fs = self.fig, self.w, self.h, self.fs
+        tx, ty, tw, th = lay.boxes["title"]
+        width_px = tw / 25.4 * fig.dpi
+        # parse_math off wherever text can come from a planner: "$" is a price or a typo, not mathtext.
+        _fit(fig.text(tx / w, (ty + th) / h, title, ha="left", va="top", fontsize=fs * 2.3, fontweight="bold",
+                      color=_INK, parse_math=False, gid="title"), width_px, self.renderer)
+        _fit(fig.text(tx / w, (ty + th * 0.28) / h, subtitle, ha="left", va="center", fontsize=fs * subtitle_scale,
+                      color=_MUTED, parse_math=False), width_px, self.renderer)
+        fig.add_artist(Line2D([tx / w, (tx + tw) / w], [ty / h, ty / h], color="#999999", linewidth=0.6))
+
+    def map_furniture(self, lay: _Layout, limits: tuple[float, float, float, float], lang: str) -> None:
+        """The China inset, the scale bar (true at the map's centre) and the north arrow."""
+        fig, fs = self.fig, self.fs
+        xmin, xmax, ymin, ymax = limits
+        _draw_inset(_axes(fig, lay, "inset"), limits, lang, fs)
+        cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
+        _draw_scalebar(_axes(fig, lay, "scalebar"), lay, _m_per_mm(lay, limits), _ground_scale(cx, cy), lang, fs)
+        _draw_north(_axes(fig, lay, "north"), _north_angle(cx, cy), lang, fs)
+
+    def footer(self, lay: _Layout) -> None:
+        """The footer's lines wrapped by :meth:`wrap_footer`, then the review notice in bold below its last line."""
+        fig, w, h, fs = self.fig, self.w, self.h, self.fs * 0.85
+        fx, fy, _, fh = lay.boxes["footer"]
+        text = fig.text(fx / w, (fy + fh) / h, "\n".join(self.footer_lines), ha="left", va="top", fontsize=fs,
+                        color=_MUTED, linespacing=1.35, parse_math=False, gid="footer")
+        below = text.get_window_extent(self.renderer).y0 / fig.bbox.height - 0.6 * self.s / h
+        fig.text(fx / w, below, "\n".join(self.notice_lines), ha="left", va="top", fontsize=fs, color=_INK,
+                 fontweight="bold", linespacing=1.35, parse_math=False, gid="review-notice")
+
+
+def _m_per_mm(lay: _Layout, limits: tuple[float, float, float, float]) -> float:
+    """Map metres per millimetre of paper in the map box."""
+    return (limits[1] - limits[0]) / lay.boxes["map"][2]
 
 
 def _fit(text: Text, width_px: float, renderer: Any, min_scale: float = 0.7) -> None:

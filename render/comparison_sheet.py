@@ -25,7 +25,6 @@ import numpy as np
 import pandas as pd
 import shapely
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -57,19 +56,15 @@ from render.briefing import (
     _cut,
     _draw_basemap,
     _draw_graticule,
-    _draw_inset,
-    _draw_north,
-    _draw_scalebar,
-    _fit,
     _frames_px,
-    _ground_scale,
     _label_points,
     _Layout,
     _legend_box,
     _map_limits,
-    _north_angle,
     _polygon_paths,
+    _rc,
     _registered,
+    _Sheet,
     _to_map,
     _wrap,
 )
@@ -392,85 +387,33 @@ def _footer(result: Comparison, lang: str, when: date, model: RoadModel) -> tupl
     return credits_line(specs, lang), "  ·  ".join(facts)
 
 
-def _rc(font: Any) -> dict[str, Any]:
-    return {"font.family": list(font.family), "axes.unicode_minus": False, "pdf.fonttype": 3,
-            "svg.fonttype": "path", "lines.scale_dashes": False, "path.simplify": True}
-
-
 def _compose(result: Comparison, options: BriefingOptions, lang: str, model: RoadModel, fmt: str, *,
              cjk: bool) -> tuple[Figure, _Layout, list[str]]:
     notices: list[str] = []
     when = options.export_date or date.today()
-    w, h = options.size_mm()
-    s = min(w, h) / 210.0
-    fs = 7.0 * s
-    size_px = (round(w / 25.4 * options.dpi), round(h / 25.4 * options.dpi))
-    size_in = (w / 25.4, h / 25.4) if fmt != "png" else tuple((p + 0.01) / options.dpi for p in size_px)
-    fig = Figure(figsize=size_in, dpi=options.dpi, facecolor="white")
-    FigureCanvasAgg(fig)
-    renderer = fig.canvas.get_renderer()
-
-    footer_fs = fs * 0.85
-    sources, facts = _footer(result, lang, when, model)
-    measure = fig.text(0, 0, "", fontsize=footer_fs, parse_math=False)
-    footer_px = (w - 16 * s) / 25.4 * fig.dpi
-    footer = _wrap(sources, footer_px, measure) + _wrap(facts, footer_px, measure)
-    measure.set_fontweight("bold")
-    notice = _wrap(t("brief_notice", lang, term=" (审图号)" if cjk else ""), footer_px, measure)
-    measure.remove()
-    lay = _layout(options, len(footer) + len(notice))
-
-    mw, mh = lay.boxes["map"][2:]
-    limits = _map_limits("region", None, mw / mh)  # type: ignore[arg-type]  # the region needs no view
-    xmin, xmax, ymin, ymax = limits
-    map_m_per_mm = (xmax - xmin) / mw
-    tol = map_m_per_mm * 25.4 / max(options.dpi, 300) * 0.5
-    ax = _axes(fig, lay, "map")
-    ax.set_gid("map")
-    ax.set_xlim(xmin, xmax)
-    ax.set_ylim(ymin, ymax)
-    ax.set_aspect("equal", adjustable="box")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_facecolor("#eef2f5")
-    for spine in ax.spines.values():
-        spine.set_linewidth(0.8)
-        spine.set_edgecolor(_INK)
+    sheet = _Sheet.start(options, fmt)
+    fig, fs = sheet.fig, sheet.fs
+    lay = _layout(options, sheet.wrap_footer(*_footer(result, lang, when, model), lang, cjk=cjk))
+    # The region needs no view.
+    limits = _map_limits("region", None, lay.boxes["map"][2] / lay.boxes["map"][3])  # type: ignore[arg-type]
+    ax = sheet.map_axes(lay, limits)
+    tol = sheet.tolerance(lay, limits, options.dpi)
     _draw_basemap(ax, [], lang, limits, tol, fs)
     shaded = _draw_bands(ax, result, tol) > 0
     _draw_graticule(ax, limits, fs * 0.8)
     _draw_extent(ax)
-    k = options.dpi / 25.4
-    furniture = [Bbox.from_bounds(x * k, y * k, bw * k, bh * k)
-                 for x, y, bw, bh in (lay.boxes["scalebar"], lay.boxes["north"])]
-    _draw_cities(fig, ax, result, lang, fs, furniture, notices)
+    _draw_cities(fig, ax, result, lang, fs, sheet.furniture(lay), notices)
 
-    tx, ty, tw, th = lay.boxes["title"]
-    width_px = tw / 25.4 * fig.dpi
     title = _cut(options.title if options.title is not None else sheet_title(result, lang))
     origins = ("、" if lang == "zh" else ", ").join(_city(o, lang) for o in result.origins)
     subtitle = _cut(options.subtitle if options.subtitle is not None else t(
         "sheet_subtitle", lang, origins=origins, minutes="/".join(str(m) for m in result.thresholds),
         before=_full_side(result.before, lang), after=_full_side(result.after, lang)))
-    _fit(fig.text(tx / w, (ty + th) / h, title, ha="left", va="top", fontsize=fs * 2.3, fontweight="bold",
-                  color=_INK, parse_math=False, gid="title"), width_px, renderer)
-    _fit(fig.text(tx / w, (ty + th * 0.28) / h, subtitle, ha="left", va="center", fontsize=fs * 1.1,
-                  color=_MUTED, parse_math=False), width_px, renderer)
-    fig.add_artist(Line2D([tx / w, (tx + tw) / w], [ty / h, ty / h], color="#999999", linewidth=0.6))
-
+    sheet.titles(lay, title, subtitle, subtitle_scale=1.1)
     _draw_legend(fig, _axes(fig, lay, "legend"), lang, fs * 1.05, shaded)
-    _draw_inset(_axes(fig, lay, "inset"), limits, lang, fs)
     _draw_table(fig, _axes(fig, lay, "table"), result, lang, fs * 1.15, notices)
-    cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
-    _draw_scalebar(_axes(fig, lay, "scalebar"), lay, map_m_per_mm, _ground_scale(cx, cy), lang, fs)
-    _draw_north(_axes(fig, lay, "north"), _north_angle(cx, cy), lang, fs)
-
-    fx, fy, _, fh = lay.boxes["footer"]
-    text = fig.text(fx / w, (fy + fh) / h, "\n".join(footer), ha="left", va="top", fontsize=footer_fs,
-                    color=_MUTED, linespacing=1.35, parse_math=False, gid="footer")
-    below = text.get_window_extent(renderer).y0 / fig.bbox.height - 0.6 * s / h
-    fig.text(fx / w, below, "\n".join(notice), ha="left", va="top", fontsize=footer_fs, color=_INK,
-             fontweight="bold", linespacing=1.35, parse_math=False, gid="review-notice")
+    sheet.map_furniture(lay, limits, lang)
+    sheet.footer(lay)
     return fig, lay, notices
 
 

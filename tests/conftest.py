@@ -29,16 +29,27 @@ LOCAL_PREFIXES = ("http://localhost", "http://127.0.0.1", "ws://localhost", "ws:
                   "about:")
 
 
+def frame_count(frame, selector: str) -> int:
+    """How many elements of ``frame`` match ``selector``; 0 if the frame is detached while looking (Streamlit
+    replaces the map's iframe on a rerun)."""
+    try:
+        return frame.locator(selector).count()
+    except Exception:
+        return 0
+
+
+def count_in_frames(page, selector: str) -> int:
+    """The most elements matching ``selector`` in any one frame of ``page``."""
+    return max((frame_count(frame, selector) for frame in page.frames), default=0)
+
+
 def map_frame(page, timeout_s: float = 40.0, poll_s: float = 0.2):
     """The streamlit-folium iframe once it has drawn at least one feature."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         for frame in page.frames:
-            try:
-                if frame.locator("path.mye-f").count() > 0:
-                    return frame
-            except Exception:  # frame detached while looking
-                continue
+            if frame_count(frame, "path.mye-f") > 0:
+                return frame
         time.sleep(poll_s)
     raise AssertionError("the map did not draw any feature")
 
@@ -93,6 +104,15 @@ def app_url() -> Iterator[str]:
     """Base URL of a Streamlit server running the explorer for the whole test session."""
     with streamlit_server() as url:
         yield url
+
+
+@pytest.fixture(scope="module")
+def workspace_app(tmp_path_factory) -> Iterator[tuple[str, Path]]:
+    """A server of the test module's own whose workspace is a temporary file (``MYE_WORKSPACE``): its URL and
+    the workspace's path."""
+    ws = tmp_path_factory.mktemp("ws") / "workspace.gpkg"
+    with streamlit_server(env={"MYE_WORKSPACE": str(ws)}) as url:
+        yield url, ws
 
 
 def require_browser() -> None:

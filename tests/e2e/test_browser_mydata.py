@@ -3,36 +3,17 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import streamlit_server
+from tests.conftest import count_in_frames, streamlit_server
 from workspace import Workspace
 
 pytestmark = pytest.mark.browser
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "userdata"
 WAIT_S = 60.0
-
-
-@pytest.fixture(scope="module")
-def userdata_app(tmp_path_factory) -> Iterator[tuple[str, Path]]:
-    """A server of its own whose workspace is a temporary file (MYE_WORKSPACE)."""
-    ws = tmp_path_factory.mktemp("ws") / "workspace.gpkg"
-    with streamlit_server(env={"MYE_WORKSPACE": str(ws)}) as url:
-        yield url, ws
-
-
-def _count_in_frames(page, selector: str) -> int:
-    best = 0
-    for frame in page.frames:
-        try:
-            best = max(best, frame.locator(selector).count())
-        except Exception:  # frame detached while looking
-            continue
-    return best
 
 
 def _open_my_data(page, url: str):
@@ -44,7 +25,7 @@ def _open_my_data(page, url: str):
     page.goto(url)
     page.get_by_text("导出 / Export", exact=True).wait_for(timeout=WAIT_S * 1000)
     deadline = time.monotonic() + WAIT_S
-    while _count_in_frames(page, "path") == 0 and time.monotonic() < deadline:
+    while count_in_frames(page, "path") == 0 and time.monotonic() < deadline:
         time.sleep(0.2)
     sidebar = page.locator("section[data-testid='stSidebar']")
     sidebar.get_by_text("我的数据 · 导入与工作区", exact=True).click()
@@ -68,8 +49,8 @@ def _upload(sidebar, path: Path, *, crs: str | None = "WGS-84") -> None:
         time.sleep(0.2)
 
 
-def test_uploaded_csv_is_drawn_and_kept(userdata_app, browser_page, artifacts):
-    url, ws_path = userdata_app
+def test_uploaded_csv_is_drawn_and_kept(workspace_app, browser_page, artifacts):
+    url, ws_path = workspace_app
     page = browser_page.page
     sidebar = _open_my_data(page, f"{url}/?layers=provinces&lang=zh")
     _upload(sidebar, FIXTURES / "points_wgs84.csv")
@@ -78,9 +59,9 @@ def test_uploaded_csv_is_drawn_and_kept(userdata_app, browser_page, artifacts):
     page.get_by_text("已导入 3 个要素").first.wait_for(timeout=WAIT_S * 1000)
     selector = "path[class*='mye-user.points_wgs84']"
     deadline = time.monotonic() + WAIT_S
-    while _count_in_frames(page, selector) < 3 and time.monotonic() < deadline:
+    while count_in_frames(page, selector) < 3 and time.monotonic() < deadline:
         time.sleep(0.3)
-    assert _count_in_frames(page, selector) == 3
+    assert count_in_frames(page, selector) == 3
     page.screenshot(path=str(artifacts / "e2e_userdata.png"), full_page=True)
     assert [la.name for la in Workspace(ws_path).layers()] == ["points_wgs84"]
     # Markup in the file's attributes reaches the page only as text.
@@ -101,9 +82,9 @@ def _marker_width(page, selector: str) -> float:
     return 0.0
 
 
-def test_restyled_layer_is_redrawn_bigger(userdata_app, browser_page, artifacts):
+def test_restyled_layer_is_redrawn_bigger(workspace_app, browser_page, artifacts):
     """Runs after the upload test: the same layer, its marker radius raised from 6 to 12 px in the Style panel."""
-    url, ws_path = userdata_app
+    url, ws_path = workspace_app
     page = browser_page.page
     sidebar = _open_my_data(page, f"{url}/?layers=provinces,user.points_wgs84&lang=zh")
     selector = "path[class*='mye-user.points_wgs84']"
@@ -127,10 +108,10 @@ def test_restyled_layer_is_redrawn_bigger(userdata_app, browser_page, artifacts)
     assert browser_page.blocked == []
 
 
-def test_two_sessions_import_at_once_and_both_layers_are_kept(userdata_app, browser_page, second_browser_page,
+def test_two_sessions_import_at_once_and_both_layers_are_kept(workspace_app, browser_page, second_browser_page,
                                                                tmp_path):
     """Two tabs (two Streamlit sessions) click Import within moments of each other on one workspace."""
-    url, ws_path = userdata_app
+    url, ws_path = workspace_app
     files = {}
     for name, lon in (("batch_a", 114.3), ("batch_b", 113.0)):
         files[name] = tmp_path / f"{name}.csv"
@@ -197,11 +178,11 @@ def test_a_merged_workspace_with_markdown_titles_fetches_nothing(tmp_path, brows
     assert not [u for u in browser_page.blocked if "evil.example" in u], browser_page.blocked
 
 
-def test_import_waits_for_a_chosen_coordinate_system_and_the_section_stays_open(userdata_app, browser_page,
+def test_import_waits_for_a_chosen_coordinate_system_and_the_section_stays_open(workspace_app, browser_page,
                                                                                 tmp_path, artifacts):
     """A 高德 export must not be read as WGS-84 by default: Import waits for a choice, a guess is offered and
     called a guess; after the import the one 我的数据 section is still open and holds the layer's checkbox."""
-    url, ws_path = userdata_app
+    url, ws_path = workspace_app
     path = tmp_path / "门店_高德.csv"
     path.write_text("name,lon,lat\na,114.31,30.52\nb,114.35,30.55\n", encoding="utf-8")
     page = browser_page.page

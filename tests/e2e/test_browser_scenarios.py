@@ -4,12 +4,10 @@ difference map and the gains table (headless Chromium, outside requests blocked)
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import streamlit_server
+from tests.conftest import count_in_frames, frame_count
 from workspace import Workspace
 
 pytestmark = pytest.mark.browser
@@ -18,29 +16,11 @@ WAIT_S = 60.0
 NAME = "武汉南昌直达"
 
 
-@pytest.fixture(scope="module")
-def scenario_app(tmp_path_factory) -> Iterator[tuple[str, Path]]:
-    """A server of its own whose workspace is a temporary file (MYE_WORKSPACE)."""
-    ws = tmp_path_factory.mktemp("ws") / "workspace.gpkg"
-    with streamlit_server(env={"MYE_WORKSPACE": str(ws)}) as url:
-        yield url, ws
-
-
-def _count_in_frames(page, selector: str) -> int:
-    best = 0
-    for frame in page.frames:
-        try:
-            best = max(best, frame.locator(selector).count())
-        except Exception:  # frame detached while looking
-            continue
-    return best
-
-
 def _wait_in_frames(page, selector: str, at_least: int = 1) -> int:
     deadline = time.monotonic() + WAIT_S
-    while _count_in_frames(page, selector) < at_least and time.monotonic() < deadline:
+    while count_in_frames(page, selector) < at_least and time.monotonic() < deadline:
         time.sleep(0.3)
-    return _count_in_frames(page, selector)
+    return count_in_frames(page, selector)
 
 
 def _type(page, label: str, text: str) -> None:
@@ -67,8 +47,8 @@ def _idle(page) -> None:
     time.sleep(0.5)
 
 
-def test_build_compare_and_see_the_difference_map(scenario_app, browser_page, artifacts):
-    url, ws_path = scenario_app
+def test_build_compare_and_see_the_difference_map(workspace_app, browser_page, artifacts):
+    url, ws_path = workspace_app
     page = browser_page.page
     page.goto(f"{url}/?layers=provinces,cities&origins=武汉&lang=zh")
     page.get_by_text("导出 / Export", exact=True).wait_for(timeout=WAIT_S * 1000)
@@ -109,7 +89,7 @@ def test_build_compare_and_see_the_difference_map(scenario_app, browser_page, ar
     # The difference map: 南昌 and the cities beyond it are drawn as time saved, with the bilingual legend.
     assert _wait_in_frames(page, "path.mye-diff-saved") >= 1
     assert _wait_in_frames(page, ".mye-diff-legend") == 1
-    legend = next(f for f in page.frames if _safe_count(f, ".mye-diff-legend"))
+    legend = next(f for f in page.frames if frame_count(f, ".mye-diff-legend"))
     assert "自武汉出发节省的时间" in legend.locator(".mye-diff-legend").inner_text()
     # The gains table: 武汉's 2-hour circle newly holds 南昌.
     grid = page.locator("[data-testid='stDataFrame']").filter(has_text="新进入城市")
@@ -121,9 +101,3 @@ def test_build_compare_and_see_the_difference_map(scenario_app, browser_page, ar
     assert browser_page.dialogs == []
     assert browser_page.blocked == []
 
-
-def _safe_count(frame, selector: str) -> int:
-    try:
-        return frame.locator(selector).count()
-    except Exception:  # frame detached while looking
-        return 0
