@@ -41,11 +41,11 @@ from geo.network import (
 )
 from geo.traveltime import Origin, resolve_origin
 
-__all__ = ["STATION_DISC_KM", "origin_main_stations", "station_circles"]
+__all__ = ["POPULATION_BASIS", "STATION_DISC_KM", "origin_main_stations", "station_circles"]
 
 STATION_DISC_KM = 10.0  # radius of the disc drawn around each reached station (a marker, not a catchment)
 # The discs are markers, not catchments, so the people reached are those of the cities whose main station is.
-_POPULATION_BASIS = "2020 census totals of the member cities whose main station is reached (cities.csv)"
+POPULATION_BASIS = "2020 census totals of the member cities whose main station is reached (cities.csv)"
 _DISC_VERTICES = 32  # a 10 km disc as a 32-gon lies at most 48 m inside its circle
 
 
@@ -142,5 +142,5 @@ def _reach(place_min: np.ndarray, t: float, net: RailNetwork) -> dict[str, objec
         "n_cities_reached": int(members.size),
         "population_reached": float(np.nansum(pop)),
         "population_unknown": int(np.isnan(pop).sum()),
-        "population_basis": _POPULATION_BASIS,
+        "population_basis": POPULATION_BASIS,
     }

@@ -348,6 +348,8 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "popup_at_seat": ("位置未核实：暂置于城市驻地", "position not confirmed: shown at the city seat"),
     "popup_own_data": ("本项目整理数据 (见导出文件)", "this project's compiled data (see the export)"),
     "popup_computed": ("本工具按路网与道路模型计算", "computed by this explorer from its network and road model"),
+    "popup_station_road": ("无：站到站，仅计铁路时间", "none: station to station, rail time only"),
+    "popup_no_road_leg": ("无：不含公路段", "none: no road leg"),
     "popup_nominal": ("无：直线匀速 {v} km/h", "none: straight line at {v} km/h"),
     "ud_merged": ("已导入 {layers} 个图层、{views} 个视图", "Imported {layers} layers and {views} views"),
     # What-if scenarios and their comparison (geo.scenario, geo.compare): cmp_<column> heads the column.

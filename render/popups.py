@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from data import read_derived
+from geo.station_circles import POPULATION_BASIS as STATION_BASIS
 from layers.i18n import fmt_number, t
 from layers.spec import LayerSpec
 
@@ -30,6 +31,8 @@ __all__ = ["MAX_VALUE_CHARS", "badges", "citations", "english_text", "fmt_value"
 MAX_VALUE_CHARS = 240  # longer property values are cut in tooltips and popups
 MAX_LABEL_CHARS = 48  # a citation's visible text
 # Notes for the data's keepers: shown as a badge (their text on hover), never as a popup row.
+# Fields whose values the engine writes in both languages; a popup shows the chosen one.
+BILINGUAL_FIELDS = frozenset({"population_basis", "road_crossings"})
 NOTE_FIELDS = frozenset({"note", "basis", "minutes_basis", "location_basis", "coord_imputed"})
 # Words in a note or basis that mean a figure or a position is not confirmed by a source.
 _UNCONFIRMED = re.compile(r"assum|not confirmed|not sourced|uncertain|unconfirmed|\bLOW\b|weak source|未核实",
@@ -109,6 +112,28 @@ def _road_model(text: str, lang: str) -> str:
         return t("brief_road", lang, v=m[1], d=m[2], u=m[3], a=m[4], e=m[5], r=m[6])
     if m := _NOMINAL.match(text):
         return t("popup_nominal", lang, v=m[1])
+    return one_language(text, lang)
+
+
+# Texts the engine writes in English for its data files, each with its words in both languages.
+_ENGINE_TEXT = {"none: station to station, rail time only": "popup_station_road",
+                "none: no road leg": "popup_no_road_leg", STATION_BASIS: "station_population_basis"}
+# "中文; English" (the county basis): the Chinese part, then English with no Chinese in it.
+_ZH_SEMI_EN = re.compile(r"^(?P<zh>[^;]*[\u3400-\u9fff][^;]*); (?P<en>[^\u3400-\u9fff]+)$")
+# "中文 · English" (the river crossings), possibly several such parts joined by "；".
+_ZH_DOT_EN = re.compile(r"^(?P<zh>[^A-Za-z]*[\u3400-\u9fff][^A-Za-z]*?)\s*·\s*(?P<en>[^\u3400-\u9fff]+)$")
+
+
+def one_language(text: str, lang: str) -> str:
+    """An engine text written in both languages (``"中文; English"``, or ``"中文 · English"`` parts joined by
+    ``"；"``) as its part in ``lang``; any other text unchanged. The data files keep both."""
+    if key := _ENGINE_TEXT.get(text):
+        return t(key, lang)
+    if m := _ZH_SEMI_EN.match(text):
+        return m[lang]
+    parts = [_ZH_DOT_EN.match(part.strip()) for part in text.split("；")]
+    if all(parts):
+        return ("；" if lang == "zh" else "; ").join(m[lang].strip() for m in parts)  # type: ignore[index]
     return text
 
 
@@ -122,6 +147,8 @@ def _value_text(spec: LayerSpec, name: str, value: Any, lang: str) -> str | None
         return None
     if name == "road_model":
         return _road_model(text, lang)
+    if name in BILINGUAL_FIELDS:
+        return one_language(text, lang)
     return english_text(text) if lang == "en" and isinstance(value, str) else text
 
 

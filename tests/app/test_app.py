@@ -11,24 +11,14 @@ from streamlit.testing.v1 import AppTest
 
 from layers.i18n import widget_key
 from layers.view import ViewState
+from tests.app.apptest import checked, params, start
 
 ROOT = Path(__file__).resolve().parents[2]
 
-APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
-TIMEOUT_S = 120
 
 
 def run(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def params(at: AppTest) -> dict[str, str]:
-    return {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+    return checked(start(**query))
 
 
 @pytest.fixture(scope="module")

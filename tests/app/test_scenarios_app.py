@@ -13,10 +13,9 @@ from geo.compare import compare
 from geo.scenario import scenario_from_dict, scenario_to_dict
 from layers.i18n import widget_key
 from layers.view import ViewState, parse_view
+from tests.app.apptest import APP, checked, start
 from workspace import Workspace
 
-APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
-TIMEOUT_S = 180
 NAME = "武汉南昌直达"
 # A direct Wuhan - Nanchang West train in 60 min (258 km of geodesic: 258 km/h, below the 350 km/h limit)
 # brings 南昌 inside 武汉's 2-hour circle door to door (180 -> 111 min): a hand-checkable effect.
@@ -32,13 +31,8 @@ def workspace(tmp_path, monkeypatch) -> Workspace:
 
 
 def run(at: AppTest | None = None, **query: str) -> AppTest:
-    if at is None:
-        at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
-        for key, value in query.items():
-            at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    """The app opened at ``query``, or ``at`` run again after a click; checked either way."""
+    return checked(start(**query) if at is None else at.run())
 
 
 def errors(at: AppTest) -> list[str]:

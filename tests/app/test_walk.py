@@ -4,7 +4,6 @@ network year × language, saved views of each kind, and the structure issue's de
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -14,28 +13,16 @@ from layers.catalogue.surface import surface_caption
 from layers.i18n import t, widget_key
 from layers.spec import Kind
 from layers.view import FIGURES, MEASURES, MODES, YEARS, ViewState
+from tests.app.apptest import checked, params, start
 
-APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
-TIMEOUT_S = 180
 CJK = re.compile("[\u4e00-\u9fff]")
 
 
-def start(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
-
-
 def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
+    checked(at)
     errors = [w.value for w in at.warning if "无法加载" in w.value or "could not be loaded" in w.value]
     assert not errors, errors
     return at
-
-
-def params(at: AppTest) -> dict[str, str]:
-    return {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
 
 
 def circle_rows(at: AppTest, lang: str) -> int:

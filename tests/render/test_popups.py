@@ -103,3 +103,16 @@ def test_developer_notes_become_badges_whose_hover_keeps_the_note(lang, unconfir
 def test_whole_names_only_are_translated():
     assert popups.english_text("武汉 0、孝感 51") == "Wuhan 0, Xiaogan 51"
     assert popups.english_text("九江长江公路大桥 (2013)") == "九江长江公路大桥 (2013)"
+
+
+@pytest.mark.parametrize(("layer_id", "query"), [("isochrones", {}), ("surface_bands", {}),
+                                                 ("isochrones", {"measure": "station"})])
+def test_population_basis_and_crossings_are_shown_in_the_chosen_language_only(layer_id, query):
+    """The engine writes the people's basis and the river crossings in both languages (they travel so into
+    exports); a popup shows one."""
+    view = ViewState(**query)
+    spec, params = next((s, p) for s, p in visible_layers(view, (layer_id,)))
+    row = layer_frame(spec, params).iloc[0].to_dict()
+    zh, en = (_visible(popups.popup_html(spec, row, lang)) for lang in ("zh", "en"))
+    assert "人口" in zh and not re.search(r"census|apportioned|counties|bridges|none:", zh), zh
+    assert "census" in en and not _CJK.search(en.split("Source")[0].replace(str(row["name_zh"]), "")), en
