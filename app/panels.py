@@ -13,12 +13,14 @@ from geo.network import RoadModel, active_network_key
 from geo.options import engine_year
 from geo.population import BASIS_EN, BASIS_ZH
 from layers.catalogue.circles import english_names, road_assumptions
+from layers.catalogue.surface import band_name
 from layers.frames import layer_frame
 from layers.i18n import escape_markdown, fmt_minutes, fmt_number, t, widget_key
+from layers.registry import get
 from layers.spec import Kind, LayerSpec
 from layers.view import ROAD_FIELDS, ViewState
 
-__all__ = ["MATRICES", "circle_panel", "circle_table", "plan_reach_panel", "tables_panel"]
+__all__ = ["MATRICES", "circle_panel", "circle_table", "plan_reach_panel", "surface_table", "tables_panel"]
 
 TARGETS = ("core_commute", "member_pairs", "neighbour_cores")
 MATRICES = ("door", "rail", "typical")  # door to door (the view's figure), then both station-to-station figures
@@ -73,8 +75,12 @@ def circle_panel(visible: list[tuple[LayerSpec, dict[str, Any]]], view: ViewStat
     """Beside the map: each circle's area, the cities it reaches (with times) and the population reached."""
     st.subheader(t("circle_summary", lang))
     circle_layers = [(s, p) for s, p in visible if s.kind is Kind.CIRCLES]
+    surface = next((p for s, p in visible if s.kind is Kind.SURFACE), None)
+    if surface is not None:
+        _surface_summary(surface, lang)
     if not circle_layers:
-        st.info(t("circles_off", lang) if view.origins else t("circles_no_origin", lang))
+        if surface is None:
+            st.info(t("circles_off", lang) if view.origins else t("circles_no_origin", lang))
         return
     for spec, params in circle_layers:
         try:
@@ -92,6 +98,33 @@ def circle_panel(visible: list[tuple[LayerSpec, dict[str, Any]]], view: ViewStat
         st.caption(t("population_basis", lang, basis=basis))
         st.download_button(t("download_csv", lang), table.to_csv(index=False).encode("utf-8-sig"),
                            file_name=f"{spec.id}.csv", mime="text/csv", key=f"dl_{spec.id}")
+
+
+def _surface_summary(params: dict[str, Any], lang: str) -> None:
+    """The travel-time surface's bands (the surface layers share their parameters): area and people in each."""
+    try:
+        gdf = layer_frame(get("surface_bands"), params)
+    except Exception as err:  # the engine reports bad input as exceptions with a readable message
+        st.warning(escape_markdown(t("layer_error", lang, layer=t("surface_summary", lang), error=err)))
+        return
+    if gdf.empty:  # nominal rings have no network to make a surface from
+        return
+    table = surface_table(gdf, lang)
+    st.caption(t("surface_summary", lang))
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(t("population_basis", lang, basis=BASIS_ZH if lang == "zh" else BASIS_EN))
+    st.download_button(t("download_csv", lang), table.to_csv(index=False).encode("utf-8-sig"),
+                       file_name="surface_bands.csv", mime="text/csv", key="dl_surface_bands")
+
+
+def surface_table(gdf: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One row per band of the surface, quickest first: its name in ``lang``, area (km², equal-area) and people
+    (county figures apportioned by area)."""
+    return pd.DataFrame({
+        t("col_band", lang): [band_name(lo, hi, lang) for lo, hi in zip(gdf["min_from"], gdf["min_to"], strict=True)],
+        t("col_area_km2", lang): gdf["area_km2"].round().astype(int).to_numpy(),
+        t("col_population", lang): [fmt_number(p, lang) for p in gdf["population"]],
+    })
 
 
 def _circle_order(lang: str) -> tuple[str, ...]:

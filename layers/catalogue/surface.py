@@ -19,7 +19,7 @@ from layers.i18n import t
 from layers.spec import Group, Kind, LayerSpec, LegendItem, Style
 from layers.view import DEFAULT_MINUTES, DEFAULT_ORIGINS
 
-__all__ = ["BAND_COLORS", "ISOLINE_COLOR", "band_colour", "build_surface_bands", "build_surface_isolines",
+__all__ = ["BAND_COLORS", "ISOLINE_COLOR", "band_colour", "band_name", "build_surface_bands", "build_surface_isolines",
            "region_surface", "surface_caption", "surface_legend", "surface_legend_title"]
 
 # One sequential hue (ColorBrewer Purples), darker = quicker, apart from the circles' per-origin hues: the surface
@@ -71,10 +71,11 @@ def _hours(m: float) -> str:
     return f"{m / 60:g}"
 
 
-def _band_names(lo: float, hi: float) -> tuple[str, str]:
+def band_name(lo: float, hi: float, lang: str) -> str:
+    """A band between ``lo`` and ``hi`` minutes in hours, in ``lang``: "1 小时内", "1–2 h"."""
     if lo == 0:
-        return f"{_hours(hi)} 小时内", f"within {_hours(hi)} h"
-    return f"{_hours(lo)}–{_hours(hi)} 小时", f"{_hours(lo)}–{_hours(hi)} h"
+        return t("surface_band_within", lang, h=_hours(hi))
+    return t("surface_band_between", lang, lo=_hours(lo), hi=_hours(hi))
 
 
 def _empty(columns: list[str]) -> gpd.GeoDataFrame:
@@ -106,9 +107,9 @@ def build_surface_bands(
     t_min = _thresholds(minutes)
     surface = region_surface(origins, mode=mode, year=year, model=model or RoadModel(), figure=figure)
     gdf = surface.bands(t_min)
-    names = [_band_names(lo, hi) for lo, hi in zip(gdf["min_from"], gdf["min_to"], strict=True)]
-    gdf["name_zh"] = [f"通达时间 {zh}" for zh, _ in names]
-    gdf["name_en"] = [f"Travel time {en}" for _, en in names]
+    bounds = list(zip(gdf["min_from"], gdf["min_to"], strict=True))
+    gdf["name_zh"] = [f"通达时间 {band_name(lo, hi, 'zh')}" for lo, hi in bounds]
+    gdf["name_en"] = [f"Travel time {band_name(lo, hi, 'en')}" for lo, hi in bounds]
     gdf["min_from"], gdf["min_to"] = gdf["min_from"].round().astype(int), gdf["min_to"].round().astype(int)
     gdf["mode"] = mode
     gdf["figure"] = figure if mode == "rail" else "none"
@@ -172,9 +173,9 @@ def surface_legend(*, minutes: Iterable[float] = DEFAULT_MINUTES, **_: object) -
     t_min = _thresholds(minutes)
     rows = []
     for rank, (lo, hi) in enumerate(zip([0, *t_min[:-1]], t_min, strict=True)):
-        zh, en = _band_names(lo, hi)
         c = band_colour(rank, len(t_min))
-        rows.append(LegendItem(zh, en, Style(kind="polygon", color=c, fill_color=c, fill_opacity=_FILL_OPACITY)))
+        rows.append(LegendItem(band_name(lo, hi, "zh"), band_name(lo, hi, "en"),
+                               Style(kind="polygon", color=c, fill_color=c, fill_opacity=_FILL_OPACITY)))
     return tuple(rows)
 
 

@@ -247,6 +247,15 @@ def test_the_surface_alone_and_instead_of_the_circles(lang):
     assert t("year_now", lang) in caption and t("legend_figure_fastest", lang) in caption
     assert any(caption in c.value for c in at.caption), [c.value for c in at.caption]
     assert circle_rows(at, lang) == 0
+    # Beside the map: the surface's bands, each with its area and people, not a note that the circles are off.
+    assert not any(t("circles_off", lang) in i.value for i in at.info)
+    bands = next(d.value for d in at.dataframe if t("col_band", lang) in d.value.columns)
+    assert list(bands[t("col_band", lang)]) == [t("surface_band_within", lang, h="1"),
+                                                t("surface_band_between", lang, lo="1", hi="2"),
+                                                t("surface_band_between", lang, lo="2", hi="3")]
+    people = [float(p.replace(",", "").replace(" 万", "e4").replace(" 亿", "e8"))
+              for p in bands[t("col_population", lang)]]
+    assert min(people) > 1_000_000 and (bands[t("col_area_km2", lang)] > 1000).all()
     at.checkbox(key="layer_isochrones").check()
     ok(at.run())
     assert circle_rows(at, lang) == 9
