@@ -13,9 +13,9 @@ from typing import Any
 import streamlit as st
 
 import layers
-from geo.options import MAX_MINUTES, MAX_ORIGINS, MAX_THRESHOLDS, MIN_MINUTES
+from geo.options import MAX_ORIGINS, MAX_THRESHOLDS
 from layers.i18n import t, widget_key
-from layers.view import ROAD_FIELDS, ViewState, finite_number, parse_view
+from layers.view import ROAD_FIELDS, ViewState, parse_view, read_minutes
 from render import webmap as fm
 
 __all__ = ["MAX_ORIGINS", "current_view", "init_state", "known_layers", "language_widget", "open_view", "parse_hours",
@@ -85,19 +85,8 @@ def map_extent() -> tuple[tuple[float, float], int]:
 def parse_hours(text: str) -> tuple[tuple[int, ...], list[str]]:
     """Thresholds typed in hours ("1, 2, 3" or "1.5") as sorted whole minutes (at most ``MAX_THRESHOLDS``,
     repeats dropped), and the items that could not be read or are out of range, as typed."""
-    good, bad = [], []
-    for item in (i.strip() for i in text.replace("，", ",").replace(" ", ",").split(",")):
-        if not item:
-            continue
-        try:
-            minutes = round(finite_number(item) * 60)
-        except (ValueError, OverflowError):
-            bad.append(item)
-            continue
-        if MIN_MINUTES <= minutes <= MAX_MINUTES:
-            good.append(minutes)
-        else:
-            bad.append(item)
+    items = (i.strip() for i in text.replace("，", ",").replace(" ", ",").split(","))
+    good, bad = read_minutes((i for i in items if i), unit_min=60)
     unique = sorted(dict.fromkeys(good))
     bad += [f"{m / 60:g}" for m in unique[MAX_THRESHOLDS:]]
     return tuple(unique[:MAX_THRESHOLDS]), bad

@@ -46,6 +46,7 @@ __all__ = [
     "bounded_minutes",
     "finite_number",
     "parse_view",
+    "read_minutes",
 ]
 
 LANGS = ("zh", "en")
@@ -140,17 +141,28 @@ def _bounded(values: list, limit: int, what: str, notices: list[str]) -> tuple:
     return tuple(unique[:limit])
 
 
-def bounded_minutes(items: Iterable[object], notices: list[str]) -> tuple[int, ...]:
-    """Thresholds as sorted whole minutes within the limits; unreadable, out-of-range and surplus ones dropped
-    with a notice in ``notices``."""
+def read_minutes(items: Iterable[object], *, unit_min: float = 1.0) -> tuple[list[int], list[str]]:
+    """Thresholds given in units of ``unit_min`` minutes (1 for minutes, 60 for hours) as whole minutes within
+    :data:`MIN_MINUTES`–:data:`MAX_MINUTES`, in the given order; and the items unreadable or out of range, as
+    given."""
     good, bad = [], []
     for item in items:
         try:
-            value = round(finite_number(str(item)))
-        except ValueError:
-            bad.append(item)
+            value = round(finite_number(str(item)) * unit_min)
+        except (ValueError, OverflowError):  # a finite number of hours can overflow once in minutes
+            bad.append(str(item))
             continue
-        (good if MIN_MINUTES <= value <= MAX_MINUTES else bad).append(value)
+        if MIN_MINUTES <= value <= MAX_MINUTES:
+            good.append(value)
+        else:
+            bad.append(str(item))
+    return good, bad
+
+
+def bounded_minutes(items: Iterable[object], notices: list[str]) -> tuple[int, ...]:
+    """Thresholds as sorted whole minutes within the limits; unreadable, out-of-range and surplus ones dropped
+    with a notice in ``notices``."""
+    good, bad = read_minutes(items)
     if bad:
         notices.append(f"ignored thresholds outside {MIN_MINUTES}–{MAX_MINUTES} minutes: {_shown(bad)}")
     return tuple(sorted(_bounded(good, MAX_THRESHOLDS, "thresholds", notices)))
