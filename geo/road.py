@@ -27,10 +27,9 @@ only lengthens the distance and the model's calibration applies unchanged.
   section is usable in year ``Y`` if it opened in ``Y`` or before (all of them in ``"planned"``). Its length is
   the sourced route length where a source gives one between about the two seats, else the seats' geodesic x
   :data:`ROUTE_FACTOR` (the row says which); it is driven at its sourced design speed, else at
-  :data:`EXPRESSWAY_KMH`. Sections that share a seat
-  share one link end, so a trip chains them (长沙→益阳→常德). Off the skeleton (to and from it, and every trip it
-  does not shorten) the road model's own speed and detour apply. A scenario's sections have no opening year: open
-  in every year.
+  :data:`EXPRESSWAY_KMH`. Sections that share a seat share one link end, so a trip chains them (长沙→益阳→常德).
+  Off the skeleton (to and from it, and every trip it does not shorten) the road model's own speed and detour
+  apply. A scenario's sections have no opening year: open in every year.
 """
 
 from __future__ import annotations
@@ -51,7 +50,7 @@ SIMPLIFY_DEG = 0.002
 EXTEND_DEG = 4.0
 SECTION_COLUMNS = ("section_id", "lon1", "lat1", "lon2", "lat2", "length_km", "speed_kmh")
 # A skeleton section runs at its sourced design speed (expressways.csv ``design_kmh``); where none was found, at
-# this one: the design speed of 8 of the 11 sections that have one (长常 一期, 汉宜, 武黄, 梨温, 潭衡西, 昌栗).
+# this one: the design speed of 8 of the 13 sections that have one (长常 一期, 汉宜, 武黄, 梨温, 潭衡西, 昌栗).
 EXPRESSWAY_KMH = 100.0
 # Route km per geodesic km between two seats where no source gives the route length: about the median of the
 # skeleton's sourced seat-to-seat lengths over their geodesic (孝襄 1.16, 九景 1.05, 潭衡西 1.29). An estimate.
