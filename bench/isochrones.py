@@ -13,8 +13,10 @@ access times and disc radii) and with the same outputs (polygons, area, cities r
 county figures apportioned by area: geopandas intersection with every county):
 networkx Dijkstra per origin, stations reprojected with geopandas, one shapely buffer per
 station (``iterrows``) in a planar projection, unioned one at a time; where the Yangtze lies in the way, each disc
-is cut to its bank with shapely and each bridge gets a buffer of the most road km any centre has left there, cut
-to the far bank. The projection is an azimuthal
+is cut to its bank with shapely and each link end of :mod:`geo.road` (an open bridge, an end of an open expressway
+section) gets a buffer of the most road km any centre has left there (its road km to the end from
+:meth:`~geo.road.RiverBarrier.node_reach`), cut to each bank that way leads on to (a bridge: the far bank; a
+section's end reached through it: its own bank). The projection is an azimuthal
 equidistant one centred on each origin: exact for distances from the origin, and off by
 < 0.1 % for discs 400 km away (scale error ~ (rho/R)^2/6), so the areas stay comparable.
 """
@@ -104,28 +106,30 @@ def baseline_isochrones(origin: str, net: RailNetwork, model: RoadModel, countie
     barrier = net.barrier
     banks = gpd.GeoSeries(list(barrier.banks), crs=WGS84).to_crs(proj).to_numpy()
     stations["bank"] = barrier.bank(net.lon[np.isfinite(net.lon)], net.lat[np.isfinite(net.lon)])
-    bridges = barrier.bridges.iloc[barrier.open_bridges(year)]
-    bridge_pts = gpd.GeoSeries(gpd.points_from_xy(bridges["lon"], bridges["lat"]), crs=WGS84).to_crs(proj)
+    n_lon, n_lat = barrier.node_lonlat
+    end_pts = gpd.GeoSeries(gpd.points_from_xy(n_lon, n_lat), crs=WGS84).to_crs(proj)
     org_bank = int(barrier.bank(org.lon, org.lat))
-    org_bridge_km = barrier.bridge_km(org.lon, org.lat)[0][barrier.open_bridges(year)]
-    station_bridge_km = barrier.bridge_km(stations.to_crs(WGS84).geometry.x, stations.to_crs(WGS84).geometry.y)
-    station_bridge_km = station_bridge_km[:, barrier.open_bridges(year)]
+    org_reach, org_useful = barrier.node_reach(np.array([org_bank]), barrier.node_km(org.lon, org.lat), year,
+                                               model.km_per_min)
+    st_wgs = stations.to_crs(WGS84).geometry
+    st_reach, st_useful = barrier.node_reach(stations["bank"].to_numpy(), barrier.node_km(st_wgs.x, st_wgs.y), year,
+                                             model.km_per_min)
     rows = []
     for t in MINUTES:
         r0 = float(model.reach_km(t))
         area = shapely.Point(0.0, 0.0).buffer(r0 * 1000.0, quad_segs=16).intersection(banks[org_bank])
-        left = {(k, 1 - org_bank): r0 - org_bridge_km[k] for k in range(len(bridges))}
+        left = {(int(u), int(side)): r0 - org_reach[0, u] for side, u in zip(*np.nonzero(org_useful[0]), strict=True)}
         for i, (_, st) in enumerate(stations.iterrows()):
             r_km = min(float(model.reach_km(t - st["arrival"] - model.egress_min, ends=1)), model.max_access_km)
             if r_km > 0:
                 disc = st.geometry.buffer(r_km * 1000.0, quad_segs=16).intersection(banks[st["bank"]])
                 area = area.union(disc)
-                for k in range(len(bridges)):
-                    key = (k, 1 - st["bank"])
-                    left[key] = max(left.get(key, -np.inf), r_km - station_bridge_km[i, k])
-        for (k, side), r_km in left.items():
+                for side, u in zip(*np.nonzero(st_useful[i]), strict=True):
+                    key = (int(u), int(side))
+                    left[key] = max(left.get(key, -np.inf), r_km - st_reach[i, u])
+        for (u, side), r_km in left.items():
             if r_km > 0:
-                area = area.union(bridge_pts.iloc[k].buffer(r_km * 1000.0, quad_segs=16).intersection(banks[side]))
+                area = area.union(end_pts.iloc[u].buffer(r_km * 1000.0, quad_segs=16).intersection(banks[side]))
         # Reprojecting moves parts that nearly touch in the plane into each other (as in the engine): repair them,
         # or GEOS refuses the county intersection.
         poly = gpd.GeoSeries([area], crs=proj).to_crs(WGS84).make_valid()

@@ -6,8 +6,10 @@ cached, as in the app when only the network changes); the last line is ``speedup
 
 The baseline is the plain reading of the definition: for every cell, for every origin and every reached
 station, one geodesic distance (:meth:`pyproj.Geod.inv`) and one road time, keeping the least, in pure
-Python; where the Yangtze lies between (``network.barrier``), the road goes over the best bridge open in the
-network year (geodesic km to the bridge, then on to the cell). It runs on ``--sample`` cells spread evenly
+Python; with the Yangtze as a barrier (``network.barrier``), the road takes the best way over the links of
+:mod:`geo.road` open in the network year: from the start, its road km to each link end (a bridge, or an end of
+an expressway section of the skeleton), then the geodesic on to the cell from an end on the cell's bank, or the
+geodesic itself on one bank, whichever is shorter. It runs on ``--sample`` cells spread evenly
 over the grid and is scaled to the whole grid; the same cells of our surface are compared with it
 (``p99_diff_min``, ``cells_over_half_min_pct``: station legs use the Tissot ellipse, the baseline the geodesic
 distance, so cells at the edge of a station's reach can differ).
@@ -56,27 +58,37 @@ def baseline_cells(cells: list[tuple[int, int]], grid: Grid, net: RailNetwork, m
     stations = [(float(net.lon[s]), float(net.lat[s]), float(arrival[s]))
                 for s in range(len(arrival)) if np.isfinite(arrival[s]) and np.isfinite(net.lon[s])]
     barrier = net.barrier
-    open_k = barrier.open_bridges(year) if barrier is not None else np.array([], dtype=int)
+    on = barrier.node_banks(year) if barrier is not None else None
 
-    def side(lon: float, lat: float) -> tuple[int, np.ndarray] | None:
-        """A point's bank and its geodesic km to each open bridge (None without a barrier)."""
+    def start(lon: float, lat: float) -> tuple[int, np.ndarray] | None:
+        """A start's bank and its road km to every link end (None without a barrier)."""
         if barrier is None:
             return None
-        return int(barrier.bank(lon, lat)), barrier.bridge_km(lon, lat)[0][open_k]
+        bank = barrier.bank(lon, lat).reshape(1)
+        return int(bank[0]), barrier.node_reach(bank, barrier.node_km(lon, lat), year, model.km_per_min)[0][0]
+
+    def cell(lon: float, lat: float) -> tuple[int, np.ndarray] | None:
+        """A cell's bank and its geodesic km to every link end on that bank (inf elsewhere)."""
+        if barrier is None:
+            return None
+        bank = int(barrier.bank(lon, lat)[()])
+        return bank, np.where(on[bank], barrier.node_km(lon, lat)[0], np.inf)
 
     def road_km(lon: float, lat: float, here, cell_lon: float, cell_lat: float, there) -> float:
-        if here is not None and here[0] != there[0]:
-            return float(np.min(here[1] + there[1], initial=np.inf))
-        return GEOD.inv(lon, lat, cell_lon, cell_lat)[2] / 1000.0
+        direct = GEOD.inv(lon, lat, cell_lon, cell_lat)[2] / 1000.0
+        if here is None:
+            return direct
+        via = float(np.min(here[1] + there[1], initial=np.inf))
+        return min(direct, via) if here[0] == there[0] else via
 
-    ends = [(o.lon, o.lat, side(o.lon, o.lat)) for o in orgs]
-    starts = [(slon, slat, arr, side(slon, slat)) for slon, slat, arr in stations]
+    ends = [(o.lon, o.lat, start(o.lon, o.lat)) for o in orgs]
+    starts = [(slon, slat, arr, start(slon, slat)) for slon, slat, arr in stations]
     x, y = grid.centres()
     to_wgs = transformer(EQUAL_AREA, WGS84)
     out = []
     for row, col in cells:
         lon, lat = to_wgs.transform(x[col], y[row])
-        there = side(lon, lat)
+        there = cell(lon, lat)
         best = np.inf
         for olon, olat, here in ends:
             km = road_km(olon, olat, here, lon, lat, there)

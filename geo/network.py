@@ -10,11 +10,13 @@ every coordinate WGS-84 lon/lat, EPSG:4326):
   to a station, whose station end is ``access_min``/``egress_min``), phased in over
   the first ``URBAN_RAMP_KM``. Road km is the geodesic distance, or where the
   Yangtze lies between the ends the way over its best bridge open in the year
-  (:mod:`geo.road`), shortened by a scenario's expressway sections where they help (a section's minutes
-  count as ``minutes x km_per_min`` road km); the detour factor turns it into a road distance. The defaults
-  (120 km/h over a road 1.3 x the road km, 17 minutes of town driving per trip) are fitted to published
-  free-flow driving times between the member cities' seats; ``bench/validate.py``
-  reports the error.
+  (:mod:`geo.road`), shortened by the expressway skeleton between city seats (``data/sources/expressways.csv``,
+  each section at its sourced design speed, else 100 km/h, from the year it opened) and by a scenario's
+  expressway sections where they help (a section's minutes count as ``minutes x km_per_min`` road km); the
+  detour factor turns it into a road distance. So ``speed_kmh`` and ``detour_factor`` are the roads **off** the
+  skeleton (to and from it, and trips it does not shorten). The defaults (110 km/h over a road 1.3 x the road
+  km, 11 minutes of town driving per trip) are fitted to published free-flow driving times between the member
+  cities' seats; ``bench/validate.py`` reports the error.
 * Taking a train adds a fixed ``access_min`` at the departure station (arriving
   early, security check, boarding) and ``egress_min`` at the arrival station.
 * A road leg to or from a station is at most ``max_access_km`` (road km) long,
@@ -129,12 +131,13 @@ class RoadModel:
     """Road legs and terminal times (km/h, minutes, km); see the module docstring for the model.
 
     The defaults are calibrated against published free-flow driving times between city seats
-    (``data/sources/validation/road_pairs.csv``; ``bench/validate.py`` reports the error).
+    (``data/sources/validation/road_pairs.csv``: the speed and town minutes with the least mean absolute relative
+    error, the expressway skeleton of :mod:`geo.road` as it is; ``bench/validate.py`` reports the error).
     """
 
-    speed_kmh: float = 120.0  # running speed on the detoured road between cities (expressway)
+    speed_kmh: float = 110.0  # running speed on the detoured road off the expressway skeleton (geo.road)
     detour_factor: float = 1.3
-    ends_min: float = 17.0  # minutes lost in town at the two ends of a trip between city centres
+    ends_min: float = 11.0  # minutes lost in town at the two ends of a trip between city centres
     access_min: float = 15.0
     egress_min: float = 10.0
     max_access_km: float = 100.0

@@ -22,6 +22,14 @@ only lengthens the distance and the model's calibration applies unchanged.
   d(a, P1) + eq_km + d(Pn, b), d(a, Pn) + eq_km + d(P1, b))``, each leg over a bridge if it crosses the river;
   a section whose ends lie on opposite banks crosses it itself. Bridges and sections are both **links** between
   link ends (:meth:`RiverBarrier.link_km`), so chains (a bridge, then a section) are found too.
+* The **expressway skeleton** (``data/sources/expressways.csv``, :func:`load_expressways`) is the same kind of
+  section, between two city seats of ``cities.csv`` along a named expressway, each with the year it opened: a
+  section is usable in year ``Y`` if it opened in ``Y`` or before (all of them in ``"planned"``). Its length is
+  the sourced route length where a source gives one between about the two seats, else the seats' geodesic x
+  :data:`ROUTE_FACTOR` (the row says which); it is driven at its sourced design speed, else at
+  :data:`EXPRESSWAY_KMH`. Sections that share a seat share one link end, so a trip chains them (长沙→益阳→常德).
+  Off the skeleton (to and from it, and every trip it does not shorten) the road model's own speed and detour
+  apply. A scenario's sections have no opening year: open in every year.
 """
 
 from __future__ import annotations
@@ -35,11 +43,18 @@ import shapely
 
 from geo.crs import GEOD
 
-__all__ = ["EXTEND_DEG", "SECTION_COLUMNS", "SIMPLIFY_DEG", "RiverBarrier", "load_barrier"]
+__all__ = ["EXPRESSWAY_KMH", "EXTEND_DEG", "ROUTE_FACTOR", "SECTION_COLUMNS", "SIMPLIFY_DEG", "RiverBarrier",
+           "load_barrier", "load_expressways"]
 
 SIMPLIFY_DEG = 0.002
 EXTEND_DEG = 4.0
 SECTION_COLUMNS = ("section_id", "lon1", "lat1", "lon2", "lat2", "length_km", "speed_kmh")
+# A skeleton section runs at its sourced design speed (expressways.csv ``design_kmh``); where none was found, at
+# this one: the design speed of 8 of the 13 sections that have one (长常 一期, 汉宜, 武黄, 梨温, 潭衡西, 昌栗).
+EXPRESSWAY_KMH = 100.0
+# Route km per geodesic km between two seats where no source gives the route length: about the median of the
+# skeleton's sourced seat-to-seat lengths over their geodesic (孝襄 1.16, 九景 1.05, 潭衡西 1.29). An estimate.
+ROUTE_FACTOR = 1.15
 _FAR = 30.0  # degrees beyond the extended ends: the bank polygons' far corners
 
 
@@ -61,7 +76,9 @@ class RiverBarrier:
     enters and leaves a section only at its two ends (interchanges there, none between); a section whose ends
     lie on opposite banks crosses the river, so it is a bridge too. Bridges and sections are both **links**:
     a bridge joins the two banks at one point at no length, a section joins its ends in
-    ``length_km / speed_kmh`` hours (:meth:`section_eq_km`).
+    ``length_km / speed_kmh`` hours (:meth:`section_eq_km`). An optional ``opened_year`` (empty: open in every
+    year) keeps a section out of earlier years (:meth:`open_sections`). Section ends at the same point are one link
+    end (:attr:`section_nodes`).
     """
 
     river: np.ndarray  # (n, 2) lon, lat
@@ -83,9 +100,12 @@ class RiverBarrier:
         values = sections[list(SECTION_COLUMNS[1:])].apply(pd.to_numeric, errors="coerce").to_numpy(float)
         if not np.isfinite(values).all() or (values[:, 4:] <= 0).any():
             raise ValueError("sections need finite ends and a positive length_km and speed_kmh")
+        opened = (pd.to_numeric(sections["opened_year"], errors="coerce").to_numpy(float) if "opened_year" in sections
+                  else np.full(len(sections), np.nan))
         object.__setattr__(self, "river", river)
         object.__setattr__(self, "bridges", located)
         object.__setattr__(self, "sections", sections.reset_index(drop=True))
+        object.__setattr__(self, "section_opened_year", opened)
         object.__setattr__(self, "_cache", {})
 
     @cached_property
@@ -141,14 +161,34 @@ class RiverBarrier:
         """Whether any expressway section is modelled (without one, a trip on one bank is its geodesic)."""
         return len(self.sections) > 0
 
+    def open_sections(self, year) -> np.ndarray:
+        """Whether each section is usable in ``year`` (an int, or ``"planned"``: all): no opening year, or opened in
+        ``year`` or before."""
+        opened = self.section_opened_year
+        if year == "planned":
+            return np.ones(opened.size, dtype=bool)
+        return ~np.isfinite(opened) | (opened <= float(year))
+
+    @cached_property
+    def section_nodes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The distinct section end points (lon, lat degrees, first occurrence order) and each section's two end
+        indices into them ((sections, 2) int)."""
+        s = self.sections
+        pts = np.column_stack([s["lon1"], s["lat1"], s["lon2"], s["lat2"]]).astype(float).reshape(-1, 2)
+        if not len(pts):
+            return np.empty(0), np.empty(0), np.empty((0, 2), dtype=np.int64)
+        _, first, inverse = np.unique(np.round(pts, 7), axis=0, return_index=True, return_inverse=True)
+        order = np.argsort(first)  # distinct points in the order they first appear
+        rank = np.empty_like(order)
+        rank[order] = np.arange(order.size)
+        return pts[first[order], 0], pts[first[order], 1], rank[inverse.ravel()].reshape(-1, 2)
+
     @cached_property
     def node_lonlat(self) -> tuple[np.ndarray, np.ndarray]:
-        """Link ends (degrees): every located bridge (rows of :attr:`bridges`), then each section's first and last
-        point (rows of :attr:`sections`, two each)."""
+        """Link ends (degrees): every located bridge (rows of :attr:`bridges`), then the distinct section end points
+        (:attr:`section_nodes`)."""
         b_lon, b_lat, _ = self.bridge_lonlat
-        s = self.sections
-        s_lon = np.column_stack([s["lon1"].to_numpy(float), s["lon2"].to_numpy(float)]).ravel()
-        s_lat = np.column_stack([s["lat1"].to_numpy(float), s["lat2"].to_numpy(float)]).ravel()
+        s_lon, s_lat, _ = self.section_nodes
         return np.r_[b_lon, s_lon], np.r_[b_lat, s_lat]
 
     def node_km(self, lon, lat) -> np.ndarray:
@@ -159,15 +199,15 @@ class RiverBarrier:
 
     def node_banks(self, year) -> np.ndarray:
         """(2, ends) bool: which bank a road reaches each link end from in ``year``. A bridge open in ``year`` is on
-        both banks (it joins them, at no length), a closed one on neither; a section's end is on its own bank."""
+        both banks (it joins them, at no length), a closed one on neither; a section's end is on its own bank if a
+        section open in ``year`` ends there, else on neither."""
         key = ("node_banks", year)
         if key not in self._cache:
             on = np.zeros((2, len(self.node_lonlat[0])), dtype=bool)
             on[:, self.open_bridges(year)] = True
             n_lon, n_lat = self.node_lonlat
-            nb = len(self.bridges)
-            ends = self.bank(n_lon[nb:], n_lat[nb:])
-            on[ends, nb + np.arange(ends.size)] = True
+            used = len(self.bridges) + np.unique(self.section_nodes[2][self.open_sections(year)])
+            on[self.bank(n_lon[used], n_lat[used]), used] = True
             on.setflags(write=False)
             self._cache[key] = on
         return self._cache[key]
@@ -181,7 +221,8 @@ class RiverBarrier:
 
     def link_km(self, year, km_per_min: float) -> np.ndarray:
         """Road km between every two link ends (ends x ends, :attr:`node_lonlat` order) over the links and the
-        geodesic legs between ends on a common bank (all pairs shortest, Floyd-Warshall; a few dozen ends)."""
+        geodesic legs between ends on a common bank (all pairs shortest, Floyd-Warshall; a few dozen ends). Only the
+        sections open in ``year`` are links."""
         key = ("link_km", year, float(km_per_min))
         if key not in self._cache:
             on = self.node_banks(year)
@@ -189,10 +230,11 @@ class RiverBarrier:
             shared = (on[:, :, None] & on[:, None, :]).any(axis=0)
             d = np.where(shared, _geodesic_km(n_lon[:, None], n_lat[:, None], n_lon[None, :], n_lat[None, :]), np.inf)
             np.fill_diagonal(d, 0.0)
-            first = len(self.bridges) + 2 * np.arange(len(self.sections))
-            eq = self.section_eq_km(km_per_min)
-            d[first, first + 1] = np.minimum(d[first, first + 1], eq)
-            d[first + 1, first] = np.minimum(d[first + 1, first], eq)
+            usable = self.open_sections(year)
+            ends = len(self.bridges) + self.section_nodes[2][usable]
+            eq = self.section_eq_km(km_per_min)[usable]
+            np.minimum.at(d, (ends[:, 0], ends[:, 1]), eq)
+            np.minimum.at(d, (ends[:, 1], ends[:, 0]), eq)
             for k in range(len(d)):
                 np.minimum(d, d[:, k:k + 1] + d[k:k + 1, :], out=d)
             d.setflags(write=False)
@@ -261,14 +303,36 @@ def _unit(v: np.ndarray) -> np.ndarray:
 
 
 def load_barrier() -> RiverBarrier:
-    """The project's Yangtze and its located bridges (``data/derived/rivers.geojson``, ``bridges.geojson``)."""
+    """The project's Yangtze, its located bridges (``data/derived/rivers.geojson``, ``bridges.geojson``) and the
+    expressway skeleton (:func:`load_expressways`)."""
     from data import read_derived
 
     rivers = read_derived("rivers").set_index("river_id")
     line = shapely.simplify(rivers.geometry["yangtze"], SIMPLIFY_DEG, preserve_topology=True)
     located = read_derived("bridges")  # the located bridges, converted to WGS-84 by the build
     bridges = pd.DataFrame(located.drop(columns="geometry")).assign(lon=located.geometry.x, lat=located.geometry.y)
-    return RiverBarrier(river=np.asarray(line.coords), bridges=bridges)
+    return RiverBarrier(river=np.asarray(line.coords), bridges=bridges, sections=load_expressways())
+
+
+def load_expressways() -> pd.DataFrame:
+    """The expressway skeleton as barrier sections (:data:`SECTION_COLUMNS` plus name and opened_year): each row of
+    ``data/sources/expressways.csv`` between its two city seats (``data/derived/cities.geojson``, WGS-84), its
+    ``length_km`` at its ``design_kmh`` (empty: :data:`EXPRESSWAY_KMH`)."""
+    from data import SOURCES_DIR, read_derived
+
+    rows = pd.read_csv(SOURCES_DIR / "expressways.csv", dtype={"from_node": str, "to_node": str})
+    seats = read_derived("cities").set_index("name_zh").geometry
+    unknown = sorted((set(rows["from_node"]) | set(rows["to_node"])) - set(seats.index))
+    if unknown:
+        raise ValueError(f"expressways.csv: node(s) {unknown} are not city seats in cities.csv")
+    a, b = seats.loc[rows["from_node"]], seats.loc[rows["to_node"]]
+    speed = pd.to_numeric(rows["design_kmh"], errors="coerce").fillna(EXPRESSWAY_KMH)
+    return pd.DataFrame({"section_id": rows["section_id"].astype(str).to_numpy(),
+                         "name": rows["expressway"].astype(str).to_numpy(),
+                         "lon1": a.x.to_numpy(), "lat1": a.y.to_numpy(), "lon2": b.x.to_numpy(), "lat2": b.y.to_numpy(),
+                         "length_km": rows["length_km"].to_numpy(float),
+                         "speed_kmh": speed.to_numpy(float),
+                         "opened_year": rows["opened_year"].to_numpy(float)})
 
 
 def _memo_km(net, kind: str, year, model, compute) -> np.ndarray:
@@ -359,7 +423,12 @@ def crossing_basis(net, year) -> str:
     when_en = "the planned scenario" if year == "planned" else str(year)
     text = (f"长江仅经桥梁过江：{when}已通车且有位置的 {n} 座 · the Yangtze is crossed only on its bridges: "
             f"{n} located and open in {when_en}")
-    m = len(barrier.sections)
+    usable = barrier.open_sections(year)
+    skeleton = np.isfinite(barrier.section_opened_year)
+    k, m = int((usable & skeleton).sum()), int((usable & ~skeleton).sum())
+    if k:
+        text += (f"；城市间高速公路骨架 {k} 段（设计速度）· the expressway skeleton: {k} section(s) between city seats "
+                 f"open in {when_en}, at their design speeds")
     if m:
         text += (f"；另有情景高速公路路段 {m} 段（仅在两端进出）· plus {m} scenario expressway section(s), entered and "
                  "left only at their ends")

@@ -63,7 +63,7 @@ def test_url_round_trip_seeds_every_widget():
 def test_circle_panel_states_the_road_assumptions():
     at = run(lang="en", speed="70")
     captions = [c.value for c in at.caption]
-    assert ("Road: 70 km/h, detour ×1.3, 17 min in town, 15 min to board, 10 min to leave, stations within 100 km"
+    assert ("Road: 70 km/h, detour ×1.3, 11 min in town, 15 min to board, 10 min to leave, stations within 100 km"
             in captions)
     assert any(c.startswith("People reached: 2020 census by county") for c in captions)
 

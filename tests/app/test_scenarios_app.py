@@ -112,9 +112,9 @@ def test_build_save_reopen_use_and_compare(workspace):
     assert errors(at) == []
     reach = next(d.value for d in at.dataframe if "新进入城市" in d.value.columns)
     row = reach[(reach["出发城市"] == "武汉") & (reach["时间阈值 (分钟)"] == 120)].iloc[0]
-    # Today 12 member cities are within 武汉's 2 hours door to door (宜昌 120.6 and 襄阳 127.3 min from their
-    # sourced 宜昌北/襄阳东 positions); the direct train adds 南昌.
-    assert row["新进入城市"] == "南昌" and (row["覆盖城市数 (前)"], row["覆盖城市数 (后)"]) == (12, 13)
+    # Today 13 member cities are within 武汉's 2 hours door to door (宜昌 118.3 min with the road model refitted on
+    # the expressway skeleton; 襄阳 126.1 min and 长沙 125.2 are not); the direct train adds 南昌.
+    assert row["新进入城市"] == "南昌" and (row["覆盖城市数 (前)"], row["覆盖城市数 (后)"]) == (13, 14)
     targets = next(d.value for d in at.dataframe if "规划目标" in d.value.columns)
     assert set(targets["规划目标"]) >= {"成员城市 2 小时互达"}
     met = targets[(targets["城市 A"] == "武汉") & (targets["城市 B"] == "南昌")]

@@ -167,7 +167,7 @@ def test_the_views_road_assumptions_reach_circles_and_tables():
     areas = [view_frames(v, ["isochrones"])[0]["isochrones"]["area_km2"].iloc[0] for v in (base, slow)]
     assert areas[1] < 0.8 * areas[0]
     slow_frame = view_frames(slow, ["isochrones"])[0]["isochrones"]
-    assert slow_frame["road_model"].iloc[0] == "50 km/h, ×1.3, 17 min in town, 15+10 min, ≤100 km"
+    assert slow_frame["road_model"].iloc[0] == "50 km/h, ×1.3, 11 min in town, 15+10 min, ≤100 km"
     door = [travel_tables(v, {})["matrix_door_min"].loc["武汉", "鄂州"] for v in (base, slow)]
     assert door[1] > door[0]
 

@@ -119,7 +119,8 @@ def test_too_many_origins_exit_2(src: Path, tmp_path: Path) -> None:
 
 def test_road_matrix_of_the_project_crosses_the_yangtze_on_bridges(tmp_path: Path) -> None:
     """``--kind road``: road only, seat to seat; 荆州 (north bank, no located bridge nearby) to 长沙 goes round by a
-    bridge, so it is slower than the straight-line model, while 荆州–宜昌 (same bank) is not."""
+    bridge, so it is slower than the straight-line model, while 荆州–宜昌 (same bank) takes the 汉宜 section of the
+    expressway skeleton (data/sources/expressways.csv): its length at its design speed plus the town minutes."""
     from geo.network import RoadModel, default_network, geodesic_km
 
     out = tmp_path / "road.csv"
@@ -135,5 +136,7 @@ def test_road_matrix_of_the_project_crosses_the_yangtze_on_bridges(tmp_path: Pat
                                                       places.at[b, "lat"]))), 1)
 
     assert m.loc["荆州", "长沙"] > straight("荆州", "长沙") + 15
-    assert m.loc["荆州", "宜昌"] == pytest.approx(straight("荆州", "宜昌"), abs=0.05)
+    section = net.barrier.sections.set_index("section_id").loc["g50_jingzhou_yichang"]
+    along = section["length_km"] / section["speed_kmh"] * 60.0 + model.ends_min
+    assert m.loc["荆州", "宜昌"] == pytest.approx(along, abs=0.05) and along < straight("荆州", "宜昌")
     assert m.loc["长沙", "荆州"] == m.loc["荆州", "长沙"]

@@ -205,3 +205,91 @@ def test_the_circle_grows_at_the_sections_far_end_and_agrees_with_the_surface(tm
         iso = isochrones("武汉", minutes, mode=mode, model=MODEL, network=net).to_crs(EQUAL_AREA)
         area = shapely.area(shapely.intersection(iso.geometry.to_numpy(), box)) / 1e6
         np.testing.assert_allclose(surface.reached_km2(minutes), area, rtol=AREA_TOLERANCE)
+
+
+def test_a_section_opens_in_its_year_and_sections_sharing_an_end_chain(tmp_path) -> None:
+    """Two sections 武汉 -> (115.2, 30.2) and on to 九江 meet at one link end: 武汉 -> 九江 chains them, but only
+    from the year the second opened (2020); before, it takes the first and the straight road on from the bend. A
+    section without a year (a scenario's) is open in every year."""
+    bend = (115.2, 30.2)
+    sections = _sections(((WUHAN, bend), 120.0), ((bend, JIUJIANG), 120.0)).assign(opened_year=[2000, 2020])
+    net = RailNetwork.from_sources(sources_dir=write_sources(tmp_path))
+    net.barrier = RiverBarrier(river=RIVER, bridges=_bridges(("far", 117.0, 29.75, 2000)), sections=sections)
+    assert len(net.barrier.node_lonlat[0]) == 1 + 3  # the bridge, then 武汉, the bend and 九江: one end each
+    np.testing.assert_array_equal(net.barrier.open_sections(2019), [True, False])
+    np.testing.assert_array_equal(net.barrier.open_sections("planned"), [True, True])
+    road = {y: travel_time_matrix(kind="road", year=y, model=MODEL, network=net).at["武汉", "九江"]
+            for y in (2019, 2020, "planned")}
+    assert road[2019] == pytest.approx(_km(WUHAN, bend) / 2.0 + _km(bend, JIUJIANG), rel=1e-9)  # MODEL: 1 km/min
+    chained = (_km(WUHAN, bend) + _km(bend, JIUJIANG)) / 120.0 * 60.0
+    assert road[2020] == pytest.approx(chained, rel=1e-9) and road["planned"] == road[2020]
+    undated = RiverBarrier(river=RIVER, bridges=_bridges(), sections=sections.drop(columns="opened_year"))
+    assert undated.open_sections(1950).all()
+
+
+# -- the project's expressway skeleton (data/sources/expressways.csv) ------------------------------------------
+
+
+def _skeleton() -> pd.DataFrame:
+    from data import SOURCES_DIR
+
+    return pd.read_csv(SOURCES_DIR / "expressways.csv", dtype=str, keep_default_na=False)
+
+
+def test_every_skeleton_section_is_sourced_dated_and_between_known_seats() -> None:
+    """Each row: a unique id, two different city seats of cities.csv, an opening year 1980-now with its source (a
+    URL) and the source's date, a length no shorter than the seats' geodesic whose basis is stated (a sourced route
+    length, or the geodesic x ROUTE_FACTOR as computed here) and a design speed only with its own source."""
+    from data import load_cities
+    from geo.network import CURRENT_YEAR, geodesic_km
+    from geo.road import ROUTE_FACTOR
+
+    rows = _skeleton()
+    assert len(rows) >= 15 and rows["section_id"].is_unique
+    seats = load_cities().set_index("name_zh").geometry
+    assert set(rows["from_node"]) | set(rows["to_node"]) <= set(seats.index)
+    assert (rows["from_node"] != rows["to_node"]).all()
+    years = rows["opened_year"].astype(int)
+    assert years.between(1980, CURRENT_YEAR).all()
+    # the date as precise as its source gives it
+    assert all(d.startswith(y) for d, y in zip(rows["opened"], rows["opened_year"], strict=True))
+    assert rows["source"].str.contains("http").all() and (rows["source_date"].str.len() > 0).all()
+    a, b = seats.loc[rows["from_node"]], seats.loc[rows["to_node"]]
+    km = geodesic_km(a.x.to_numpy(), a.y.to_numpy(), b.x.to_numpy(), b.y.to_numpy())
+    length = rows["length_km"].astype(float).to_numpy()
+    assert (length >= km * 0.999).all()
+    estimate = rows["length_basis"].str.startswith("estimate: geodesic").to_numpy()
+    assert (estimate | (rows["length_basis"] == "sourced route length")).all()
+    np.testing.assert_allclose(length[estimate], np.round(km[estimate] * ROUTE_FACTOR, 1), atol=0.051)
+    design = rows["design_kmh"] != ""
+    assert rows.loc[design, "design_kmh"].astype(float).isin([80.0, 100.0, 120.0]).all()
+    assert rows.loc[design, "design_kmh_source"].str.contains("http").all()
+    assert (rows.loc[~design, "design_kmh_source"] == "").all()
+
+
+def test_the_skeleton_is_loaded_with_its_years_speeds_and_shared_seats() -> None:
+    from geo.network import default_network
+    from geo.road import EXPRESSWAY_KMH
+
+    rows, barrier = _skeleton(), default_network().barrier
+    skeleton = barrier.sections[np.isfinite(barrier.section_opened_year)]
+    assert list(skeleton["section_id"]) == list(rows["section_id"])
+    expected = rows["design_kmh"].replace("", str(EXPRESSWAY_KMH)).astype(float).to_numpy()
+    np.testing.assert_array_equal(skeleton["speed_kmh"].to_numpy(float), expected)
+    seats = set(rows["from_node"]) | set(rows["to_node"])
+    assert len(barrier.section_nodes[0]) == len(seats)  # one link end per seat, however many sections meet there
+
+
+def test_a_section_opened_after_2015_makes_2015_and_now_differ() -> None:
+    """昌栗高速 (南昌–上栗 via 宜春's seat, opened 2016-01-13): 南昌–宜春 takes it today, not in the plan year."""
+    from geo.network import CURRENT_YEAR, default_network
+    from geo.road import place_road_km
+
+    net = default_network()
+    rows = _skeleton().set_index("section_id")
+    assert int(rows.at["changli_nanchang_yichun", "opened_year"]) > 2015
+    i, j = (int(np.flatnonzero(net.place_names == p)[0]) for p in ("南昌", "宜春"))
+    before, now = place_road_km(net, 2015)[i, j], place_road_km(net, CURRENT_YEAR)[i, j]
+    assert now < before - 3
+    minutes = travel_time_matrix(kind="road", year=2015, network=net).at["南昌", "宜春"]
+    assert minutes > travel_time_matrix(kind="road", year=CURRENT_YEAR, network=net).at["南昌", "宜春"] + 2
