@@ -22,8 +22,8 @@ OPEN_KEY = "export_open"  # session state: whether the export section is open
 @on_scenario
 def export_panel(view: ViewState, visible: list[tuple[LayerSpec, dict[str, Any]]], lang: str) -> None:
     """The export expander; every file is of ``view``, the view on screen (its extent included)."""
-    # Its widgets are drawn only while it is open: closed, they cost the page's first render a sixth of its
-    # elements (the choices made are kept).
+    # Its widgets are drawn only while it is open: closed, they keep some fifteen elements off the page's first
+    # render (the choices made are kept).
     keep(OPEN_KEY, "brief_fmt", "brief_paper", widget_key("brief_orient", lang), "brief_dpi",
          widget_key("brief_extent", lang), "brief_title", "layer_fmt", widget_key("layer_crs", lang), "table_fmt")
     st.session_state.setdefault("brief_dpi", 300)

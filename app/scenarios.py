@@ -778,7 +778,7 @@ def sheet_maker(result: Comparison, fmt: str, lang: str, model: RoadModel | None
 def scenario_panel(lang: str, workspace: Workspace) -> None:
     """The panel below the page, a section opened on request: build, saved scenarios, compare."""
     _seed()
-    # Drawn only while open: closed, its forty-odd widgets stay off the page's first render (the draft is kept).
+    # Drawn only while open: closed, its thirty-odd elements stay off the page's first render (the draft is kept).
     panel = st.expander(t("sc_title", lang), key=OPEN_KEY, on_change="rerun")
     if not panel.open:
         return
