@@ -7,22 +7,33 @@ from typing import Any
 import streamlit as st
 
 from app.scenarios import on_scenario, scenario_subtitle
+from app.state import keep
 from layers.frames import layer_frame
 from layers.i18n import escape_markdown, t, widget_key
 from layers.spec import LayerSpec
 from layers.view import ViewState
 
-__all__ = ["export_panel"]
+__all__ = ["OPEN_KEY", "export_panel"]
+
+OPEN_KEY = "export_open"  # session state: whether the export section is open
 
 
 @st.fragment
 @on_scenario
 def export_panel(view: ViewState, visible: list[tuple[LayerSpec, dict[str, Any]]], lang: str) -> None:
     """The export expander; every file is of ``view``, the view on screen (its extent included)."""
+    # Its widgets are drawn only while it is open: closed, they keep some fifteen elements off the page's first
+    # render (the choices made are kept).
+    keep(OPEN_KEY, "brief_fmt", "brief_paper", widget_key("brief_orient", lang), "brief_dpi",
+         widget_key("brief_extent", lang), "brief_title", "layer_fmt", widget_key("layer_crs", lang), "table_fmt")
+    st.session_state.setdefault("brief_dpi", 300)
+    section = st.expander(f"{t('export', lang)} / Export", key=OPEN_KEY, on_change="rerun")
+    if not section.open:
+        return
     from export import gis, tables
     from render import briefing, offline_html
 
-    with st.expander(f"{t('export', lang)} / Export", expanded=False):
+    with section:
         c1, c2, c3 = st.columns(3)
         with c1:
             fmt = st.selectbox("PNG / PDF / SVG", ("png", "pdf", "svg"), key="brief_fmt")
@@ -30,7 +41,7 @@ def export_panel(view: ViewState, visible: list[tuple[LayerSpec, dict[str, Any]]
                              key="brief_paper")
             orientation = st.radio(t("brief_orientation", lang), ("landscape", "portrait"), horizontal=True,
                                    format_func=lambda o: t(f"brief_{o}", lang), key=widget_key("brief_orient", lang))
-            dpi = st.radio(t("brief_dpi", lang), (150, 300), index=1, horizontal=True, key="brief_dpi",
+            dpi = st.radio(t("brief_dpi", lang), (150, 300), horizontal=True, key="brief_dpi",
                            disabled=fmt != "png")
             extent = st.radio(t("brief_extent", lang), ("view", "region"), horizontal=True,
                               format_func=lambda e: t(f"brief_extent_{e}", lang), key=widget_key("brief_extent", lang))

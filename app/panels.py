@@ -20,7 +20,8 @@ from layers.registry import get
 from layers.spec import Kind, LayerSpec
 from layers.view import ROAD_FIELDS, ViewState
 
-__all__ = ["MATRICES", "circle_panel", "circle_table", "plan_reach_panel", "surface_table", "tables_panel"]
+__all__ = ["MATRICES", "circle_panel", "circle_table", "plan_reach_figures", "plan_reach_panel", "surface_table",
+           "tables_panel", "travel_tables"]
 
 TARGETS = ("core_commute", "member_pairs", "neighbour_cores")
 MATRICES = ("door", "rail", "typical")  # door to door (the view's figure), then both station-to-station figures
@@ -29,9 +30,14 @@ MATRICES = ("door", "rail", "typical")  # door to door (the view's figure), then
 @st.cache_data(show_spinner=False)
 def _tables(year: str, model_items: tuple[tuple[str, float], ...], network: str,
             figure: str) -> dict[str, pd.DataFrame]:
+    """:func:`travel_tables` per what-if network: ``network`` is its key (the computation reads the network
+    itself from :func:`geo.network.default_network`)."""
+    return travel_tables(year, model_items, figure)
+
+
+def travel_tables(year: str, model_items: tuple[tuple[str, float], ...], figure: str) -> dict[str, pd.DataFrame]:
     """Plan-target verdicts and the door (rail ``figure``), fastest and typical rail matrices (minutes) for a
-    network year and access model; ``network`` is the what-if network's key (the computation reads it from
-    :func:`geo.network.default_network`)."""
+    network year and access model (``ROAD_FIELDS`` items) on the default network."""
     from geo.traveltime import plan_targets, travel_time_matrix
 
     kw = {"year": engine_year(year), "model": RoadModel(**dict(model_items))}
@@ -45,7 +51,12 @@ def _tables(year: str, model_items: tuple[tuple[str, float], ...], network: str,
 
 @st.cache_data(show_spinner=False)
 def _plan_reach(year: str, model_items: tuple[tuple[str, float], ...]) -> dict[str, float]:
-    """The plan's targets as shares of people (:func:`geo.population.plan_reach`) for a network year and model."""
+    return plan_reach_figures(year, model_items)
+
+
+def plan_reach_figures(year: str, model_items: tuple[tuple[str, float], ...]) -> dict[str, float]:
+    """The plan's targets as shares of people (:func:`geo.population.plan_reach`) for a network year and model
+    (``ROAD_FIELDS`` items) on the default network: shares 0–1, people, resolution in km."""
     from geo.population import plan_reach
 
     r = plan_reach(year=engine_year(year), model=RoadModel(**dict(model_items)))

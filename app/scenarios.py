@@ -50,12 +50,13 @@ from render import webmap as fm
 from workspace import Workspace
 from workspace.errors import UserDataError
 
-__all__ = ["BAND_COLOURS", "KINDS", "on_scenario", "scenario_page", "scenario_panel", "scenario_subtitle",
+__all__ = ["BAND_COLOURS", "KINDS", "OPEN_KEY", "on_scenario", "scenario_page", "scenario_panel", "scenario_subtitle",
            "sources_network"]
 
 ss = st.session_state
 KINDS = ("open_line", "add_service", "change_service", "close_service", "close_segment")
 DIFF_MAP_HEIGHT = 460  # CSS px
+OPEN_KEY = "sc_panel_open"  # session state: whether the panel is open
 _DRAFT_NAME = "draft"  # stands in for the name while changes are checked before the scenario has one
 
 
@@ -182,15 +183,16 @@ def _show_messages() -> None:
 
 
 def _seed() -> None:
-    """The panel's state on a session's first draw."""
-    defaults = {"sc_name": "", "sc_name_en": "", "sc_year": "now", "sc_changes": [], "sc_kind": KINDS[0],
-                "sc_line": None, "sc_service": None, "sc_close_service": None, "sc_segment": None, "sc_stops": [],
-                "sc_svc_name": "", "sc_svc_name_en": "", "sc_runs": "", "sc_tpd": "", "sc_factor": "",
+    """The panel's state on a session's first draw, kept while the panel is closed."""
+    defaults = {OPEN_KEY: False, "sc_name": "", "sc_name_en": "", "sc_year": "now", "sc_changes": [],
+                "sc_kind": KINDS[0], "sc_line": None, "sc_service": None, "sc_close_service": None, "sc_segment": None,
+                "sc_stops": [], "sc_svc_name": "", "sc_svc_name_en": "", "sc_runs": "", "sc_tpd": "", "sc_factor": "",
                 "sc_tpd2": "", "sc_new": False, "sc_new_name": "", "sc_new_lon": 114.3, "sc_new_lat": 30.6,
                 "sc_new_pos": 1, "sc_saved": None, "sc_map_origin": None, "sc_before": "year:now",
                 "sc_after": "year:planned"}
     for key, value in defaults.items():
         ss.setdefault(key, value)
+    state.keep(*defaults)
 
 
 def _draft(name: str | None = None) -> dict[str, Any]:
@@ -774,18 +776,22 @@ def sheet_maker(result: Comparison, fmt: str, lang: str, model: RoadModel | None
 
 
 def scenario_panel(lang: str, workspace: Workspace) -> None:
-    """The panel below the page: build, saved scenarios, compare."""
+    """The panel below the page, a section opened on request: build, saved scenarios, compare."""
     _seed()
-    st.subheader(t("sc_title", lang))
-    st.caption(t("sc_intro", lang))
-    with st.container():  # always drawn, with or without messages, so the tabs below keep the one opened
-        _show_messages()
-    saved = workspace.scenarios()
-    build, kept, versus = st.tabs([t("sc_tab_build", lang), t("sc_tab_saved", lang), t("sc_tab_compare", lang)],
-                                  key=widget_key("sc_tabs", lang))
-    with build:
-        _build_tab(lang)
-    with kept:
-        _saved_tab(lang, saved)
-    with versus:
-        _compare_tab(lang, saved)
+    # Drawn only while open: closed, its thirty-odd elements stay off the page's first render (the draft is kept).
+    panel = st.expander(t("sc_title", lang), key=OPEN_KEY, on_change="rerun")
+    if not panel.open:
+        return
+    with panel:
+        st.caption(t("sc_intro", lang))
+        with st.container():  # always drawn, with or without messages, so the tabs below keep the one opened
+            _show_messages()
+        saved = workspace.scenarios()
+        build, kept, versus = st.tabs([t("sc_tab_build", lang), t("sc_tab_saved", lang),
+                                       t("sc_tab_compare", lang)], key=widget_key("sc_tabs", lang))
+        with build:
+            _build_tab(lang)
+        with kept:
+            _saved_tab(lang, saved)
+        with versus:
+            _compare_tab(lang, saved)

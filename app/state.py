@@ -18,8 +18,8 @@ from layers.i18n import t, widget_key
 from layers.view import ROAD_FIELDS, ViewState, parse_view, read_minutes
 from render import webmap as fm
 
-__all__ = ["MAX_ORIGINS", "current_view", "init_state", "known_layers", "language_widget", "open_view", "parse_hours",
-           "sync_url"]
+__all__ = ["MAX_ORIGINS", "current_view", "init_state", "keep", "known_layers", "language_widget", "open_view",
+           "parse_hours", "sync_url"]
 
 ss = st.session_state
 MAP_KEY = "map"
@@ -107,6 +107,15 @@ def sync_url(view: ViewState) -> None:
     params = view.to_params()
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)
+
+
+def keep(*keys: str) -> None:
+    """Keep the values of widgets a run may not draw (those of a closed section drawn only when open, or of one
+    whose label follows the language): at the end of a run Streamlit drops the value of every widget that run did
+    not draw, unless the script itself set it. Call before the widgets are drawn."""
+    for key in keys:
+        if key in ss:
+            ss[key] = ss[key]
 
 
 def language_widget(widget: Callable[..., Any], name: str, lang: str, label: str, options: list, fmt, *,

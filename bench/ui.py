@@ -3,16 +3,25 @@
     python bench/ui.py [--repeat N]
 
 Prints one figure per line as ``name: value  (naive: value, goal: < value)``, the naive figure measured in
-the same run:
+the same run. Each build gets a server of its own and a browser with a new, empty profile; the two time
+figures run from ``page.goto`` to the last change in the map's drawn features (``path.mye-f``), stable for
+1.5 s (the wait itself is not counted):
 
-* ``cold_render_s`` – the very first render after the server is up: the app as ``make run`` starts it
-  (``python -m app.serve``, which loads the code and builds the default view before it listens) against plain
-  ``streamlit run streamlit_app.py`` (goal < 3 s);
-* ``first_render_s`` – navigation to the last map path drawn, default view, a later visit (goal < 1.5 s);
-* ``redraw_s`` – changing a circle setting (mode) to the last path redrawn (goal < 0.5 s);
+* ``cold_render_s`` – the very first visit after the server is up, with the browser's cache still empty (so
+  Streamlit's ≈ 5 MB of scripts and styles are fetched and compiled): the app as ``make run`` starts it
+  (``python -m app.serve``, which loads the code and builds the default view and its tables before it
+  listens) against plain ``streamlit run streamlit_app.py`` (goal < 3 s);
+* ``first_render_s`` – a later visit to the same server in the same browser, default view: the scripts come
+  from the browser's HTTP cache, as in a planner's browser on any visit after the first (goal < 1.5 s);
+* ``redraw_s`` – on that page, changing a circle setting (mode) to the last path redrawn (goal < 0.5 s);
 * ``payload_mb`` – what streamlit-folium sends for the default view's map: script, header and
   feature groups, against a naive build: unsimplified geometry, every layer (goal < 1 MB);
-* ``ws_mb`` – every byte the page received over Streamlit's websocket during the default render.
+* ``ws_mb`` – every byte the page received over Streamlit's websocket during the later visit's render.
+
+The outside network is blocked the way it is for a planner behind a dead proxy: every request goes to a proxy
+that refuses connections, except those to the loopback address (Chromium never proxies localhost). Playwright's
+request interception would block as well, but it turns Chromium's HTTP cache off (playwright issue #7220),
+so every "later" visit would fetch the scripts again. The benchmark fails if any request left localhost.
 
 The machine may be shared: ``--repeat N`` starts each server N times and prints the best of the N runs.
 """
@@ -27,6 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+# Port 9 (discard) on the loopback address: nothing listens, so every proxied request fails at once.
+DEAD_PROXY = "--proxy-server=http://127.0.0.1:9"
 STABLE_S = 1.5  # the map counts as drawn when the path count has not changed for this long
 TIMEOUT_S = 60.0
 
@@ -92,14 +103,12 @@ def browser_figures(url: str) -> dict[str, float]:
     from tests.conftest import CHROMIUM, CHROMIUM_ARGS, LOCAL_PREFIXES, map_frame
 
     out: dict[str, float] = {}
+    outside: list[str] = []
     with tempfile.TemporaryDirectory(prefix="mye_bench_") as profile, sync_playwright() as pw:
-        ctx = pw.chromium.launch_persistent_context(profile, executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-                                                    headless=True, viewport={"width": 1500, "height": 1000})
-
-        def block(route) -> None:
-            (route.continue_() if route.request.url.startswith(LOCAL_PREFIXES) else route.abort())
-
-        ctx.route("**/*", block)
+        ctx = pw.chromium.launch_persistent_context(profile, executable_path=str(CHROMIUM),
+                                                    args=[*CHROMIUM_ARGS, DEAD_PROXY], headless=True,
+                                                    viewport={"width": 1500, "height": 1000})
+        ctx.on("request", lambda r: None if r.url.startswith(LOCAL_PREFIXES) else outside.append(r.url))
         page = ctx.new_page()
         start = time.monotonic()
         page.goto(url)
@@ -122,6 +131,8 @@ def browser_figures(url: str) -> dict[str, float]:
         radio.click()
         out["redraw_s"] = _settled(frame, start)
         ctx.close()
+    if outside:
+        raise AssertionError(f"requests left localhost: {outside[:5]}")
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -10,11 +11,14 @@ APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 TIMEOUT_S = 180  # seconds a run may take: the first one builds the circles on a loaded CI machine
 
 
-def start(**query: str) -> AppTest:
-    """The app opened at ``?key=value&…`` (its first run done, not yet checked)."""
+def start(*, session: Mapping[str, object] | None = None, **query: str) -> AppTest:
+    """The app opened at ``?key=value&…`` (its first run done, not yet checked), with ``session`` set in its
+    session state before that run (a section a planner has opened, say)."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
     for key, value in query.items():
         at.query_params[key] = value
+    for key, value in (session or {}).items():
+        at.session_state[key] = value
     return at.run()
 
 

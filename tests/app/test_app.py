@@ -134,6 +134,8 @@ def test_search_sets_fly_target():
 
 def test_briefing_export_follows_the_chosen_paper_and_extent():
     at = run()
+    at.session_state["export_open"] = True
+    at.run()
     at.radio(key="brief_paper").set_value("a3")
     at.radio(key=widget_key("brief_orient", "zh")).set_value("portrait")
     at.radio(key="brief_dpi").set_value(150)
@@ -245,3 +247,34 @@ def test_warming_the_server_does_not_declare_the_map_component_early():
     code = "import sys, app.serve; app.serve.warm(); sys.exit('streamlit_folium' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:] or "warm() imported streamlit_folium"
+
+
+def drawn_keys(at: AppTest) -> set[str]:
+    """The keys of the widgets the last run drew on the page (sidebar aside)."""
+    return {key for node in at.main if (key := getattr(node, "key", None))}
+
+
+def test_closed_sections_draw_no_widgets_and_keep_the_choices_made():
+    """Export and the scenario panel start closed and draw their widgets only when opened (the default page's
+    first render is shorter); what the planner chose in them survives closing, reopening and a language change."""
+    lazy = {"brief_fmt", "brief_paper", "brief_go", "sc_name", "sc_compare"}
+    at = run()
+    assert not drawn_keys(at) & lazy
+    assert {e.label for e in at.expander} >= {"导出 / Export", "情景分析 (假设方案)"}
+    at.session_state["export_open"] = at.session_state["sc_panel_open"] = True
+    at.run()
+    assert at.radio(key="brief_dpi").value == 300
+    at.radio(key="brief_paper").set_value("a3")
+    at.radio(key="brief_dpi").set_value(150)
+    at.text_input(key="sc_name").input("草案")
+    at.run()
+    at.session_state["export_open"] = at.session_state["sc_panel_open"] = False
+    at.run()
+    assert not drawn_keys(at) & lazy
+    at.radio(key="lang").set_value("en").run()
+    at.session_state["export_open"] = at.session_state["sc_panel_open"] = True
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert (at.radio(key="brief_paper").value, at.radio(key="brief_dpi").value) == ("a3", 150)
+    assert at.text_input(key="sc_name").value == "草案"
+    assert not at.warning, [w.value for w in at.warning]

@@ -54,7 +54,7 @@ def test_build_compare_and_see_the_difference_map(workspace_app, browser_page, a
     page.get_by_text("导出 / Export", exact=True).wait_for(timeout=WAIT_S * 1000)
     assert _wait_in_frames(page, "path.mye-cities") > 0
     panel = page.get_by_text("情景分析 (假设方案)", exact=True)
-    panel.scroll_into_view_if_needed()
+    panel.click()  # the panel starts closed
 
     _type(page, "情景名称", NAME)
     page.get_by_text("新增列车", exact=True).click()
