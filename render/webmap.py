@@ -128,7 +128,11 @@ _CSS = """
 .leaflet-container { background: #dfe8ee; font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; }
 .mye-legend { background: rgba(255,255,255,.92); padding: 6px 9px; border-radius: 4px; font-size: 12px;
   line-height: 1.35; max-height: 46vh; overflow-y: auto; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
-.mye-legend h4 { margin: 0 0 4px; font-size: 13px; }
+.mye-legend h4 { margin: 0 0 4px; font-size: 13px; cursor: pointer; user-select: none; }
+.mye-legend h4::after { content: " \\25BE"; color: #777; }
+.mye-legend.mye-shut h4 { margin: 0; }
+.mye-legend.mye-shut h4::after { content: " \\25B8"; }
+.mye-legend.mye-shut > :not(h4) { display: none; }
 .mye-legend .mye-ltitle { font-weight: 600; margin-top: 4px; }
 .mye-legend .mye-row { display: flex; align-items: center; gap: 6px; white-space: nowrap; }
 .mye-legend .mye-solo { font-weight: 600; margin-top: 4px; }
@@ -533,7 +537,9 @@ def _symbol(style: Style) -> str:
 def legend_html(specs: Sequence[tuple[LayerSpec, Mapping[str, Any]]], lang: str) -> str:
     """Legend markup for exactly ``specs`` (the visible layers with their build parameters, in drawing order)."""
     title = "图例" if lang == "zh" else "Legend"
-    parts = [f"<h4>{title}</h4>"]
+    hint = "点击收起或展开图例" if lang == "zh" else "Click to fold or unfold the legend"
+    # The heading folds the legend away, so that it does not hide the map beneath it (南昌 at 1440 x 900).
+    parts = [f"<h4 class='mye-lhead' role='button' tabindex='0' title='{hint}'>{title}</h4>"]
     for spec, params in reversed(specs):  # top-most layer first
         items = spec.legend_items(**params)
         parts.append(f"<div class='mye-layer' data-layer='{html.escape(spec.id)}'>")
@@ -555,6 +561,17 @@ var c = L.control({position: 'bottomright'});
 c.onAdd = function () {
   var d = L.DomUtil.create('div', 'mye-legend');
   d.innerHTML = %s;
+  var h = d.querySelector('.mye-lhead');
+  function show(shut) {
+    d.classList.toggle('mye-shut', shut);
+    h.setAttribute('aria-expanded', String(!shut));
+    window.__myeLegendShut = shut;  // kept when the legend is rebuilt on the next run
+  }
+  show(!!window.__myeLegendShut);
+  h.addEventListener('click', function () { show(!d.classList.contains('mye-shut')); });
+  h.addEventListener('keydown', function (e) {
+    if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); show(!d.classList.contains('mye-shut')); }
+  });
   L.DomEvent.disableClickPropagation(d);
   L.DomEvent.disableScrollPropagation(d);
   return d;

@@ -105,6 +105,27 @@ def test_english_changes_legend(app_url, browser_page, artifacts):
     page.screenshot(path=str(artifacts / "e2e_english.png"), full_page=True)
 
 
+def test_legend_folds_away_and_stays_folded_when_redrawn(app_url, browser_page, artifacts):
+    """The legend's heading folds it to one line (it hides part of the map, 南昌 at 1440 x 900); a rerun that
+    rebuilds the legend (a layer toggled) keeps it folded; the heading unfolds it again."""
+    page = browser_page.page
+    page.goto(app_url)
+    frame = map_frame(page)
+    legend, rows = frame.locator(".mye-legend"), frame.locator(".mye-legend .mye-layer")
+    tall = legend.bounding_box()["height"]
+    frame.locator(".mye-legend h4").click()
+    assert rows.first.is_hidden() and legend.bounding_box()["height"] < tall / 4
+    assert frame.locator(".mye-legend h4").get_attribute("aria-expanded") == "false"
+    sidebar_checkbox(page, layers.get("city_boundaries").title_zh).click()
+    deadline = time.monotonic() + WAIT_S
+    while frame.locator(".mye-legend [data-layer='city_boundaries']").count() == 0 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert frame.locator(".mye-legend [data-layer='city_boundaries']").count() == 1 and rows.first.is_hidden()
+    page.screenshot(path=str(artifacts / "e2e_legend_folded.png"), full_page=True)
+    frame.locator(".mye-legend h4").press("Enter")
+    assert rows.first.is_visible() and frame.locator(".mye-legend h4").get_attribute("aria-expanded") == "true"
+
+
 def test_url_reproduces_view(app_url, browser_page):
     page = browser_page.page
     page.goto(f"{app_url}/?layers=city_boundaries,cities&lang=en&basemap=offline&lon=113.5000&lat=30.1000&zoom=8")

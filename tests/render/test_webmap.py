@@ -303,3 +303,12 @@ def test_a_one_row_layer_is_set_as_its_own_heading_not_as_a_row_of_the_layer_abo
     assert "mye-solo" not in airports and "mye-ltitle'>Airports" in airports
     assert re.search(r"class='mye-row mye-solo'>.*<span>River ports</span>", ports)
     assert ".mye-legend .mye-solo { font-weight: 600" in fm._CSS
+
+
+@pytest.mark.parametrize(("lang", "hint"), [("zh", "点击收起或展开图例"), ("en", "Click to fold or unfold the legend")])
+def test_legend_heading_is_a_fold_button(lang, hint):
+    """The legend's heading folds it (keyboard too); folded, only the heading is shown."""
+    markup = fm.legend_html([(layers.get("cities"), {})], lang)
+    assert markup.startswith(f"<h4 class='mye-lhead' role='button' tabindex='0' title='{hint}'>")
+    assert ".mye-legend.mye-shut > :not(h4) { display: none; }" in fm._CSS
+    assert "window.__myeLegendShut" in fm._LEGEND_JS and "keydown" in fm._LEGEND_JS
