@@ -195,21 +195,50 @@ class _Layout:
 _FOOTER_LINE_MM = 3.0
 
 
-def _layout(options: BriefingOptions, footer_lines: int) -> _Layout:
-    """Place title, map, legend, inset, scale bar, north arrow and footer on the sheet."""
+@dataclass(frozen=True)
+class _Frame:
+    """What every sheet's layout starts from (millimetres from the bottom-left): the paper ``w`` x ``h``, ``s``
+    its scale against A4's short side, margins and gaps, the room graticule labels need outside the map frame's
+    bottom and left edges, the band between title and footer (``bottom`` to ``top``), and the title and footer
+    boxes."""
+
+    w: float
+    h: float
+    s: float
+    margin: float
+    gap: float
+    label_room: float
+    top: float
+    bottom: float
+    boxes: dict[str, tuple[float, float, float, float]]
+
+
+def _frame(options: BriefingOptions, footer_lines: int) -> _Frame:
+    """Title and footer (grown to ``footer_lines``) on ``options``' paper, and the band left between them."""
     w, h = options.size_mm()
     s = min(w, h) / 210.0
     margin, gap = 8.0 * s, 4.0 * s
     title_h = 17.0 * s
     footer_h = (2.0 + _FOOTER_LINE_MM * footer_lines) * s
-    boxes: dict[str, tuple[float, float, float, float]] = {
-        "title": (margin, h - margin - title_h, w - 2 * margin, title_h),
-        "footer": (margin, margin, w - 2 * margin, footer_h),
-    }
-    top = h - margin - title_h - gap / 2
-    # Graticule labels sit outside the map frame's bottom and left edges.
-    label_room = 3.5 * s
-    bottom = margin + footer_h + gap / 2
+    boxes = {"title": (margin, h - margin - title_h, w - 2 * margin, title_h),
+             "footer": (margin, margin, w - 2 * margin, footer_h)}
+    return _Frame(w, h, s, margin, gap, 3.5 * s, h - margin - title_h - gap / 2, margin + footer_h + gap / 2, boxes)
+
+
+def _place_furniture(f: _Frame) -> _Layout:
+    """The scale bar (bottom-left) and north arrow (top-left) inside the map box; the finished layout."""
+    mx, my, _, mh = f.boxes["map"]
+    inner = 3.0 * f.s
+    f.boxes["scalebar"] = (mx + inner, my + inner, 62.0 * f.s, 13.0 * f.s)
+    f.boxes["north"] = (mx + inner, my + mh - inner - 17.0 * f.s, 11.0 * f.s, 17.0 * f.s)
+    return _Layout(f.w, f.h, f.s, f.boxes)
+
+
+def _layout(options: BriefingOptions, footer_lines: int) -> _Layout:
+    """Place title, map, legend, inset, scale bar, north arrow and footer on the sheet."""
+    f = _frame(options, footer_lines)
+    w, s, margin, gap = f.w, f.s, f.margin, f.gap
+    label_room, top, bottom, boxes = f.label_room, f.top, f.bottom, f.boxes
     if options.orientation == "landscape":
         panel_w = 64.0 * s
         inset_h = panel_w * 0.78
@@ -228,11 +257,7 @@ def _layout(options: BriefingOptions, footer_lines: int) -> _Layout:
     ix, iy, iw, ih = boxes["inset"]
     bx, by, bw, bh = SCS_BOX
     boxes["scs"] = (ix + bx * iw, iy + by * ih, bw * iw, bh * ih)
-    mx, my, _, mh = boxes["map"]
-    inner = 3.0 * s
-    boxes["scalebar"] = (mx + inner, my + inner, 62.0 * s, 13.0 * s)
-    boxes["north"] = (mx + inner, my + mh - inner - 17.0 * s, 11.0 * s, 17.0 * s)
-    return _Layout(w, h, s, boxes)
+    return _place_furniture(f)
 
 
 def _axes(fig: Figure, lay: _Layout, name: str, **kw: Any) -> Axes:

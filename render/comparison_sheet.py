@@ -56,11 +56,13 @@ from render.briefing import (
     _cut,
     _draw_basemap,
     _draw_graticule,
+    _frame,
     _frames_px,
     _label_points,
     _Layout,
     _legend_box,
     _map_limits,
+    _place_furniture,
     _polygon_paths,
     _rc,
     _registered,
@@ -73,7 +75,6 @@ from render.fonts import LATIN_FAMILY, choose_font
 __all__ = ["gains_rows", "nearest_saved", "render_comparison_sheet", "sheet_download",
            "sheet_filename", "sheet_title", "side_name", "target_lines"]
 
-_FOOTER_LINE_MM = 3.0
 _ORIGIN_RING = "#000000"
 # Table columns: (header key, share of the table's width). The newly-within column wraps.
 _COLUMNS = (("cmp_origin", 0.13), ("sheet_minutes_col", 0.09), ("sheet_cities_col", 0.14), ("cmp_new_cities", 0.18),
@@ -155,16 +156,9 @@ def nearest_saved(result: Comparison) -> pd.DataFrame:
 
 def _layout(options: BriefingOptions, footer_lines: int) -> _Layout:
     """Title, map, legend, inset, table, scale bar, north arrow and footer on the sheet (mm from bottom-left)."""
-    w, h = options.size_mm()
-    s = min(w, h) / 210.0
-    margin, gap = 8.0 * s, 4.0 * s
-    title_h = 17.0 * s
-    footer_h = (2.0 + _FOOTER_LINE_MM * footer_lines) * s
-    label_room = 3.5 * s
-    top = h - margin - title_h - gap / 2
-    bottom = margin + footer_h + gap / 2
-    boxes = {"title": (margin, h - margin - title_h, w - 2 * margin, title_h),
-             "footer": (margin, margin, w - 2 * margin, footer_h)}
+    f = _frame(options, footer_lines)
+    w, s, margin, gap = f.w, f.s, f.margin, f.gap
+    label_room, top, bottom, boxes = f.label_room, f.top, f.bottom, f.boxes
     inset_w = 52.0 * s
     inset_h = inset_w * 0.78
     if options.orientation == "landscape":
@@ -182,11 +176,7 @@ def _layout(options: BriefingOptions, footer_lines: int) -> _Layout:
         boxes["inset"] = (w - margin - inset_w, row_top - inset_h, inset_w, inset_h)
         boxes["legend"] = (margin, row_top - inset_h, w - 2 * margin - inset_w - gap, inset_h)
         boxes["table"] = (margin, bottom, w - 2 * margin, row_top - inset_h - gap - bottom)
-    mx, my, _, mh = boxes["map"]
-    inner = 3.0 * s
-    boxes["scalebar"] = (mx + inner, my + inner, 62.0 * s, 13.0 * s)
-    boxes["north"] = (mx + inner, my + mh - inner - 17.0 * s, 11.0 * s, 17.0 * s)
-    return _Layout(w, h, s, boxes)
+    return _place_furniture(f)
 
 
 # --------------------------------------------------------------------------- drawing

@@ -103,19 +103,15 @@ def build_surface_bands(
     """
     if mode == "nominal":
         return _empty(_BAND_COLUMNS)
-    figure = RailFigure(figure).value
-    t_min = _thresholds(minutes)
-    surface = region_surface(origins, mode=mode, year=year, model=model or RoadModel(), figure=figure)
-    gdf = surface.bands(t_min)
+    surface, figure = _surface(origins, mode, year, model, figure)
+    gdf = surface.bands(_thresholds(minutes))
     bounds = list(zip(gdf["min_from"], gdf["min_to"], strict=True))
     gdf["name_zh"] = [f"通达时间 {band_name(lo, hi, 'zh')}" for lo, hi in bounds]
     gdf["name_en"] = [f"Travel time {band_name(lo, hi, 'en')}" for lo, hi in bounds]
     gdf["min_from"], gdf["min_to"] = gdf["min_from"].round().astype(int), gdf["min_to"].round().astype(int)
-    gdf["mode"] = mode
-    gdf["figure"] = figure if mode == "rail" else "none"
+    _stamp(gdf, mode, figure)
     gdf["resolution_km"] = DEFAULT_RESOLUTION_KM
     gdf["band"] = [f"{r}/{len(gdf)}" for r in range(len(gdf))]
-    gdf["source"] = _SOURCE
     return gdf.drop(columns=["label"])[[*_BAND_COLUMNS, "geometry"]]
 
 
@@ -132,16 +128,27 @@ def build_surface_isolines(
     columns = ["name_zh", "name_en", "minutes", "mode", "figure", "source"]
     if mode == "nominal":
         return _empty(columns)
-    figure = RailFigure(figure).value
-    gdf = region_surface(origins, mode=mode, year=year, model=model or RoadModel(),
-                         figure=figure).isolines(_thresholds(minutes))
+    surface, figure = _surface(origins, mode, year, model, figure)
+    gdf = surface.isolines(_thresholds(minutes))
     gdf["minutes"] = gdf["minutes"].round().astype(int)
     gdf["name_zh"] = [f"{_hours(m)} 小时等时线" for m in gdf["minutes"]]
     gdf["name_en"] = [f"{_hours(m)}-hour isoline" for m in gdf["minutes"]]
+    _stamp(gdf, mode, figure)
+    return gdf[[*columns, "geometry"]]
+
+
+def _surface(origins: Iterable[str], mode: str, year: str | int, model: RoadModel | None,
+             figure: str) -> tuple[Surface, str]:
+    """The region's surface the two layers draw (shared, cached) and the rail figure's value."""
+    figure = RailFigure(figure).value
+    return region_surface(origins, mode=mode, year=year, model=model or RoadModel(), figure=figure), figure
+
+
+def _stamp(gdf: gpd.GeoDataFrame, mode: str, figure: str) -> None:
+    """What every row of both layers says of itself: mode, rail figure (none off rail) and source."""
     gdf["mode"] = mode
     gdf["figure"] = figure if mode == "rail" else "none"
     gdf["source"] = _SOURCE
-    return gdf[[*columns, "geometry"]]
 
 
 def _what(mode: str, figure: str, lang: str) -> str:
