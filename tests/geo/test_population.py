@@ -107,3 +107,23 @@ def test_plan_reach_shares_by_network_year(capsys) -> None:
     assert main(["targets", "--year", "now"]) == 0
     out = capsys.readouterr().out
     assert f"within 60 min of a core: {now.core_hour_share:.1%}" in out and "county" in out
+
+
+def test_grid_counts_a_county_smaller_than_a_cell_and_a_holed_multipolygon() -> None:
+    # A 300 m county inside the west square holds no cell centre and is given one cell. A ring (the square with
+    # a hole) plus a detached part must count exactly the cells whose centre it holds, hole excluded.
+    west = shapely.box(X0, Y0, X0 + SIDE, Y0 + SIDE)
+    tiny = shapely.box(X0 + 4_100, Y0 + 4_100, X0 + 4_400, Y0 + 4_400)
+    gdf = gpd.GeoDataFrame({"adcode": ["1", "9"], "name_zh": ["西", "小"], "city_zh": ["甲"] * 2,
+                            "population_2020": pd.array([1000, 70], dtype="Int64")},
+                           geometry=[_wgs(west.difference(tiny)), _wgs(tiny)], crs=WGS84)
+    counties = Counties.from_frame(gdf)
+    ring = shapely.box(X0, Y0, X0 + SIDE, Y0 + SIDE).difference(shapely.box(X0 + 2_000, Y0 + 2_000, X0 + 6_000,
+                                                                            Y0 + 6_000))
+    far = shapely.box(X0 + 20_000, Y0, X0 + 21_000, Y0 + 1_000)
+    with_tiny = shapely.box(X0 + 3_000, Y0 + 3_000, X0 + 6_000, Y0 + 6_000)
+    got = population_reached([_wgs(shapely.union(ring, far)), _wgs(with_tiny)], counties)
+    # The west square's 100 cells hold 10 people each; the tiny county's 70 are added to the cell holding it
+    # (centre 4.5 km, 4.5 km), which it then owns. The ring holds 100 - 16 cells, the 3 km box 9 with that one.
+    np.testing.assert_allclose(got.population, [84 * 10, 8 * 10 + (10 + 70)], rtol=1e-9)
+    assert got.counties_touched.tolist() == [1, 2]
