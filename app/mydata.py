@@ -13,6 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from app.state import keep
 from layers.i18n import escape_markdown, t
 from workspace.errors import NeedsTableError, UserDataError
 from workspace.reader import (
@@ -29,7 +30,9 @@ from workspace.scratch import scratch_dir
 from workspace.specs import import_file, layer_id
 from workspace.store import LayerStyle, Workspace
 
-__all__ = ["UPLOAD_TYPES", "settings_problem", "sidebar"]
+__all__ = ["OPEN_KEY", "UPLOAD_TYPES", "settings_problem", "sidebar"]
+
+OPEN_KEY = "ud_open"  # session state: whether the section is open
 
 UPLOAD_TYPES = ("csv", "txt", "xlsx", "geojson", "json", "kml", "kmz", "zip", "gpkg")
 ss = st.session_state
@@ -83,10 +86,19 @@ def sidebar(container, lang: str, workspace: Workspace, *, current_query: Callab
     saved one. Cached frames need no clearing: a changed user layer has a new revision.
     """
     problem = settings_problem()
-    # Once the planner has chosen a file the section stays open for the session (the upload's reruns, the
-    # import and its message must not fold it away under the planner's hand).
-    opened = bool(ss.get("ud_open") or ss.get("ud_messages")) or problem is not None
-    with container.expander(t("ud_title", lang), expanded=opened):
+    # Drawn only while open: closed, the section keeps its dozen elements off the page's first render. Its
+    # layers' checkboxes keep their state (:func:`app.sidebar.sidebar` keeps every layer key), and a planner who
+    # opened it finds it open after an upload's reruns and the import's message. A bad setting, a damaged
+    # workspace record or a read-only workspace opens it (once per new message), so its message is seen.
+    keep("ud_view_name")
+    attention = _attention(workspace)
+    if problem is not None or ss.get("ud_messages") or (attention and attention != ss.get("ud_attention")):
+        ss[OPEN_KEY] = True
+    ss.ud_attention = attention
+    section = container.expander(t("ud_title", lang), key=OPEN_KEY, on_change="rerun")
+    if not section.open:
+        return
+    with section:
         _show_messages()
         if problem:
             st.error(escape_markdown(problem))  # imports stay off until the setting is fixed
@@ -97,9 +109,16 @@ def sidebar(container, lang: str, workspace: Workspace, *, current_query: Callab
         _workspace_file(lang, workspace, importing=problem is None)
 
 
+def _attention(workspace: Workspace) -> tuple[str, ...]:
+    """What the workspace has to say: its notices, or the error reading it."""
+    try:
+        return tuple(workspace.notices())
+    except UserDataError as err:
+        return (str(err),)
+
+
 def _import_form(lang: str, workspace: Workspace) -> None:
-    upload = st.file_uploader(t("ud_file", lang), type=list(UPLOAD_TYPES), key="ud_file",
-                              on_change=lambda: ss.__setitem__("ud_open", True))
+    upload = st.file_uploader(t("ud_file", lang), type=list(UPLOAD_TYPES), key="ud_file")
     if upload is None:
         return
     if upload.size > max_bytes():

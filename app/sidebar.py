@@ -14,7 +14,9 @@ from layers.view import BASEMAPS, DEFAULT_LAYERS, FIGURES, MEASURES, MODES, ROAD
 from render import webmap as fm
 from workspace import Workspace
 
-__all__ = ["sidebar"]
+__all__ = ["ASSUMPTIONS_KEY", "sidebar"]
+
+ASSUMPTIONS_KEY = "assumptions_open"  # session state: whether the access-model popover is open
 
 ss = st.session_state
 
@@ -28,6 +30,8 @@ def _fly(cities: pd.DataFrame) -> None:
 def sidebar(cities: pd.DataFrame, lang: str, workspace: Workspace) -> None:
     """All controls, drawn after the map (their values are already in session state when the script starts)."""
     sb = st.sidebar
+    # Layers of a section drawn only when open (我的数据) keep their checkbox state while it is closed.
+    state.keep(*(f"layer_{lid}" for lid in state.known_layers()))
     sb.radio(t("language", lang), list(LANG_NAMES), format_func=LANG_NAMES.get, key="lang", horizontal=True)
     names = {r.name_zh: (r.name_zh if lang == "zh" else r.name_en) + (f" · {r.name_en}" if lang == "zh"
                                                                        else f" · {r.name_zh}")
@@ -68,6 +72,11 @@ def sidebar(cities: pd.DataFrame, lang: str, workspace: Workspace) -> None:
         state.language_widget(st.radio, "measure", lang, t("measure", lang), list(MEASURES),
                               lambda m: t(f"measure_{m}", lang), help=t("measure_help", lang),
                               disabled=ss.mode != "rail")
-        with st.popover(t("assumptions", lang), width="stretch"):
-            for key, (_, lo, hi, step) in ROAD_FIELDS.items():
-                st.number_input(t(key, lang), min_value=lo, max_value=hi, step=step, key=key)
+        # Its inputs are drawn only while it is open (six elements off the first render); seeded by init_state,
+        # their values are kept while it is closed.
+        state.keep(*ROAD_FIELDS)
+        assumptions = st.popover(t("assumptions", lang), width="stretch", key=ASSUMPTIONS_KEY, on_change="rerun")
+        if assumptions.open:
+            with assumptions:
+                for key, (_, lo, hi, step) in ROAD_FIELDS.items():
+                    st.number_input(t(key, lang), min_value=lo, max_value=hi, step=step, key=key)

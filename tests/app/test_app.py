@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app.mydata import OPEN_KEY as MYDATA_OPEN
+from app.sidebar import ASSUMPTIONS_KEY
 from layers.i18n import widget_key
 from layers.view import ViewState
 from tests.app.apptest import checked, params, start
@@ -17,8 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 
-def run(**query: str) -> AppTest:
-    return checked(start(**query))
+def run(session: dict[str, object] | None = None, **query: str) -> AppTest:
+    return checked(start(session=session, **query))
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +43,7 @@ def test_url_round_trip_seeds_every_widget():
     view = ViewState(layers=("cities", "city_boundaries"), origins=("岳阳",), minutes=(45, 90), mode="road",
                      year="2015", basemap="gaode", lang="en", center=(113.1234, 29.5), zoom=9,
                      road=(70.0, 1.2, 17.0, 15.0, 10.0, 100.0))
-    at = run(**view.to_params())
+    at = run({ASSUMPTIONS_KEY: True}, **view.to_params())
     assert at.number_input(key="speed_kmh").value == 70 and at.number_input(key="detour_factor").value == 1.2
     assert at.radio(key="lang").value == "en"
     assert at.selectbox(key=widget_key("basemap", "en")).value == "gaode"
@@ -60,6 +62,31 @@ def test_url_round_trip_seeds_every_widget():
     assert at.title[0].value == "Middle Yangtze Explorer"
 
 
+def test_closed_sections_are_not_drawn_and_keep_their_values(tmp_path, monkeypatch):
+    """我的数据 and the access-model popover draw their widgets only while open; closed again, the speed typed and
+    the planner's own layer stay in the view across reruns."""
+    from workspace import Workspace, import_file
+
+    ws = Workspace(tmp_path / "ws.gpkg")
+    import_file(Path(__file__).parents[1] / "fixtures" / "userdata" / "points_wgs84.csv", "点", workspace=ws)
+    monkeypatch.setenv("MYE_WORKSPACE", str(ws.path))
+    at = run(layers="provinces,user.点")
+    assert not at.number_input and not at.get("file_uploader")
+    at.session_state[ASSUMPTIONS_KEY] = True
+    at.session_state[MYDATA_OPEN] = True
+    at.run()
+    assert at.checkbox(key="layer_user.点").value is True and at.get("file_uploader")
+    at.number_input(key="speed_kmh").set_value(65.0).run()
+    at.session_state[ASSUMPTIONS_KEY] = False
+    at.session_state[MYDATA_OPEN] = False
+    at.run()
+    at.radio(key="lang").set_value("en").run()
+    checked(at.run())
+    assert not at.number_input and not at.get("file_uploader")
+    got = params(at)
+    assert got["speed"] == "65" and "user.点" in got["layers"].split(",")
+
+
 def test_circle_panel_states_the_road_assumptions():
     at = run(lang="en", speed="70")
     captions = [c.value for c in at.caption]
@@ -75,6 +102,8 @@ def test_widget_changes_reach_the_url(default_app):
     at.text_input(key="thresholds").set_value("0.5, 1.5").run()
     at.radio(key=widget_key("mode", "en")).set_value("road").run()
     at.selectbox(key=widget_key("year", "en")).set_value("planned").run()
+    at.session_state[ASSUMPTIONS_KEY] = True  # the planner opens the access-model popover
+    at.run()
     at.number_input(key="speed_kmh").set_value(65.0).run()
     assert not at.exception
     got = params(at)
@@ -166,7 +195,7 @@ def test_my_data_restyles_a_layer_and_deletes_a_saved_view(tmp_path, monkeypatch
     import_file(Path(__file__).parents[1] / "fixtures" / "userdata" / "points_wgs84.csv", "点", workspace=ws)
     ws.save_view("汇报", ViewState(lang="en").to_query())
     monkeypatch.setenv("MYE_WORKSPACE", str(ws.path))
-    at = run(layers="provinces,user.点")
+    at = run({MYDATA_OPEN: True}, layers="provinces,user.点")
     at.color_picker(key="ud_style_点_color").set_value("#123456")
     at.slider(key="ud_style_点_radius").set_value(12.0)
     at.button(key="ud_style_点_apply").click().run()

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import layers
+from app.mydata import OPEN_KEY as MYDATA_OPEN
 from layers.catalogue.surface import surface_caption
 from layers.i18n import t, widget_key
 from layers.spec import Kind
@@ -73,7 +74,7 @@ def test_a_saved_view_of_each_kind_opens(tmp_path, monkeypatch, kind):
                       lang="en", center=(113.1, 29.4), zoom=9)
     ws.save_view("汇报", saved.to_query())
     monkeypatch.setenv("MYE_WORKSPACE", str(ws.path))
-    at = ok(start())
+    at = ok(start(session={MYDATA_OPEN: True}))
     at.button(key="ud_view_open").click()
     ok(at.run())
     got = params(at)
