@@ -105,14 +105,28 @@ class Style:
 
 @dataclass(frozen=True)
 class LegendItem:
-    """One legend row: a bilingual label and the symbol drawn beside it."""
+    """One legend row: a bilingual label and the symbol drawn beside it.
+
+    Items that also name a row and a column (``row_*``, ``col_*``: the circles' origin and band) can be set as a
+    table, one line per row, by a renderer with room for it; the label stays the item's full name.
+    """
 
     label_zh: str
     label_en: str
     style: Style
+    row_zh: str = ""
+    row_en: str = ""
+    col_zh: str = ""
+    col_en: str = ""
 
     def label(self, lang: str) -> str:
         return self.label_zh if lang == "zh" else self.label_en
+
+    def row(self, lang: str) -> str:
+        return self.row_zh if lang == "zh" else self.row_en
+
+    def col(self, lang: str) -> str:
+        return self.col_zh if lang == "zh" else self.col_en
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ from geo import chinacoords
 from geo.crs import shift_geometry
 from geo.network import active_network_key
 from layers.frames import layer_frame
-from layers.spec import LayerSpec, Style
+from layers.spec import LayerSpec, LegendItem, Style
 from render import assets as offline_assets
 from render.bands import as_bands
 from render.popups import popup_html, tooltip_html
@@ -137,6 +137,10 @@ _CSS = """
 .mye-legend .mye-row { display: flex; align-items: center; gap: 6px; white-space: nowrap; }
 .mye-legend .mye-solo { font-weight: 600; margin-top: 4px; }
 .mye-legend svg { flex: none; }
+.mye-legend .mye-grid { border-collapse: collapse; margin-top: 2px; }
+.mye-legend .mye-grid th { font-weight: 400; white-space: nowrap; padding: 0 6px 0 0; text-align: left; }
+.mye-legend .mye-grid th[scope='col'] { font-size: 11px; color: #555; text-align: center; padding: 0 3px; }
+.mye-legend .mye-grid td { text-align: center; padding: 1px 3px; line-height: 0; }
 .mye-label { background: none; border: none; font-size: 12px; font-weight: 600; color: #222; white-space: nowrap;
   text-shadow: -1px -1px 0 #fff, 1px -1px 0 #fff, -1px 1px 0 #fff, 1px 1px 0 #fff; pointer-events: none; }
 .mye-base-label { color: #8a8a8a; font-size: 13px; font-weight: 400; letter-spacing: 2px; }
@@ -547,12 +551,32 @@ def legend_html(specs: Sequence[tuple[LayerSpec, Mapping[str, Any]]], lang: str)
         titled = len(items) > 1 or items[0].label(lang) != heading
         if titled:
             parts.append(f"<div class='mye-ltitle'>{html.escape(heading)}</div>")
-        # A layer of one row is its own heading: set like one, so it does not read as a row of the layer above.
-        row = "mye-row" if titled else "mye-row mye-solo"
-        parts.extend(f"<div class='{row}'>{_symbol(item.style)}<span>{html.escape(item.label(lang))}</span></div>"
-                     for item in items)
+        if len(items) > 1 and all(i.row(lang) and i.col(lang) for i in items):
+            parts.append(_legend_grid(items, lang))
+        else:
+            # A layer of one row is its own heading: set like one, so it does not read as a row of the layer above.
+            row = "mye-row" if titled else "mye-row mye-solo"
+            parts.extend(f"<div class='{row}'>{_symbol(item.style)}<span>{html.escape(item.label(lang))}</span>"
+                         "</div>" for item in items)
         parts.append("</div>")
     return "".join(parts)
+
+
+def _legend_grid(items: Sequence[LegendItem], lang: str) -> str:
+    """Items that name a row and a column as a table: the circles' nine bands in four lines, not nine; each
+    swatch keeps its item's full label as its title and accessible name."""
+    cols = list(dict.fromkeys(i.col(lang) for i in items))
+    cells = {(i.row(lang), i.col(lang)): i for i in items}
+    head = "".join(f"<th scope='col'>{html.escape(c)}</th>" for c in cols)
+    body = []
+    for r in dict.fromkeys(i.row(lang) for i in items):
+        tds = []
+        for c in cols:
+            item = cells.get((r, c))
+            label = html.escape(item.label(lang)) if item else ""
+            tds.append(f"<td title='{label}' aria-label='{label}'>{_symbol(item.style)}</td>" if item else "<td></td>")
+        body.append(f"<tr><th scope='row'>{html.escape(r)}</th>{''.join(tds)}</tr>")
+    return f"<table class='mye-grid'><tr><td></td>{head}</tr>{''.join(body)}</table>"
 
 
 _LEGEND_JS = """

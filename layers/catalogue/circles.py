@@ -179,8 +179,9 @@ def circle_legend_title(lang: str, *, minutes: Iterable[float] = DEFAULT_MINUTES
 
 def circle_legend(*, origins: Iterable[str] = DEFAULT_ORIGINS, minutes: Iterable[float] = DEFAULT_MINUTES,
                   **_: object) -> tuple[LegendItem, ...]:
-    """One row per origin and threshold band, in the band's colour: "武汉 · 1 小时内", "武汉 · 1–2 小时", …
-    (the heading, :func:`circle_legend_title`, says what the bands measure)."""
+    """One item per origin and threshold band, in the band's colour: "武汉 · 1 小时内", "武汉 · 1–2 小时", …,
+    each naming its origin (row) and band (column) for a legend set as a table (the heading,
+    :func:`circle_legend_title`, says what the bands measure)."""
     colors = dict(CIRCLE_COLORS)
     thresholds = sorted({round(float(x)) for x in minutes})
     rows = []
@@ -189,11 +190,13 @@ def circle_legend(*, origins: Iterable[str] = DEFAULT_ORIGINS, minutes: Iterable
         for b, m in enumerate(thresholds):
             c = colors[f"{min(o, len(ORIGIN_HUES) - 1)}:{min(b, len(BAND_TINTS) - 1)}"]
             if b == 0:
-                zh, eng = f"{origin} · {_hours(m)} 小时内", f"{en} · within {_hours(m)} h"
+                band_zh, band_en = f"{_hours(m)} 小时内", f"within {_hours(m)} h"
             else:
                 lo = _hours(thresholds[b - 1])
-                zh, eng = f"{origin} · {lo}–{_hours(m)} 小时", f"{en} · {lo}–{_hours(m)} h"
-            rows.append(LegendItem(zh, eng, Style(kind="polygon", color=c, fill_color=c, fill_opacity=0.45)))
+                band_zh, band_en = f"{lo}–{_hours(m)} 小时", f"{lo}–{_hours(m)} h"
+            rows.append(LegendItem(f"{origin} · {band_zh}", f"{en} · {band_en}",
+                                   Style(kind="polygon", color=c, fill_color=c, fill_opacity=0.45),
+                                   row_zh=origin, row_en=en, col_zh=band_zh, col_en=band_en))
     return tuple(rows)
 
 

@@ -155,9 +155,22 @@ def test_circle_legend_follows_the_chosen_thresholds():
     plan = fm.legend_html([(circles, {"origins": ("武汉", "长沙"), "minutes": (60, 120, 180)})], "zh")
     custom = fm.legend_html([(circles, {"origins": ("武汉",), "minutes": (30, 90)})], "en")
     for label in ("武汉 · 1 小时内", "武汉 · 1–2 小时", "武汉 · 2–3 小时", "长沙 · 1 小时内", "长沙 · 2–3 小时"):
-        assert label in plan, label
+        assert f"title='{label}'" in plan, label
     assert "Wuhan · within 0.5 h" in custom and "Wuhan · 0.5–1.5 h" in custom and "1-hour" not in custom
-    assert plan.count("<span>") >= 6 and custom.count("Wuhan") == 2
+    assert plan.count("<svg") == 6 and custom.count("<svg") == 2
+
+
+def test_circle_legend_is_a_table_of_origins_by_bands():
+    """Nine bands read as three lines (one per origin) under the three band headings, not nine rows."""
+    html_ = fm.legend_html([(layers.get("isochrones"), {"origins": ("武汉", "长沙", "南昌"),
+                                                         "minutes": (60, 120, 180)})], "en")
+    grid = re.search(r"<table class='mye-grid'>(.*)</table>", html_).group(1)
+    rows = re.findall(r"<tr>(.*?)</tr>", grid)
+    assert re.findall(r"<th scope='col'>([^<]+)</th>", rows[0]) == ["within 1 h", "1–2 h", "2–3 h"]
+    assert [re.search(r"<th scope='row'>([^<]+)</th>", r).group(1) for r in rows[1:]] == ["Wuhan", "Changsha",
+                                                                                           "Nanchang"]
+    assert [r.count("<svg") for r in rows[1:]] == [3, 3, 3]
+    assert "title='Nanchang · 2–3 h'" in rows[3] and "mye-row" not in html_
 
 
 def test_each_origin_has_its_own_hue_and_thresholds_draw_as_rings():
