@@ -78,6 +78,13 @@ def _line_kinds() -> dict[str, str]:
     return load_rail().lines.set_index("line_id")["kind"].to_dict()
 
 
+def _location_basis(coord_source: pd.Series) -> pd.Series:
+    """The basis of an approximate position (a locality point, or one derived from sourced distances), so the
+    popup flags it; empty for a sourced point."""
+    text = coord_source.fillna("").astype(str)
+    return ("approximate position (uncertain): " + text).where(text.str.contains("APPROXIMATE"), "")
+
+
 def build_stations(*, year: str | int = "now") -> gpd.GeoDataFrame:
     """Stations served in the scenario's year (EPSG:4326); unlocated ones sit at their city's seat (flagged)."""
     net = default_network()
@@ -93,6 +100,7 @@ def build_stations(*, year: str | int = "now") -> gpd.GeoDataFrame:
         "city_zh": st["city_zh"].to_numpy()[located],
         "main": st["main"].astype(int).to_numpy()[located],
         "coord_imputed": st["coord_imputed"].to_numpy()[located],
+        "basis": _location_basis(st["coord_source"]).to_numpy()[located],
         "source": st["coord_source"].fillna("position not sourced: drawn at the city's seat").to_numpy()[located],
     }, geometry=shapely.points(net.lon[served][located], net.lat[served][located]), crs=WGS84)
 
@@ -117,9 +125,10 @@ STATIONS = LayerSpec(
     id="stations", title_zh="铁路车站", title_en="Rail stations", group=Group.TRANSPORT,
     build=build_stations, kind=Kind.NETWORK,
     style=Style(kind="point", color="#2d3748", fill_color="#ffffff", fill_opacity=1.0, radius=3, weight=1.5),
-    fields=("city_zh", "main", "coord_imputed"),
+    fields=("city_zh", "main", "coord_imputed", "basis"),
     field_titles={"city_zh": ("城市", "City"), "main": ("主要车站", "Main station"),
-                  "coord_imputed": ("位置为城市驻地", "Placed at city seat")},
+                  "coord_imputed": ("位置为城市驻地", "Placed at city seat"),
+                  "basis": ("位置依据", "Position basis")},
     attribution=_SOURCE,
 )
 

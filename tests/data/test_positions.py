@@ -22,7 +22,10 @@ from geo.crs import GEOD
 README = (DATA_DIR / "README.md").read_text(encoding="utf-8")
 # Main stations of member cities for which no position was found; data/README.md says why. Adding a
 # coordinate to one of them, or adding another main station without one, makes the test below fail.
-NOT_PLACED_MAIN = {"tianmen", "yiyang_south", "nanchang_east"}
+NOT_PLACED_MAIN = {"yiyang_south"}
+# Main stations placed at a point derived from sourced distances (not a sourced point): the distances their
+# coord_source quotes, in km, from (station id or city seat) references.
+DERIVED_MAIN = {"tianmen": {"天门": 5.5}, "nanchang_east": {"nanchang": 11.0, "nanchang_west": 21.0}}
 MAIN_STATION_MAX_KM = 45.0  # "about 40 km": the farthest sourced main station (抚州东) is 39.8 km out
 SEAT_CLEARANCE_KM = 2.0
 BRIDGE_CROSSING_KM = 3.0
@@ -96,6 +99,18 @@ def test_member_main_stations_have_sourced_positions(stations, seats):
     placed = stations[stations["lon"].notna()]
     assert placed["coord_source"].str.strip().astype(bool).all()
     assert placed["datum"].isin({"wgs84", "gcj02", "bd09"}).all()
+
+
+def test_derived_station_positions_keep_the_distances_their_sources_give(stations, seats):
+    at = _station_points(stations)
+    for sid, refs in DERIVED_MAIN.items():
+        row = stations.set_index("station_id").loc[sid]
+        assert row.coord_source.startswith("APPROXIMATE, derived from"), sid
+        for ref, km in refs.items():
+            point = seats[ref] if ref in seats.index else at[ref]
+            assert abs(_km(at[sid], point) - km) < 0.3, (sid, ref)
+    # 天门站 lies north of the city ("市区北侧"); 南昌东 east of 南昌站 (its name; 昌景黄 "引出向东").
+    assert at["tianmen"].y > seats["天门"].y and at["nanchang_east"].x > at["nanchang"].x
 
 
 def test_main_stations_lie_near_their_city_seat(stations, seats):

@@ -123,7 +123,7 @@ def test_difference_bands_end_along_the_region() -> None:
     from geo.scenario import load_scenario
     from geo.surface import MARGIN_KM
 
-    result = compare("now", load_scenario(ROOT / "examples/scenarios/changjiu_hsr_early.yaml"), ["南昌"], [120],
+    result = compare("now", load_scenario(ROOT / "examples/scenarios/changjiu_hsr_early.yaml"), ["景德镇"], [120],
                      resolution_km=5)
     drawn = shapely.union_all(result.bands.to_crs(EQUAL_AREA).geometry.to_numpy())
     assert not drawn.is_empty

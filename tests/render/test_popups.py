@@ -116,3 +116,20 @@ def test_population_basis_and_crossings_are_shown_in_the_chosen_language_only(la
     zh, en = (_visible(popups.popup_html(spec, row, lang)) for lang in ("zh", "en"))
     assert "人口" in zh and not re.search(r"census|apportioned|counties|bridges|none:", zh), zh
     assert "census" in en and not _CJK.search(en.split("Source")[0].replace(str(row["name_zh"]), "")), en
+
+
+@pytest.mark.parametrize(("lang", "unconfirmed"), [("zh", "未核实"), ("en", "unconfirmed")])
+def test_an_approximate_station_position_carries_an_unconfirmed_badge(lang, unconfirmed):
+    """天门站 and 南昌东站 are placed from sourced distances, 宜昌北站 at its town's point: each popup says the
+    position is unconfirmed and its hover keeps the basis; a station at its OpenStreetMap point has no badge."""
+    import layers
+
+    spec = layers.get("stations")
+    rows = layer_frame(spec, {"year": "now"}).set_index("station_id")
+    for sid in ("tianmen", "nanchang_east", "yichang_north"):
+        markup = popups.popup_html(spec, {**rows.loc[sid].drop("geometry").to_dict(), "station_id": sid}, lang)
+        assert unconfirmed in _visible(markup), sid
+        hover = html.unescape(markup)
+        assert "approximate position (uncertain): " in hover and "APPROXIMATE" in hover, sid
+    sourced = popups.popup_html(spec, {**rows.loc["wuhan"].drop("geometry").to_dict(), "station_id": "wuhan"}, lang)
+    assert "mye-badge" not in sourced
